@@ -1,0 +1,127 @@
+"""Commands that run or prepare the web server: demo, serve, user."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Annotated
+
+import typer
+
+from custodes.cli._common import console, django_ready, fail
+
+user_app = typer.Typer(help="Watchdog accounts.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+    app.command("serve")(serve)
+    app.add_typer(user_app, name="user")
+
+
+PortOption = Annotated[int, typer.Option(help="Port to listen on.")]
+HostOption = Annotated[str, typer.Option(help="Address to listen on (loopback by default).")]
+
+
+def _serve(host: str, port: int) -> None:
+    from django.core.servers.basehttp import WSGIServer, run
+    from django.core.wsgi import get_wsgi_application
+
+    try:
+        run(host, port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}. Try --port.")
+    except KeyboardInterrupt:
+        console.print("Stopped.")
+
+
+def _set_base_url(host: str, port: int) -> None:
+    from django.conf import settings
+
+    if "CUSTODES_BASE_URL" not in os.environ:
+        settings.BASE_URL = f"http://{host}:{port}"
+
+
+def demo(
+    port: PortOption = 8000,
+    host: HostOption = "127.0.0.1",
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Prepare only.")] = False,
+) -> None:
+    """Prepare the data dir with a synthetic 2022-style round and serve it."""
+    django_ready()
+    _set_base_url(host, port)
+    from django.conf import settings
+
+    from custodes.web.surveys.demo import NON_RESPONDENTS, build_demo_round
+    from custodes.web.surveys.notifications import respondent_link
+    from custodes.web.surveys.tokens import issue_invitation
+
+    with console.status("Preparing the synthetic demo round…"):
+        round_ = build_demo_round()
+        password = _watchdog_account("watchdog")
+        body = round_.recipient_list.bodies.get(code=NON_RESPONDENTS[3])
+        _, token = issue_invitation(round_, body, actor="demo:synthetic")
+    base = settings.BASE_URL
+    where = "PostgreSQL" if "DATABASE_URL" in os.environ else str(settings.DATA_DIR)
+    console.print(f"\n[bold]Custodes demo[/] — data in {where}")
+    console.print("[yellow]All returns in this round are SYNTHETIC demo data.[/]\n")
+    console.print(f"  Dashboard:        {base}/rounds/{round_.name}/")
+    console.print(f"  Sign in as:       watchdog / {password}", highlight=False)
+    console.print(f"  Respondent link:  {respondent_link(token)}  ({body.name})", highlight=False)
+    console.print(f"  Report:           {base}/reports/{round_.name}/")
+    console.print(f"  Findings (CLI):   custodes findings --round {round_.name}\n")
+    if not no_serve:
+        console.print(f"Serving on http://{host}:{port}/ — press Ctrl-C to stop.")
+        _serve(host, port)
+
+
+def _watchdog_account(username: str, password: str | None = None) -> str:
+    """Creates or resets a watchdog (staff) account; returns its password."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from custodes.web.surveys.permissions import WATCHDOG_GROUP
+
+    password = password or secrets.token_urlsafe(12)
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.is_staff = True
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get_or_create(name=WATCHDOG_GROUP)[0])
+    return password
+
+
+def serve(port: PortOption = 8000, host: HostOption = "127.0.0.1") -> None:
+    """Serve the web UI, respondent forms and API."""
+    django_ready()
+    _set_base_url(host, port)
+    console.print(f"Serving on http://{host}:{port}/ — press Ctrl-C to stop.")
+    _serve(host, port)
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    email: Annotated[str, typer.Option(help="Email address.")] = "",
+    superuser: Annotated[bool, typer.Option(help="Also grant the admin site.")] = False,
+) -> None:
+    """Create a watchdog account (asks for the password twice)."""
+    django_ready()
+    from django.contrib.auth import get_user_model, password_validation
+    from django.core.exceptions import ValidationError
+
+    model = get_user_model()
+    if model.objects.filter(username=username).exists():
+        fail(f"user {username!r} already exists")
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        password_validation.validate_password(password, model(username=username, email=email))
+    except ValidationError as exc:
+        fail(" ".join(exc.messages))
+    _watchdog_account(username, password)
+    user = model.objects.get(username=username)
+    user.email = email
+    user.is_superuser = superuser
+    user.save()
+    console.print(f"Created watchdog account {username!r}.")

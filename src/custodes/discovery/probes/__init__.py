@@ -1,0 +1,1 @@
+"""Read-only, unauthenticated probes. Each returns observations and never raises on bad input."""

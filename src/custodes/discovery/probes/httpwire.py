@@ -1,0 +1,106 @@
+"""A minimal, bounded HTTP/1.x and RTSP/1.0 response parser for hostile replies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MAX_HEADERS = 100
+MAX_HEADER_LINE = 4096
+_STATUS = re.compile(rb"^(HTTP|RTSP)/\d\.\d\s+(\d{3})(?:\s+(.*))?$")
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_META_REFRESH = re.compile(
+    rb"<meta[^>]+http-equiv=[\"']?refresh[^>]*url=([^\"'>\s]+)", re.IGNORECASE
+)
+
+
+@dataclass(slots=True)
+class Response:
+    """A parsed reply: status, headers in arrival order (names as sent) and body."""
+
+    protocol: str
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        """The first header called ``name`` (case-insensitive)."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
+
+    def title(self) -> str | None:
+        """The HTML page title, whitespace collapsed, or ``None``."""
+        match = _TITLE.search(self.body[:65536])
+        if match is None:
+            return None
+        text = " ".join(match.group(1).decode("utf-8", "replace").split())
+        return text[:256] or None
+
+    def refresh_target(self) -> str | None:
+        """The URL of an HTML meta refresh, if any."""
+        match = _META_REFRESH.search(self.body[:65536])
+        return match.group(1).decode("latin-1")[:512] if match else None
+
+    def header_case(self) -> str | None:
+        """``"upper"`` when every header name is upper case, else ``None``."""
+        names = [key for key, _ in self.headers if any(ch.isalpha() for ch in key)]
+        if len(names) >= 2 and all(key == key.upper() for key in names):
+            return "upper"
+        return None
+
+
+def head_complete(data: bytes) -> bool:
+    """True once the reply holds its full head and any Content-Length body."""
+    end = data.find(b"\r\n\r\n")
+    if end < 0:
+        return False
+    match = re.search(rb"\r\ncontent-length:\s*(\d{1,9})", data[:end], re.IGNORECASE)
+    if match is None:
+        return b"\r\ntransfer-encoding:" not in data[:end].lower()
+    return len(data) >= end + 4 + int(match.group(1))
+
+
+def parse_response(data: bytes) -> Response | None:
+    """Parse an HTTP or RTSP reply; ``None`` when it is not one."""
+    head, separator, body = data.partition(b"\r\n\r\n")
+    if not separator:
+        head, separator, body = data.partition(b"\n\n")
+    lines = head.split(b"\n")
+    match = _STATUS.match(lines[0].strip()[:MAX_HEADER_LINE]) if lines else None
+    if match is None:
+        return None
+    response = Response(match.group(1).decode(), int(match.group(2)))
+    for raw in lines[1 : MAX_HEADERS + 1]:
+        line = raw.rstrip(b"\r")[:MAX_HEADER_LINE]
+        name, colon, value = line.partition(b":")
+        if not colon or not name.strip():
+            continue
+        response.headers.append((name.strip().decode("latin-1"), value.strip().decode("latin-1")))
+    length = response.header("Content-Length")
+    if length is not None and length.isdigit():
+        body = body[: int(length)]
+    elif (response.header("Transfer-Encoding") or "").lower() == "chunked":
+        body = _dechunk(body)
+    response.body = body
+    return response
+
+
+def _dechunk(data: bytes) -> bytes:
+    """Decode a chunked body, stopping quietly at the first malformed chunk."""
+    out = bytearray()
+    position = 0
+    for _ in range(1000):
+        line_end = data.find(b"\r\n", position)
+        if line_end < 0:
+            break
+        size_text = data[position:line_end].split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            break
+        if size == 0:
+            break
+        start = line_end + 2
+        out += data[start : start + size]
+        position = start + size + 2
+    return bytes(out)

@@ -1,0 +1,90 @@
+"""Does it phone home? Find local devices' traffic to vendor cloud, P2P and update services.
+
+Reads pcap/pcapng captures as streams and reports, per local device, which vendor services it
+talked to, with the evidence (DNS, TLS SNI, HTTP Host, P2P signatures), times and volumes.
+Endpoints are data: ``custodes/data/egress/endpoints.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from custodes.egress._analyser import DEFAULT_LOCAL_NETWORKS, EgressAnalyser
+from custodes.egress._capture import CaptureProblem, CaptureReader
+from custodes.egress.devices import DeviceDirectory, DeviceRecord, load_devices
+from custodes.egress.endpoints import EndpointRules, load_endpoint_rules
+from custodes.egress.errors import (
+    CaptureFormatError,
+    DeviceFileError,
+    EgressError,
+    EndpointDataError,
+)
+from custodes.egress.report import DeviceTraffic, EgressReport, ServiceUsage
+
+__all__ = [
+    "DEFAULT_LOCAL_NETWORKS",
+    "CaptureFormatError",
+    "CaptureProblem",
+    "DeviceDirectory",
+    "DeviceFileError",
+    "DeviceRecord",
+    "DeviceTraffic",
+    "EgressError",
+    "EgressReport",
+    "EndpointDataError",
+    "EndpointRules",
+    "ServiceUsage",
+    "analyse",
+    "load_devices",
+    "load_endpoint_rules",
+]
+
+
+def analyse(
+    paths: Sequence[Path],
+    *,
+    devices: DeviceDirectory | None = None,
+    local_networks: Sequence[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    rules: EndpointRules | None = None,
+) -> EgressReport:
+    """Analyse captures in order and report each local device's vendor-service traffic.
+
+    ``local_networks`` (CIDR strings) replaces :data:`DEFAULT_LOCAL_NETWORKS`. ``progress`` is
+    called with the total number of capture bytes read so far, across all ``paths``. ``rules``
+    defaults to the packaged endpoint data. A file that is not a capture, cannot be read, or is
+    truncated or corrupt becomes a :class:`CaptureProblem` and the analysis goes on.
+    Raises :class:`EgressError` (``ValueError`` inside) for an invalid local network.
+    """
+    try:
+        analyser = EgressAnalyser(rules or load_endpoint_rules(), local_networks)
+    except ValueError as exc:
+        raise EgressError(f"invalid local network: {exc}") from exc
+    report = EgressReport(with_directory=devices is not None)
+    done_before = 0
+    for path in paths:
+        path = Path(path)
+
+        def file_progress(read: int, before: int = done_before) -> None:
+            if progress is not None:
+                progress(before + read)
+
+        reader = CaptureReader(path, report.problems, file_progress)
+        feed = analyser.feed
+        try:
+            for timestamp, linktype, length, frame in reader.packets():
+                report.packets_read += 1
+                feed(timestamp, linktype, length, frame)
+        except CaptureFormatError as exc:
+            report.problems.append(CaptureProblem(path, exc.offset, exc.message))
+        except OSError as exc:
+            report.problems.append(CaptureProblem(path, 0, f"cannot read: {exc.strerror or exc}"))
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        done_before += size
+        report.bytes_read += size
+    report.devices = analyser.devices(devices)
+    return report

@@ -1,0 +1,81 @@
+"""Pydantic models of a roster file (``schema: custodes.roster/1``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from custodes.roster._normalise import MAX_NAME_LENGTH, full_key
+
+SCHEMA = "custodes.roster/1"
+
+Country = Literal[
+    "England",
+    "Wales",
+    "Scotland",
+    "Northern Ireland",
+    "England and Wales",
+    "England, Wales and Scotland",
+    "United Kingdom",
+]
+
+
+def _check_spelling(text: str) -> str:
+    if not full_key(text):
+        raise ValueError("must contain at least one letter or digit")
+    return text
+
+
+Code = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+Spelling = Annotated[
+    str, Field(min_length=1, max_length=MAX_NAME_LENGTH), AfterValidator(_check_spelling)
+]
+Url = Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2000)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class BodyEntry(_Strict):
+    """One body in the file."""
+
+    code: Code
+    name: Spelling
+    aliases: list[Spelling] = Field(default_factory=list, max_length=50)
+    kind: Literal["territorial", "special", "agency"]
+    country: Country
+    note: Text | None = None
+    source: Url | None = None
+    date: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _source_needs_date(self) -> BodyEntry:
+        if (self.source is None) != (self.date is None):
+            raise ValueError("a body's source and date must be given together")
+        return self
+
+
+class ListEntry(_Strict):
+    """One named, versioned recipient list in the file."""
+
+    name: Code
+    version: int = Field(ge=1)
+    title: Text
+    description: Text
+    source: Url
+    date: dt.date
+    codes: list[Code] = Field(min_length=1, max_length=10_000)
+
+
+class RosterFile(_Strict):
+    """The whole roster file."""
+
+    schema_: Literal["custodes.roster/1"] = Field(alias="schema")
+    source: Url
+    date: dt.date
+    bodies: list[BodyEntry] = Field(min_length=1, max_length=10_000)
+    lists: list[ListEntry] = Field(default_factory=list, max_length=1_000)

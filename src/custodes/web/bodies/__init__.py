@@ -1,0 +1,1 @@
+"""The roster: bodies, their contacts, and named, versioned recipient lists."""

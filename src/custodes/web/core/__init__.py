@@ -1,0 +1,1 @@
+"""Cross-cutting pieces of the web shell: security headers, log redaction, the activity log."""

@@ -1,0 +1,1 @@
+"""Publishable reports: self-contained HTML, CSV and JSON, and the same report in the web UI."""

@@ -1,0 +1,1 @@
+"""Survey rounds: questionnaires, invitations, returns, submissions, corrections, activity."""

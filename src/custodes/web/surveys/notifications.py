@@ -1,0 +1,103 @@
+"""Invitation and reminder emails, sent through Django's configured email backend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from custodes.web.bodies.models import Body
+from custodes.web.surveys.choices import Action
+from custodes.web.surveys.models import Activity, Round
+from custodes.web.surveys.tokens import issue_invitation
+
+__all__ = ["SendResult", "respondent_link", "send_invitations"]
+
+
+@dataclass(frozen=True)
+class SendResult:
+    body: Body
+    sent_to: tuple[str, ...]
+    link: str
+    error: str | None = None
+
+
+def respondent_link(token: str, base_url: str | None = None) -> str:
+    """The absolute URL of a respondent's secret link."""
+    return (base_url or settings.BASE_URL).rstrip("/") + reverse("respond:start", args=[token])
+
+
+def _render(template: str, **values: str) -> str:
+    """Fills ``{placeholders}``; unknown placeholders are left as written."""
+
+    class Keep(dict):
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    return template.format_map(Keep(values))
+
+
+def send_invitations(
+    round_: Round,
+    bodies: list[Body],
+    *,
+    actor: str,
+    reminder: bool = False,
+    base_url: str | None = None,
+    ttl: timedelta | None = None,
+) -> list[SendResult]:
+    """Issues a fresh link for each body and emails it to the body's contacts.
+
+    A reminder also carries a fresh link, since only a hash of the earlier one is kept; the
+    earlier link stops working. Every send, and every failure, goes to the activity log
+    (without the link).
+    """
+    results = []
+    subject_template = round_.reminder_subject if reminder else round_.invitation_subject
+    body_template = round_.reminder_body if reminder else round_.invitation_body
+    for body in bodies:
+        invitation, token = issue_invitation(round_, body, actor=actor, ttl=ttl)
+        link = respondent_link(token, base_url)
+        recipients = tuple(
+            body.contacts.filter(receives_invitations=True).values_list("email", flat=True)
+        )
+        values = {
+            "round_title": round_.title,
+            "round": round_.name,
+            "body_name": body.name,
+            "closes": f"{round_.closes_at:%d %B %Y}",
+            "expires": f"{invitation.expires_at:%d %B %Y}",
+            "link": link,
+        }
+        subject = _render(subject_template, **values)
+        error = None
+        if not recipients:
+            error = "no contact email for this body"
+        else:
+            try:
+                send_mail(
+                    subject,
+                    _render(body_template, **values),
+                    settings.DEFAULT_FROM_EMAIL,
+                    list(recipients),
+                )
+            except Exception as exc:  # any backend failure is logged, not raised
+                error = f"{type(exc).__name__}: {exc}"
+        action = (
+            Action.EMAIL_FAILED
+            if error
+            else (Action.EMAIL_REMINDER if reminder else Action.EMAIL_INVITATION)
+        )
+        Activity.objects.create(
+            actor=actor,
+            action=action,
+            round=round_,
+            body=body,
+            message=(f"Not sent: {error}" if error else f"Sent to {len(recipients)} contact(s)"),
+            detail={"to": list(recipients), "subject": subject, "reminder": reminder},
+        )
+        results.append(SendResult(body=body, sent_to=recipients, link=link, error=error))
+    return results

@@ -1,0 +1,124 @@
+"""Respondents' secret links: random tokens, stored only as hashes, expiring and revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from custodes.web.bodies.models import Body
+from custodes.web.surveys.choices import Action
+from custodes.web.surveys.models import Activity, Invitation, Round
+
+__all__ = [
+    "TOKEN_BYTES",
+    "InvalidToken",
+    "hash_token",
+    "issue_invitation",
+    "resolve_token",
+    "revoke_invitation",
+]
+
+TOKEN_BYTES = 32  # 256 bits of randomness
+
+
+class InvalidToken(Exception):
+    """The link is unknown, expired or revoked. The message is safe to show to anyone."""
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of the token, keyed with the site secret so a leaked table alone is useless."""
+    return hmac.new(settings.SECRET_KEY.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def issue_invitation(
+    round_: Round, body: Body, *, actor: str, ttl: timedelta | None = None
+) -> tuple[Invitation, str]:
+    """A new link for ``body`` in ``round_``, revoking any earlier one. Returns the raw token.
+
+    The raw token exists only in the return value (and the email that carries it).
+    """
+    now = timezone.now()
+    revoked = Invitation.objects.filter(round=round_, body=body, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    if ttl is None:
+        ttl = timedelta(days=settings.INVITATION_TTL_DAYS)
+    expires_at = max(now, round_.closes_at) + ttl
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    invitation = Invitation.objects.create(
+        round=round_,
+        body=body,
+        token_hash=hash_token(token),
+        created_by=actor,
+        expires_at=expires_at,
+    )
+    Activity.objects.create(
+        actor=actor,
+        action=Action.INVITATION_ISSUED,
+        round=round_,
+        body=body,
+        message=f"Link issued, expires {expires_at:%Y-%m-%d}"
+        + (" (earlier link revoked)" if revoked else ""),
+        detail={"invitation": invitation.pk, "expires_at": expires_at.isoformat()},
+    )
+    return invitation, token
+
+
+@transaction.atomic
+def revoke_invitation(invitation: Invitation, *, actor: str) -> None:
+    """Stops a link working at once, including sessions already opened with it."""
+    if invitation.revoked_at is not None:
+        return
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    Activity.objects.create(
+        actor=actor,
+        action=Action.INVITATION_REVOKED,
+        round=invitation.round,
+        body=invitation.body,
+        message="Link revoked",
+        detail={"invitation": invitation.pk},
+    )
+
+
+def resolve_token(token: str) -> Invitation:
+    """The usable invitation behind ``token``; raises ``InvalidToken`` otherwise."""
+    if not token or len(token) > 200:
+        raise InvalidToken("This link is not valid.")
+    try:
+        invitation = Invitation.objects.select_related("round", "body").get(
+            token_hash=hash_token(token)
+        )
+    except Invitation.DoesNotExist:
+        raise InvalidToken("This link is not valid.") from None
+    if invitation.revoked_at is not None:
+        raise InvalidToken(
+            "This link has been replaced or withdrawn. Ask the survey team for a new one."
+        )
+    if invitation.expires_at <= timezone.now():
+        raise InvalidToken("This link has expired. Ask the survey team for a new one.")
+    return invitation
+
+
+def record_opened(invitation: Invitation) -> None:
+    """Notes that the link was used (the first time is logged)."""
+    now = timezone.now()
+    first = invitation.first_opened_at is None
+    Invitation.objects.filter(pk=invitation.pk).update(
+        last_opened_at=now, **({"first_opened_at": now} if first else {})
+    )
+    if first:
+        Activity.objects.create(
+            actor=f"respondent:{invitation.body.code}",
+            action=Action.INVITATION_OPENED,
+            round=invitation.round,
+            body=invitation.body,
+            message="Link opened for the first time",
+        )

@@ -1,0 +1,1 @@
+"""Views of the surveys app: the respondent form and the watchdog dashboard."""

@@ -1,0 +1,399 @@
+"""The respondent's form: a body's secret link, its task list, one page per block, submission.
+
+A respondent is not a Django user. Opening ``/r/<token>/`` checks the token, cycles the session
+key, keeps only the invitation's id in the session and redirects to ``/respond/``, so the token
+leaves the address bar, the history and any Referer. Every later request re-reads that
+invitation, refuses it once revoked or expired, and loads only that invitation's own return:
+no URL carries a round, body or return id, so there is nothing to change to reach another
+body's answers. The watchdog's pages (rounds, reports, API, admin) need a logged-in watchdog
+account, which a respondent's session never is.
+
+Failed token look-ups are counted per client address in Django's cache; past
+``TOKEN_THROTTLE_LIMIT`` failures in ``TOKEN_THROTTLE_WINDOW_SECONDS`` every token from that
+address is refused with 429 until the window ends. The address is ``REMOTE_ADDR``: a proxy in
+front must set it (a client-supplied X-Forwarded-For would let guessers pick their own).
+Tokens are never logged here; request logs pass through ``core.logging.RedactTokensFilter``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property, wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from custodes import questionnaire as qcore
+from custodes.web.surveys.lifecycle import (
+    AnswersInvalid,
+    SurveyError,
+    current_answers,
+    definition_of,
+    return_for,
+    save_draft,
+    submit_return,
+)
+from custodes.web.surveys.models import Invitation, Return, Round
+from custodes.web.surveys.tokens import InvalidToken, hash_token, record_opened, resolve_token
+from custodes.web.surveys.views.respond_fields import (
+    BlockStatus,
+    answer_lines,
+    block_status,
+    build_fields,
+    drop_inapplicable,
+    field_id,
+    raw_values,
+    read_block,
+    shown_questions,
+)
+
+__all__ = ["SESSION_INVITATION", "block", "check", "done", "overview", "start"]
+
+SESSION_INVITATION = "custodes.respondent.invitation"
+THROTTLE_KEY_PREFIX = "custodes:respond:token-failures:"
+ACTION_CONTINUE = "continue"
+ACTION_LATER = "later"
+
+
+@dataclass
+class Respondent:
+    """The one invitation a respondent's session holds, and that body's return."""
+
+    invitation: Invitation
+    record: Return
+
+    @property
+    def round(self) -> Round:
+        return self.invitation.round
+
+    @property
+    def actor(self) -> str:
+        """How the activity log names this respondent."""
+        return f"respondent:{self.invitation.body.code}"
+
+    @cached_property
+    def definition(self) -> qcore.Questionnaire:
+        return definition_of(self.round.questionnaire)
+
+    @cached_property
+    def answers(self) -> dict[str, Any]:
+        """The draft while editable; the submitted answers (with corrections) once locked."""
+        return current_answers(self.record) if self.record.locked else dict(self.record.draft)
+
+    @cached_property
+    def applicability(self) -> dict[str, bool | None]:
+        return self.definition.applicability_map(self.answers)
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        """Template context every respondent page shares."""
+        return {
+            "round": self.round,
+            "body": self.invitation.body,
+            "record": self.record,
+            "synthetic": self.round.synthetic,
+            **extra,
+        }
+
+
+# Refusals
+
+
+def _refuse(request: HttpRequest, status: int, title: str, message: str,
+            *, session_ended: bool = False) -> HttpResponse:
+    """A plain page that says why, and nothing about any body or return."""
+    return render(request, "respond/refused.html",
+                  {"title": title, "message": message, "session_ended": session_ended},
+                  status=status)
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _throttle_key(request: HttpRequest) -> str:
+    digest = hashlib.sha256(_client_address(request).encode()).hexdigest()[:32]
+    return THROTTLE_KEY_PREFIX + digest
+
+
+def _failures(request: HttpRequest) -> tuple[int, float]:
+    """(failed look-ups, window start) for the client's address in the current window."""
+    now = time.time()
+    stored = cache.get(_throttle_key(request))
+    if (
+        isinstance(stored, tuple) and len(stored) == 2
+        and now - stored[1] < settings.TOKEN_THROTTLE_WINDOW_SECONDS
+    ):
+        return int(stored[0]), float(stored[1])
+    return 0, now
+
+
+def _record_failure(request: HttpRequest) -> None:
+    """Counts one failed look-up; the window runs from the first failure.
+
+    Not atomic: two simultaneous failures may count once, which a limit of ten tolerates.
+    """
+    count, started = _failures(request)
+    remaining = started + settings.TOKEN_THROTTLE_WINDOW_SECONDS - time.time()
+    cache.set(_throttle_key(request), (count + 1, started), timeout=max(1, int(remaining) + 1))
+
+
+def _throttled(request: HttpRequest) -> HttpResponse | None:
+    count, started = _failures(request)
+    if count < settings.TOKEN_THROTTLE_LIMIT:
+        return None
+    retry_after = max(1, int(started + settings.TOKEN_THROTTLE_WINDOW_SECONDS - time.time()))
+    response = _refuse(
+        request, 429, "Too many attempts",
+        "There have been too many attempts to open survey links from your connection. "
+        f"Wait {max(1, round(retry_after / 60))} minutes, then use the link in your email again.",
+    )
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+# The link
+
+
+@require_GET
+def start(request: HttpRequest, token: str) -> HttpResponse:
+    """Opens a session for the body behind ``token`` and moves the token out of the address."""
+    if (refused := _throttled(request)) is not None:
+        return refused
+    try:
+        invitation = resolve_token(token)
+    except InvalidToken as error:
+        _record_failure(request)
+        known = Invitation.objects.filter(token_hash=hash_token(token)).exists() if (
+            0 < len(token) <= 200) else False
+        return _refuse(request, 410 if known else 404,
+                       "This link no longer works" if known else "This link is not valid",
+                       str(error))
+    request.session.cycle_key()
+    request.session[SESSION_INVITATION] = invitation.pk
+    record_opened(invitation)
+    return redirect("respond:overview")
+
+
+def respondent_view(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Runs ``view(request, respondent, ...)`` for a session whose invitation is still usable."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        invitation_id = request.session.get(SESSION_INVITATION)
+        if not isinstance(invitation_id, int):
+            return _refuse(request, 403, "Open the link in your email",
+                           "To see your organisation's return, open the link in the email the "
+                           "survey team sent you.", session_ended=True)
+        invitation = (
+            Invitation.objects.select_related("round__questionnaire", "round__recipient_list",
+                                              "body")
+            .filter(pk=invitation_id).first()
+        )
+        if invitation is None or not invitation.is_usable():
+            request.session.flush()
+            return _refuse(request, 410, "This link no longer works",
+                           "This link has been replaced, withdrawn or has expired. Ask the survey "
+                           "team for a new one.")
+        try:
+            record = return_for(invitation.round, invitation.body)
+        except SurveyError:
+            request.session.flush()
+            return _refuse(request, 410, "This link no longer works",
+                           "Your organisation is no longer asked to complete this survey.")
+        return view(request, Respondent(invitation, record), *args, **kwargs)
+
+    return wrapper
+
+
+# Pages
+
+
+@require_GET
+@respondent_view
+def overview(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    """The task list: every block with its status."""
+    answers, applicability = respondent.answers, respondent.applicability
+    tasks = []
+    for block_def in respondent.definition.blocks:
+        status = block_status(block_def, answers, applicability)
+        tasks.append({"block": block_def, "status": status})
+    completed = sum(t["status"] in (BlockStatus.COMPLETED, BlockStatus.NOT_APPLICABLE)
+                    for t in tasks)
+    return render(request, "respond/overview.html", respondent.context(
+        tasks=tasks, completed=completed, reopened=_reopened(respondent),
+        expires_at=respondent.invitation.expires_at,
+    ))
+
+
+def _reopened(respondent: Respondent) -> bool:
+    return not respondent.record.locked and respondent.record.submissions.exists()
+
+
+def _next_url(respondent: Respondent, block_id: str) -> str:
+    ids = [b.id for b in respondent.definition.blocks]
+    position = ids.index(block_id)
+    if position + 1 < len(ids):
+        return reverse("respond:block", args=[ids[position + 1]])
+    return reverse("respond:check")
+
+
+@require_http_methods(["GET", "POST"])
+@respondent_view
+def block(request: HttpRequest, respondent: Respondent, block_id: str) -> HttpResponse:
+    """One block of questions; saving never requires the required ones."""
+    try:
+        block_def = respondent.definition.block(block_id)
+    except KeyError:
+        return _refuse(request, 404, "Page not found",
+                       "There is no such section in this survey.")
+    definition, record = respondent.definition, respondent.record
+    if record.locked:
+        if request.method == "POST":
+            return _refuse(request, 403, "Your return has been submitted",
+                           "Your return is read-only now. Contact the survey team if you "
+                           "need to change an answer.")
+        return render(request, "respond/block.html", respondent.context(
+            block=block_def, read_only=True,
+            rows=_summary_rows(respondent, block_def), position=_position(respondent, block_id),
+        ))
+    applicability = respondent.applicability
+    shown = shown_questions(block_def, applicability)
+    raw = raw_values(block_def, respondent.answers)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        posted_data = {q.name: (request.POST.getlist(q.name) if q.type in (
+            qcore.AnswerType.MULTIPLE_CHOICE, qcore.AnswerType.CAPABILITIES)
+            else request.POST.get(q.name, "")) for q in shown}
+        posted, posted_raw, errors = read_block(block_def, posted_data, [q.id for q in shown])
+        raw.update(posted_raw)
+        if not errors:
+            changes = drop_inapplicable(definition, respondent.answers, posted)
+            try:
+                save_draft(record, changes, actor=respondent.actor)
+            except AnswersInvalid as invalid:
+                errors = {p.question_id: p.message for p in invalid.problems}
+            except SurveyError as error:
+                return _refuse(request, 409, "Your answers were not saved", str(error))
+            else:
+                return _after_save(request, respondent, block_def, shown, changes)
+    return render(request, "respond/block.html", respondent.context(
+        block=block_def, read_only=False, position=_position(respondent, block_id),
+        fields=build_fields(definition, shown, raw, errors, applicability),
+        errors=[{"href": f"#{field_id(definition.question(qid))}", "message": message}
+                for qid, message in errors.items()],
+        hidden_count=len(block_def.questions) - len(shown),
+        hidden_because=_hidden_because(respondent, block_def, shown),
+    ), status=200)
+
+
+def _position(respondent: Respondent, block_id: str) -> dict[str, int]:
+    ids = [b.id for b in respondent.definition.blocks]
+    return {"number": ids.index(block_id) + 1, "total": len(ids)}
+
+
+def _hidden_because(respondent: Respondent, block_def: qcore.Block,
+                    shown: list[qcore.Question]) -> list[str]:
+    """Texts of the questions whose answers hid part of this block."""
+    shown_ids = {q.id for q in shown}
+    controllers: list[str] = []
+    for question in block_def.questions:
+        if question.id in shown_ids:
+            continue
+        for condition in respondent.definition.conditions_of(question.id):
+            text = respondent.definition.question(condition.question).text
+            if condition.evaluate(respondent.answers.get(condition.question)) is False and (
+                    text not in controllers):
+                controllers.append(text)
+    return controllers
+
+
+def _after_save(request: HttpRequest, respondent: Respondent, block_def: qcore.Block,
+                shown: list[qcore.Question], changes: dict[str, Any]) -> HttpResponse:
+    """Back to the same page when the new answers open questions the page did not show."""
+    answers = {**respondent.answers, **changes}
+    now_applicable = respondent.definition.applicability_map(answers)
+    shown_ids = {q.id for q in shown}
+    opened = [q for q in shown_questions(block_def, now_applicable) if q.id not in shown_ids]
+    if request.POST.get("action") == ACTION_LATER:
+        messages.success(request, "Your answers have been saved. You can come back to them "
+                                  "with the link in your email.")
+        return redirect("respond:overview")
+    if opened:
+        messages.info(request, "Your answers have been saved. Because of them, more questions "
+                               "in this section now apply.")
+        url = reverse("respond:block", args=[block_def.id])
+        return HttpResponseRedirect(f"{url}#{field_id(opened[0])}")
+    return HttpResponseRedirect(_next_url(respondent, block_def.id))
+
+
+def _summary_rows(respondent: Respondent, block_def: qcore.Block) -> list[dict[str, Any]]:
+    """Question and answer lines for every question that applies or was answered."""
+    rows = []
+    for question in block_def.questions:
+        lines = answer_lines(question, respondent.answers.get(question.id))
+        if respondent.applicability.get(question.id) is False and not lines:
+            continue
+        rows.append({"question": question, "lines": lines, "field_id": field_id(question),
+                     "multiline": question.type is qcore.AnswerType.TEXT})
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+@respondent_view
+def check(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    """Check your answers, then submit; submission checks the required questions."""
+    record = respondent.record
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        if record.locked:
+            return _refuse(request, 403, "Your return has been submitted",
+                           "Your return has already been submitted and is read-only.")
+        try:
+            submit_return(record, actor=respondent.actor)
+        except AnswersInvalid as invalid:
+            errors = [_problem_link(respondent, problem) for problem in invalid.problems]
+        except SurveyError as error:
+            return _refuse(request, 409, "Your return was not submitted", str(error))
+        else:
+            return redirect("respond:done")
+    blocks = [
+        {"block": block_def, "rows": _summary_rows(respondent, block_def),
+         "status": block_status(block_def, respondent.answers, respondent.applicability)}
+        for block_def in respondent.definition.blocks
+    ]
+    return render(request, "respond/check.html", respondent.context(
+        blocks=blocks, errors=errors, read_only=record.locked, reopened=_reopened(respondent),
+    ))
+
+
+def _problem_link(respondent: Respondent, problem: qcore.FieldError) -> dict[str, str]:
+    """An error-summary entry pointing at the question on its block's page."""
+    try:
+        question = respondent.definition.question(problem.question_id)
+    except KeyError:
+        return {"href": reverse("respond:overview"), "message": problem.message}
+    url = reverse("respond:block", args=[respondent.definition.block_of(question.id).id])
+    return {"href": f"{url}#{field_id(question)}",
+            "message": f"{question.text} – {problem.message}"}
+
+
+@require_GET
+@respondent_view
+def done(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    """The receipt: reference, time of submission and what happens next."""
+    record = respondent.record
+    submission = record.submissions.order_by("-submitted_at", "-id").first()
+    if not record.locked or submission is None:
+        return redirect("respond:overview")
+    return render(request, "respond/done.html", respondent.context(submission=submission))

@@ -1,0 +1,65 @@
+"""Fixtures shared by the web tests: the roster in the database, a round, a watchdog client."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+UK = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def roster(db):
+    """The shipped roster of 47 bodies, loaded into the test database."""
+    from custodes.web.bodies.services import sync_roster
+
+    sync_roster()
+
+
+@pytest.fixture
+def survey_round(roster):
+    """An open round of police-estate-2022 to the 47 bodies, closing in a week."""
+    from django.utils import timezone
+
+    from custodes.web.surveys.lifecycle import create_round
+
+    return create_round(
+        "test-round",
+        questionnaire="police-estate-2022",
+        recipients="police-ew",
+        closes_at=timezone.now() + timedelta(days=7),
+        opens_at=timezone.now() - timedelta(days=7),
+        actor="test",
+    )
+
+
+@pytest.fixture
+def past_round(roster):
+    """A round that ran in 2022 (opened 24 June, closed 30 September)."""
+    from custodes.web.surveys.lifecycle import create_round
+
+    return create_round(
+        "round-2022",
+        questionnaire="police-estate-2022",
+        recipients="police-ew",
+        opens_at=datetime(2022, 6, 24, 9, tzinfo=UK),
+        closes_at=datetime(2022, 9, 30, 23, 59, tzinfo=UK),
+        actor="test",
+    )
+
+
+@pytest.fixture
+def watchdog(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(
+        "analyst", password="correct horse battery", is_staff=True
+    )
+
+
+@pytest.fixture
+def watchdog_client(client, watchdog):
+    client.force_login(watchdog)
+    return client
