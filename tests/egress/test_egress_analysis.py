@@ -42,7 +42,13 @@ def test_scenario_is_attributed(tmp_path: Path, scenario_frames: list[Frame], wr
         "dns-query:litedev.hik-connect.com",
     ]
     assert set(hik[0]) >= {
-        "service", "vendor", "evidence", "first_seen", "last_seen", "packets", "bytes"
+        "service",
+        "vendor",
+        "evidence",
+        "first_seen",
+        "last_seen",
+        "packets",
+        "bytes",
     }
     ezviz = devices[EZVIZ_CAMERA]["vendor_services"]
     assert ezviz[0]["evidence"] == ["tls-sni:litedev.ezvizlife.com"]
@@ -58,8 +64,11 @@ def test_lookalike_names_are_other_egress(tmp_path: Path, scenario_frames: list[
     devices = by_device(analyse([write_pcap(tmp_path / "s.pcap", scenario_frames)]))
     lookalike = devices[LOOKALIKE_HOST]
     assert lookalike["vendor_services"] == []
-    assert lookalike["other_egress"] == {"packets": 2, "bytes": lookalike["other_egress"]["bytes"],
-                                         "remote_addresses": 2}
+    assert lookalike["other_egress"] == {
+        "packets": 2,
+        "bytes": lookalike["other_egress"]["bytes"],
+        "remote_addresses": 2,
+    }
 
 
 def test_local_to_local_traffic_is_not_egress(tmp_path: Path, scenario_frames) -> None:
@@ -100,7 +109,16 @@ def test_dns_answer_learned_before_flow_and_ipv6(tmp_path: Path) -> None:
 def test_flow_seen_before_dns_answer_is_named_later(tmp_path: Path) -> None:
     frames = [
         (1.0, tcp("10.1.1.1", 40000, "198.51.100.20", 443, b"opaque", seq=1)),
-        (2.0, udp("10.1.1.2", 53, "10.1.1.1", 5353, dns_answer("flysafe-api.dji.com", ["198.51.100.20"]))),
+        (
+            2.0,
+            udp(
+                "10.1.1.2",
+                53,
+                "10.1.1.1",
+                5353,
+                dns_answer("flysafe-api.dji.com", ["198.51.100.20"]),
+            ),
+        ),
         (3.0, tcp("10.1.1.1", 40000, "198.51.100.20", 443, b"more", seq=7)),
     ]
     devices = by_device(analyse([write_pcap(tmp_path / "late.pcap", frames)]))
@@ -111,7 +129,9 @@ def test_flow_seen_before_dns_answer_is_named_later(tmp_path: Path) -> None:
 
 
 def test_local_networks_are_configurable(tmp_path: Path) -> None:
-    frames = [(1.0, udp("203.0.113.5", 40000, "198.51.100.1", 53, dns_query("dev.hik-connect.com")))]
+    frames = [
+        (1.0, udp("203.0.113.5", 40000, "198.51.100.1", 53, dns_query("dev.hik-connect.com")))
+    ]
     capture = write_pcap(tmp_path / "public.pcap", frames)
     assert analyse([capture]).devices == []
     devices = by_device(analyse([capture], local_networks=["203.0.113.0/24"]))

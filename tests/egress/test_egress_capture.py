@@ -22,7 +22,9 @@ def read_all(path: Path) -> tuple[list, list[CaptureProblem]]:
 
 
 @pytest.mark.parametrize("nano", [False, True])
-def test_pcap_timestamps_and_frames(tmp_path: Path, scenario_frames: list[Frame], nano: bool) -> None:
+def test_pcap_timestamps_and_frames(
+    tmp_path: Path, scenario_frames: list[Frame], nano: bool
+) -> None:
     packets, problems = read_all(write_pcap(tmp_path / "a.pcap", scenario_frames, nano=nano))
     assert problems == []
     assert [frame for _ts, _link, _length, frame in packets] == [f for _t, f in scenario_frames]
@@ -113,10 +115,15 @@ def test_not_a_capture(tmp_path: Path, content: bytes, message: str) -> None:
     assert report.problems[0].offset == 0 and message in report.problems[0].message
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2048), magic=st.sampled_from([
-    b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\x0a\x0d\x0d\x0a"
-]))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.binary(max_size=2048),
+    magic=st.sampled_from(
+        [b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\x0a\x0d\x0d\x0a"]
+    ),
+)
 def test_random_bytes_after_a_magic_never_raise(tmp_path: Path, data: bytes, magic: bytes) -> None:
     path = tmp_path / "fuzz.cap"
     path.write_bytes(magic + data)
@@ -125,7 +132,9 @@ def test_random_bytes_after_a_magic_never_raise(tmp_path: Path, data: bytes, mag
         assert 0 <= problem.offset <= len(magic) + len(data)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), max_size=8))
 def test_flipped_bytes_never_raise(tmp_path: Path, scenario_frames, flips) -> None:
     for writer in (write_pcap, write_pcapng):

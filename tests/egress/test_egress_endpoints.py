@@ -118,7 +118,12 @@ def test_payload_signatures() -> None:
     [
         ("kind: cloud", "kind: cloudy", 6, "endpoints[0].kind"),
         ('"*.example-cloud.test"]', '"Bad Domain"]', 7, "endpoints[0].domains[1]"),
-        ("source: https://example.org/docs", "source: ftp://example.org", 10, "endpoints[0].source"),
+        (
+            "source: https://example.org/docs",
+            "source: ftp://example.org",
+            10,
+            "endpoints[0].source",
+        ),
         ('["tcp/443"]', '["tcp/70000"]', 9, "endpoints[0].ports[0]"),
         ('["198.51.100.0/24"]', '["198.51.100.1/24"]', 8, "endpoints[0].networks[0]"),
         ("date: 2026-01-01", "date: someday", 11, "endpoints[0].date"),

@@ -15,6 +15,7 @@ from custodes.questionnaire import (
     Questionnaire,
     QuestionnaireError,
     QuestionnaireFileError,
+    UnknownBlock,
     UnknownQuestion,
     load_questionnaire,
     load_shipped,
@@ -490,6 +491,8 @@ def test_unknown_question_is_a_key_error() -> None:
     assert "a.nope" in str(caught.value) and "'t'" in str(caught.value)
     with pytest.raises(UnknownQuestion):
         questionnaire.block_of("zz.top")
+    with pytest.raises(UnknownBlock, match="no block 'zz'"):
+        questionnaire.block("zz")
 
 
 SHIPPED_TEXT = (

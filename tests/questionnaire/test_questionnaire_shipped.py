@@ -8,6 +8,7 @@ import pytest
 
 from custodes.questionnaire import (
     AnswerType,
+    NamedConcern,
     Predicate,
     Questionnaire,
     UnknownQuestionnaire,
@@ -106,9 +107,17 @@ def test_frt_types(police: Questionnaire) -> None:
 
 
 def test_findings(police: Questionnaire) -> None:
-    assert [finding.id for finding in police.findings] == [f"{b}-concerns" for b in SYSTEM_BLOCKS]
+    declared = [f"{b}-concerns" for b in SYSTEM_BLOCKS]
+    named = [f"{b}-named-concern" for b in SYSTEM_BLOCKS]
+    assert [finding.id for finding in police.findings] == declared + named
     for finding in police.findings:
-        assert finding.numerator == Predicate(question=f"{finding.block}.concerns", equals="yes")
+        if finding.id.endswith("-named-concern"):
+            assert finding.numerator == NamedConcern(
+                question=f"{finding.block}.manufacturers", named_concern=True
+            )
+            assert finding.compare_with == f"{finding.block}-concerns"
+        else:
+            assert finding.numerator == Predicate(question=f"{finding.block}.concerns", equals="yes")
         if finding.block == "drones":
             assert finding.denominator == Predicate(question="drones.operates", equals="yes")
             assert finding.denominator_label == "respondents that operate drones"
@@ -157,7 +166,8 @@ def test_complete_return_passes(police: Questionnaire) -> None:
 
 def test_fingerprint_is_stable_and_sensitive(police: Questionnaire) -> None:
     again = Questionnaire.model_validate(police.model_dump(by_alias=True))
-    assert again.fingerprint == police.fingerprint == police.sha256
+    stored = Questionnaire.model_validate(police.model_dump(mode="json", by_alias=True))
+    assert again.fingerprint == stored.fingerprint == police.fingerprint == police.sha256
     assert len(police.fingerprint) == 64
     changed = police.model_copy(update={"version": "2022.2"})
     assert Questionnaire.model_validate(changed.model_dump(by_alias=True)).fingerprint != (

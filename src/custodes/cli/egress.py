@@ -33,9 +33,7 @@ def register(app: typer.Typer) -> None:
 def egress(
     captures: Annotated[
         list[Path],
-        typer.Argument(
-            help="pcap or pcapng files, read in order", exists=True, dir_okay=False
-        ),
+        typer.Argument(help="pcap or pcapng files, read in order", exists=True, dir_okay=False),
     ],
     devices: Annotated[
         Path | None,
@@ -88,8 +86,7 @@ def egress(
         raise typer.Exit(code=1) from exc
     for problem in report.problems:
         errors.print(
-            f"[yellow]warning:[/yellow] {problem.path}: offset {problem.offset}: "
-            f"{problem.message}",
+            f"[yellow]warning:[/yellow] {problem.path}: offset {problem.offset}: {problem.message}",
             highlight=False,
             markup=True,
         )

@@ -67,7 +67,11 @@ def demo(
     console.print("[yellow]All returns in this round are SYNTHETIC demo data.[/]\n")
     console.print(f"  Dashboard:        {base}/rounds/{round_.name}/")
     console.print(f"  Sign in as:       watchdog / {password}", highlight=False)
-    console.print(f"  Respondent link:  {respondent_link(token)}  ({body.name})", highlight=False)
+    console.print(
+        f"  Respondent link:  {respondent_link(token)}  ({body.name})",
+        highlight=False,
+        soft_wrap=True,
+    )
     console.print(f"  Report:           {base}/reports/{round_.name}/")
     console.print(f"  Findings (CLI):   custodes findings --round {round_.name}\n")
     if not no_serve:

@@ -74,5 +74,14 @@ def canonical_names(
         device_kind = device_kind or _text(resolved.device_kind)
     if not maker and mac:
         maker = _text(getattr(resolver.resolve_mac(mac), "manufacturer", None))
-    concerns = [concern.to_dict() for concern in resolver.concerns_for(maker)] if maker else []
-    return Names(maker, brand or maker, device_kind, concerns)
+    return Names(maker, brand or maker, device_kind, _concerns(resolver, maker))
+
+
+def _concerns(resolver: Resolver, maker: str | None) -> list[dict[str, Any]]:
+    """Concerns about ``maker``; none when the knowledge base does not know the maker."""
+    if not maker:
+        return []
+    try:
+        return [concern.to_dict() for concern in resolver.concerns_for(maker)]
+    except KeyError:  # the intel resolver's UnknownManufacturerError is a KeyError
+        return []

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 
 from custodes.discovery.models import Device, Observation
+from custodes.discovery.multicast import multicast_discover
 from custodes.discovery.naming import Resolver, canonical_names
 from custodes.discovery.probes.banner import BANNER_FIELDS, probe_banner
 from custodes.discovery.probes.dhip import probe_dhip
@@ -65,6 +66,7 @@ class ScanOptions:
     community: str | None = None
     port_offset: int = 0
     udp: bool = True
+    multicast_interface: str | None = None
 
 
 @dataclass(slots=True)
@@ -102,12 +104,20 @@ class Scanner:
         skipped = set(skip)
         pending = [str(address) for address in addresses if str(address) not in skipped]
         transport = self._transport()
+        heard: dict[str, list[Observation]] = {}
+        if self.options.multicast_interface:
+            heard = await multicast_discover(
+                self.options.multicast_interface, self.options.timeout, transport.limiter
+            )
         neighbours = read_neighbours()
         hosts = asyncio.Semaphore(self.options.host_concurrency)
 
         async def one(address: str) -> tuple[str, Device | None]:
             async with hosts:
-                return address, await self.scan_host(transport, address, neighbours.get(address))
+                device = await self.scan_host(
+                    transport, address, neighbours.get(address), heard.get(address, [])
+                )
+                return address, device
 
         tasks = [asyncio.create_task(one(address)) for address in pending]
         try:
@@ -123,9 +133,13 @@ class Scanner:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def scan_host(
-        self, transport: Transport, address: str, mac: str | None = None
+        self,
+        transport: Transport,
+        address: str,
+        mac: str | None = None,
+        heard: list[Observation] | None = None,
     ) -> Device | None:
-        """Probe one host; ``None`` when nothing answered."""
+        """Probe one host; ``None`` when nothing answered (``heard``: multicast replies)."""
         offset = self.options.port_offset
         ipaddress.ip_address(address)
         checks = await asyncio.gather(
@@ -158,12 +172,14 @@ class Scanner:
             for port in open_ports
             if port in VENDOR_PORTS
         ]
+        observations.extend(heard or ())
         for found in await asyncio.gather(*jobs):
             observations.extend(found)
         if mac:
             observations.append(Observation("neighbour", None, "mac.oui", oui(mac)))
         if not open_ports and not observations:
             return None
+        observations = list(dict.fromkeys(observations))
         return self.identify(address, [port + offset for port in open_ports], observations, mac)
 
     def identify(

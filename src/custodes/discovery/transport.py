@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import ssl
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -187,12 +189,18 @@ class _DatagramCollector(asyncio.DatagramProtocol):
         self.done.set()
 
 
+@functools.cache
 def _insecure_tls_context() -> ssl.SSLContext:
-    """A TLS context that accepts any certificate: we read it, we do not trust it."""
+    """A TLS context that accepts any certificate: we read it, we do not trust it.
+
+    Old cameras only speak TLS 1.0, so that is allowed (Python warns it is deprecated).
+    """
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
-    context.minimum_version = ssl.TLSVersion.TLSv1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = ssl.TLSVersion.TLSv1
     with contextlib.suppress(ssl.SSLError):
         context.set_ciphers("ALL:@SECLEVEL=0")
     return context

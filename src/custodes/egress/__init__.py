@@ -55,7 +55,7 @@ def analyse(
     called with the total number of capture bytes read so far, across all ``paths``. ``rules``
     defaults to the packaged endpoint data. A file that is not a capture, cannot be read, or is
     truncated or corrupt becomes a :class:`CaptureProblem` and the analysis goes on.
-    Raises :class:`EgressError` (``ValueError`` inside) for an invalid local network.
+    Raises :class:`EgressError` when a local network is not valid CIDR notation.
     """
     try:
         analyser = EgressAnalyser(rules or load_endpoint_rules(), local_networks)

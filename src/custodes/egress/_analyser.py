@@ -160,8 +160,9 @@ class EgressAnalyser:
         if (
             proto == PROTO_UDP
             and (source_port == DNS_PORT or destination_port == DNS_PORT)
-            and self._dns(timestamp, length, source, destination, source_class,
-                          destination_class, payload)
+            and self._dns(
+                timestamp, length, source, destination, source_class, destination_class, payload
+            )
         ):
             return
         if source_class == ADDRESS_LOCAL and destination_class == ADDRESS_REMOTE:
@@ -193,7 +194,9 @@ class EgressAnalyser:
             endpoint = self.rules.match_address(remote, proto, remote_port)
             if endpoint is not None:
                 flow.endpoint = endpoint
-                flow.evidence = f"network:{_address_text(remote)} {_proto_name(proto)}/{remote_port}"
+                flow.evidence = (
+                    f"network:{_address_text(remote)} {_proto_name(proto)}/{remote_port}"
+                )
         self._flows[key] = flow
         return flow
 
@@ -280,8 +283,9 @@ class EgressAnalyser:
             for name in message.questions:
                 endpoint = match_name(name)
                 if endpoint is not None:
-                    self._use(source, endpoint, 1, length, timestamp, timestamp,
-                              f"dns-query:{name}")
+                    self._use(
+                        source, endpoint, 1, length, timestamp, timestamp, f"dns-query:{name}"
+                    )
                     return True
             return False
         asked = message.questions[0] if message.questions else ""
@@ -304,8 +308,15 @@ class EgressAnalyser:
             attributed = (asked_endpoint, asked)
         if attributed is None or destination_class != ADDRESS_LOCAL:
             return False
-        self._use(destination, attributed[0], 1, length, timestamp, timestamp,
-                  f"dns-answer:{attributed[1]}")
+        self._use(
+            destination,
+            attributed[0],
+            1,
+            length,
+            timestamp,
+            timestamp,
+            f"dns-answer:{attributed[1]}",
+        )
         return True
 
     def _use(
@@ -327,8 +338,15 @@ class EgressAnalyser:
         """Move every flow's counters into the per-device totals and empty the flow table."""
         for flow in self._flows.values():
             if flow.endpoint is not None:
-                self._use(flow.device, flow.endpoint, flow.packets, flow.octets, flow.first,
-                          flow.last, flow.evidence)
+                self._use(
+                    flow.device,
+                    flow.endpoint,
+                    flow.packets,
+                    flow.octets,
+                    flow.first,
+                    flow.last,
+                    flow.evidence,
+                )
                 continue
             other = self._other.get(flow.device)
             if other is None:

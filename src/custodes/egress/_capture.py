@@ -136,9 +136,7 @@ class CaptureReader:
                 raise CaptureFormatError(self.path, 0, "file too short to be a capture")
             head = window.buffer[:4]
             if head[:2] == GZIP_MAGIC:
-                raise CaptureFormatError(
-                    self.path, 0, "gzip-compressed file; decompress it first"
-                )
+                raise CaptureFormatError(self.path, 0, "gzip-compressed file; decompress it first")
             if int.from_bytes(head, "little") == PCAPNG_SHB:
                 yield from self._pcapng(window)
                 return
@@ -306,7 +304,7 @@ class CaptureReader:
                     return
                 continue
             window.pos = pos + length
-            if block_type == PCAPNG_EPB or block_type == PCAPNG_OPB:
+            if block_type in (PCAPNG_EPB, PCAPNG_OPB):
                 packet = self._packet_block(buffer, pos, length, endian, block_type, interfaces)
             elif block_type == PCAPNG_SPB:
                 packet = self._simple_block(buffer, pos, length, endian, interfaces)
@@ -406,8 +404,10 @@ class CaptureReader:
                 and candidate + length <= len(buffer)
                 and trailer.unpack_from(buffer, candidate + length - 4)[0] == length
             ):
-                self._problem(bad_offset, f"skipped to the next valid block at offset "
-                              f"{window.base + candidate}")
+                self._problem(
+                    bad_offset,
+                    f"skipped to the next valid block at offset {window.base + candidate}",
+                )
                 window.pos = candidate
                 return True
         self._problem(bad_offset, f"no valid block in the next {RESYNC_WINDOW} bytes; stopped")

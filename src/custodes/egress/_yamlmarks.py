@@ -42,7 +42,8 @@ def _convert(node: yaml.Node, where: tuple[str | int, ...], lines: LineMap, dept
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(item, (*where, index), lines, depth + 1) for index, item in enumerate(node.value)
+            _convert(item, (*where, index), lines, depth + 1)
+            for index, item in enumerate(node.value)
         ]
     return _scalar(node)
 

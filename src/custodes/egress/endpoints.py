@@ -235,8 +235,7 @@ class EndpointRules:
             else:
                 self._exact[pattern] = index
         ports = frozenset(
-            (_PROTO_BY_NAME[spec.split("/")[0]], int(spec.split("/")[1]))
-            for spec in endpoint.ports
+            (_PROTO_BY_NAME[spec.split("/")[0]], int(spec.split("/")[1])) for spec in endpoint.ports
         )
         for text in endpoint.networks:
             network = ipaddress.ip_network(text)

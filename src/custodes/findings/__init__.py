@@ -28,6 +28,7 @@ from custodes.findings._chart import finding_chart_svg
 from custodes.findings._compute import (
     FindingResult,
     FindingSpecLike,
+    NamesJudge,
     PredicateLike,
     QuestionnaireLike,
     RoundFindings,
@@ -40,16 +41,19 @@ from custodes.findings._errors import (
     NaiveDatetimeError,
 )
 from custodes.findings._events import Correction, Submission, answers_as_of
+from custodes.findings._followup import Disagreement, disagreements
 from custodes.findings._round import Recipient, ReturnRecord, RoundData
 from custodes.findings._wording import describe, percent_half_up
 
 __all__ = [
     "Correction",
+    "Disagreement",
     "FindingResult",
     "FindingSpecLike",
     "FindingsError",
     "InvalidFindingSpecError",
     "InvalidRoundError",
+    "NamesJudge",
     "NaiveDatetimeError",
     "PredicateLike",
     "QuestionnaireLike",
@@ -60,6 +64,7 @@ __all__ = [
     "Submission",
     "answers_as_of",
     "compute_findings",
+    "disagreements",
     "describe",
     "finding_chart_svg",
     "percent_half_up",

@@ -5,9 +5,9 @@ See the package docstring of :mod:`custodes.findings` for the counting rules.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, Protocol
 
@@ -17,6 +17,10 @@ from custodes.findings._round import Recipient, ReturnRecord, RoundData
 
 UNSURE = "unsure"
 ALL_RESPONDENTS = "respondents"
+
+NamesJudge = Callable[[Sequence[str], date], str]
+"""Judges a list of manufacturer names as of a date: "yes" (one carries a concern), "no"
+(all are known and none does) or "unsure" (some cannot be identified)."""
 
 
 class PredicateLike(Protocol):
@@ -74,6 +78,7 @@ class FindingResult:
     yes_bodies: tuple[str, ...] = ()
     unsure_bodies: tuple[str, ...] = ()
     unanswered_bodies: tuple[str, ...] = ()
+    no_bodies: tuple[str, ...] = ()
     conditional: bool = False
     """True when the denominator is a subset of respondents chosen by a predicate."""
 
@@ -146,9 +151,18 @@ class _CountedReturn:
 
 
 def compute_findings(
-    questionnaire: QuestionnaireLike, data: RoundData, *, as_of: datetime | None = None
+    questionnaire: QuestionnaireLike,
+    data: RoundData,
+    *,
+    as_of: datetime | None = None,
+    judge_names: NamesJudge | None = None,
 ) -> RoundFindings:
-    """Compute every finding of ``questionnaire`` over ``data`` as of ``as_of`` (None: now)."""
+    """Compute every finding of ``questionnaire`` over ``data`` as of ``as_of`` (None: now).
+
+    ``judge_names`` decides named-concern findings (numerators with ``named_concern``); it is
+    given the names answered and the cut-off date, so concerns that took effect later are
+    not applied.
+    """
     cut_off = datetime.now(UTC) if as_of is None else as_of
     require_aware(cut_off, "as_of")
     counted: list[_CountedReturn] = []
@@ -164,7 +178,7 @@ def compute_findings(
         and first > data.closes_at
     )
     results = tuple(
-        _evaluate(spec, questionnaire, counted, len(data.recipients))
+        _evaluate(spec, questionnaire, counted, len(data.recipients), judge_names, cut_off)
         for spec in questionnaire.findings
     )
     return RoundFindings(
@@ -235,11 +249,27 @@ def _classify(answer: Any, expected: Any) -> _Verdict:
     return _Verdict.UNSURE if value == UNSURE else _Verdict.NO
 
 
+def _named_concern_verdict(
+    answer: Any, judge: NamesJudge | None, spec_id: str, cut_off: datetime
+) -> _Verdict:
+    """A manufacturers answer judged against the knowledge base."""
+    if judge is None:
+        raise InvalidFindingSpecError(
+            f"finding {spec_id!r} counts named concerns: compute_findings needs judge_names"
+        )
+    names = [name for name in answer or () if isinstance(name, str) and name.strip()]
+    if not names:
+        return _Verdict.UNANSWERED
+    return _Verdict(judge(names, cut_off.date()))
+
+
 def _evaluate(
     spec: FindingSpecLike,
     questionnaire: QuestionnaireLike,
     counted: Sequence[_CountedReturn],
     recipients: int,
+    judge: NamesJudge | None,
+    cut_off: datetime,
 ) -> FindingResult:
     """Classify each return in the denominator as yes, unsure, unanswered or no."""
     if isinstance(spec.denominator, str) and spec.denominator != ALL_RESPONDENTS:
@@ -251,6 +281,8 @@ def _evaluate(
     yes: list[str] = []
     unsure: list[str] = []
     unanswered: list[str] = []
+    no: list[str] = []
+    named = getattr(spec.numerator, "named_concern", False)
     denominator = 0
     for item in counted:
         answers = item.answers
@@ -259,14 +291,20 @@ def _evaluate(
         denominator += 1
         applies = questionnaire.applicability(question, answers)
         if applies is False:
+            no.append(item.record.body)
             continue
-        verdict = _classify(answers.get(question), spec.numerator.equals)
+        if named:
+            verdict = _named_concern_verdict(answers.get(question), judge, spec.id, cut_off)
+        else:
+            verdict = _classify(answers.get(question), spec.numerator.equals)
         if applies is None or verdict is _Verdict.UNANSWERED:
             unanswered.append(item.record.body)
         elif verdict is _Verdict.YES:
             yes.append(item.record.body)
         elif verdict is _Verdict.UNSURE:
             unsure.append(item.record.body)
+        else:
+            no.append(item.record.body)
     return FindingResult(
         id=spec.id,
         title=spec.title,
@@ -281,5 +319,6 @@ def _evaluate(
         yes_bodies=tuple(yes),
         unsure_bodies=tuple(unsure),
         unanswered_bodies=tuple(unanswered),
+        no_bodies=tuple(no),
         conditional=not isinstance(spec.denominator, str),
     )

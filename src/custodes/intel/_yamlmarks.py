@@ -17,9 +17,7 @@ _MAX_DEPTH = 32
 _SCALARS = yaml.SafeLoader("")  # reused only for PyYAML's safe scalar typing (dates, ints)
 
 
-def _construct(
-    node: yaml.Node, path: Location, lines: dict[Location, int], path_file: Path
-) -> Any:
+def _construct(node: yaml.Node, path: Location, lines: dict[Location, int], path_file: Path) -> Any:
     """Turn a composed node into plain Python, recording each value's 1-based line."""
     if len(path) > _MAX_DEPTH:
         raise KnowledgeDataError(path_file, node.start_mark.line + 1, None, "nesting too deep")

@@ -20,6 +20,7 @@ from ._schema import (
     AnswerType,
     Question,
     Questionnaire,
+    is_blank,
 )
 
 MAX_TEXT_LENGTH = 10_000
@@ -46,14 +47,6 @@ _YES_NO_UNSURE_WORDS: dict[str, str] = {
 def _fold(text: str) -> str:
     """Case-fold, unify apostrophes and collapse whitespace, for lenient matching."""
     return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split()).casefold()
-
-
-def _is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, list | tuple) and not value
 
 
 def _require_str(question: Question, value: Any, message: str) -> str:
@@ -92,7 +85,7 @@ def _option_by_value(question: Question, value: Any) -> str:
 
 def _validate_multi(question: Question, value: Any) -> list[str] | None:
     items = _require_list(question, value, "Select the options that apply")
-    chosen = {_option_by_value(question, item) for item in items if not _is_blank(item)}
+    chosen = {_option_by_value(question, item) for item in items if not is_blank(item)}
     ordered = [option.value for option in question.options if option.value in chosen]
     return ordered or None
 
@@ -145,7 +138,7 @@ def validate_answer(question: Question, value: Any) -> Any:
 
     Blank answers (None, empty or whitespace string, empty list) give None.
     """
-    if _is_blank(value):
+    if is_blank(value):
         return None
     match question.type:
         case AnswerType.YES_NO_UNSURE:

@@ -86,6 +86,18 @@ class UnknownQuestion(QuestionnaireError, KeyError):
         return f"questionnaire {self.questionnaire_id!r} has no question {self.question_id!r}"
 
 
+class UnknownBlock(QuestionnaireError, KeyError):
+    """A block id is not part of the questionnaire."""
+
+    def __init__(self, block_id: str, questionnaire_id: str) -> None:
+        self.block_id = block_id
+        self.questionnaire_id = questionnaire_id
+        super().__init__(block_id)
+
+    def __str__(self) -> str:
+        return f"questionnaire {self.questionnaire_id!r} has no block {self.block_id!r}"
+
+
 class UnknownQuestionnaire(QuestionnaireError, LookupError):
     """No shipped questionnaire has the requested name."""
 

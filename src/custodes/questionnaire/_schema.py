@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from ._errors import DefinitionError, UnknownQuestion
+from ._errors import DefinitionError, UnknownBlock, UnknownQuestion
 
 YES = "yes"
 NO = "no"
@@ -42,7 +42,6 @@ CHOICE_TYPES = frozenset(
     {AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE, AnswerType.CAPABILITIES}
 )
 MULTI_CHOICE_TYPES = frozenset({AnswerType.MULTIPLE_CHOICE, AnswerType.CAPABILITIES})
-LIST_TYPES = MULTI_CHOICE_TYPES | {AnswerType.MANUFACTURERS}
 CONTROLLER_TYPES = CHOICE_TYPES | {AnswerType.YES_NO_UNSURE}
 
 
@@ -69,7 +68,8 @@ class Option(_Model):
     _value_word = field_validator("value", mode="before")(_word_for_yaml_bool)
 
 
-def _is_blank(answer: Any) -> bool:
+def is_blank(answer: Any) -> bool:
+    """True for no answer: None, an empty or whitespace-only string, or an empty list."""
     if answer is None:
         return True
     if isinstance(answer, str):
@@ -92,7 +92,7 @@ class Condition(_Model):
 
     def evaluate(self, answer: Any) -> bool | None:
         """True if satisfied, False if not, None when unknown (no answer, or an unlisted unsure)."""
-        if _is_blank(answer):
+        if is_blank(answer):
             return None
         if isinstance(answer, str):
             chosen = answer.strip().casefold()
@@ -203,15 +203,29 @@ class Predicate(_Model):
     _equals_word = field_validator("equals", mode="before")(_word_for_yaml_bool)
 
 
+class NamedConcern(_Model):
+    """Selects the returns whose answer to a manufacturers ``question`` names a company
+    that the knowledge base records a concern against (judged by ``custodes.intel``)."""
+
+    question: str = Field(pattern=QUESTION_ID_PATTERN)
+    named_concern: Literal[True]
+
+
 class FindingSpec(_Model):
-    """A headline count: returns matching ``numerator`` out of ``denominator``."""
+    """A headline count: returns matching ``numerator`` out of ``denominator``.
+
+    ``compare_with`` names another finding of the same block whose answers this one checks
+    (a named-concern finding against the self-declared one): bodies where the two disagree
+    are listed for follow-up enquiries.
+    """
 
     id: str = Field(pattern=SLUG_PATTERN)
     title: str = Field(min_length=1)
     block: str = Field(pattern=NAME_PATTERN)
-    numerator: Predicate
+    numerator: Predicate | NamedConcern
     denominator: Literal["respondents"] | Predicate
     denominator_label: str = Field(min_length=1)
+    compare_with: str | None = Field(default=None, pattern=SLUG_PATTERN)
 
 
 class Questionnaire(_Model):
@@ -229,7 +243,6 @@ class Questionnaire(_Model):
 
     _questions: dict[str, Question] = PrivateAttr(default_factory=dict)
     _blocks_by_question: dict[str, Block] = PrivateAttr(default_factory=dict)
-    _fingerprint: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check_definition(self) -> Questionnaire:
@@ -254,11 +267,11 @@ class Questionnaire(_Model):
         return iter(self._questions.values())
 
     def block(self, block_id: str) -> Block:
-        """The block with id ``block_id``; raises KeyError naming it."""
+        """The block with id ``block_id``; raises UnknownBlock (a KeyError)."""
         for block in self.blocks:
             if block.id == block_id:
                 return block
-        raise KeyError(f"questionnaire {self.id!r} has no block {block_id!r}")
+        raise UnknownBlock(block_id, self.id)
 
     def block_of(self, qid: str) -> Block:
         """The block holding question ``qid``."""
@@ -315,13 +328,9 @@ class Questionnaire(_Model):
     @property
     def fingerprint(self) -> str:
         """SHA-256 (hex) of the normalised definition: canonical JSON, sorted keys."""
-        if self._fingerprint is None:
-            document = self.model_dump(mode="json", by_alias=True)
-            canonical = json.dumps(
-                document, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-            )
-            self._fingerprint = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-        return self._fingerprint
+        document = self.model_dump(mode="json", by_alias=True)
+        canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     @property
     def sha256(self) -> str:
@@ -494,7 +503,18 @@ def definition_problems(questionnaire: Questionnaire) -> list[tuple[str, str]]:
                     f"question {finding.numerator.question!r} is not in block {finding.block!r}",
                 )
             )
-        predicates = [("numerator", finding.numerator)]
+        predicates = []
+        if isinstance(finding.numerator, NamedConcern):
+            named = questions.get(finding.numerator.question)
+            if named is None or named.type is not AnswerType.MANUFACTURERS:
+                problems.append(
+                    (
+                        field_path(*where, "numerator", "question"),
+                        f"{finding.numerator.question!r} is not a manufacturers question",
+                    )
+                )
+        else:
+            predicates.append(("numerator", finding.numerator))
         if isinstance(finding.denominator, Predicate):
             predicates.append(("denominator", finding.denominator))
         for name, predicate in predicates:
@@ -506,6 +526,14 @@ def definition_problems(questionnaire: Questionnaire) -> list[tuple[str, str]]:
                     questions,
                     order,
                     None,
+                )
+            )
+    for f_index, finding in enumerate(questionnaire.findings):
+        if finding.compare_with is not None and finding.compare_with not in finding_ids:
+            problems.append(
+                (
+                    field_path("findings", f_index, "compare_with"),
+                    f"unknown finding {finding.compare_with!r}",
                 )
             )
     return problems

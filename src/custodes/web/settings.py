@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "custodes.web.bodies",
     "custodes.web.surveys",
     "custodes.web.reports",
+    "custodes.web.estate",
 ]
 
 MIDDLEWARE = [
@@ -145,7 +146,8 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_SECURE = _https
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Not "no-referrer": with it browsers send "Origin: null" on form posts and CSRF checks fail.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = _env_flag("CUSTODES_SSL_REDIRECT")
@@ -181,6 +183,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("custodes.web.surveys.urls_respond")),
     path("rounds/", include("custodes.web.surveys.urls")),
     path("reports/", include("custodes.web.reports.urls")),
+    path("estate/", include("custodes.web.estate.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 """Everything a published report says, gathered from the database as it stood at a cut-off.
 
-The figures come from the survey services (``round_data`` and ``custodes.findings``); this
+The figures come from the survey services (``round_findings`` and ``round_data``); this
 module adds what only the report needs: each counted return's answers and dates, the
 corrections made up to the cut-off with the figures they changed, and provenance metadata.
 Officials' names (``Correction.corrected_by``, contacts, personal questions) are never read
@@ -23,7 +23,7 @@ from custodes import findings as fcore
 from custodes import questionnaire as qcore
 from custodes.web.bodies.models import Body
 from custodes.web.reports.errors import InvalidAsOf
-from custodes.web.surveys.analysis import round_data
+from custodes.web.surveys.analysis import round_data, round_findings
 from custodes.web.surveys.lifecycle import definition_of
 from custodes.web.surveys.models import Correction, Round
 
@@ -179,20 +179,22 @@ def answer_text(question: qcore.Question | None, value: Any) -> str:
         return WITHHELD_TEXT
     labels = {option.value: option.label for option in question.options} if question else {}
     items = value if isinstance(value, list | tuple) else [value]
-    return "; ".join(labels.get(item, str(item)) if isinstance(item, str) else str(item)
-                     for item in items)
+    return "; ".join(
+        labels.get(item, str(item)) if isinstance(item, str) else str(item) for item in items
+    )
 
 
-def _latest_channel(events: tuple[fcore.Submission | fcore.Correction, ...],
-                    as_of: datetime) -> str:
+def _latest_channel(
+    events: tuple[fcore.Submission | fcore.Correction, ...], as_of: datetime
+) -> str:
     submissions = [e for e in events if isinstance(e, fcore.Submission) and e.at <= as_of]
     return max(submissions, key=lambda e: e.at).channel
 
 
-def _figure_changes(definition: qcore.Questionnaire, data: fcore.RoundData,
-                    at: datetime) -> tuple[FigureChange, ...]:
-    before = fcore.compute_findings(definition, data, as_of=at - JUST_BEFORE)
-    after = fcore.compute_findings(definition, data, as_of=at)
+def _figure_changes(round_: Round, at: datetime) -> tuple[FigureChange, ...]:
+    """Findings whose figures moved at the instant ``at`` (a correction's time)."""
+    before = round_findings(round_, as_of=at - JUST_BEFORE)
+    after = round_findings(round_, as_of=at)
     return tuple(
         FigureChange(finding_id=new.id, title=new.title, before=old, after=new)
         for old, new in zip(before.findings, after.findings, strict=True)
@@ -208,8 +210,9 @@ def _question(definition: qcore.Questionnaire, qid: str) -> qcore.Question | Non
         return None
 
 
-def _corrections(round_: Round, definition: qcore.Questionnaire, data: fcore.RoundData,
-                 as_of: datetime, counted: set[str]) -> tuple[CorrectionNote, ...]:
+def _corrections(
+    round_: Round, definition: qcore.Questionnaire, as_of: datetime, counted: set[str]
+) -> tuple[CorrectionNote, ...]:
     rows = (
         Correction.objects.filter(return_record__round=round_, corrected_at__lte=as_of)
         .select_related("return_record__body")
@@ -221,17 +224,19 @@ def _corrections(round_: Round, definition: qcore.Questionnaire, data: fcore.Rou
         if body.code not in counted:
             continue
         question = _question(definition, row.question_id)
-        notes.append(CorrectionNote(
-            at=row.corrected_at,
-            body_code=body.code,
-            body_name=body.name,
-            question_id=row.question_id,
-            question_text=question.text if question else row.question_id,
-            old_text=answer_text(question, row.old_value),
-            new_text=answer_text(question, row.new_value),
-            reason=row.reason,
-            changes=_figure_changes(definition, data, row.corrected_at),
-        ))
+        notes.append(
+            CorrectionNote(
+                at=row.corrected_at,
+                body_code=body.code,
+                body_name=body.name,
+                question_id=row.question_id,
+                question_text=question.text if question else row.question_id,
+                old_text=answer_text(question, row.old_value),
+                new_text=answer_text(question, row.new_value),
+                reason=row.reason,
+                changes=_figure_changes(round_, row.corrected_at),
+            )
+        )
     return tuple(notes)
 
 
@@ -244,17 +249,21 @@ def _counted_returns(data: fcore.RoundData, as_of: datetime) -> tuple[CountedRet
         first = record.first_submission_at(as_of)
         if answers is None or first is None:
             continue
-        covers = sorted(((code, names.get(code, code)) for code in record.covers),
-                        key=lambda pair: (pair[1], pair[0]))
-        counted.append(CountedReturn(
-            body_code=record.body,
-            body_name=names.get(record.body, record.body),
-            covers=tuple(covers),
-            first_submitted_at=first,
-            late=first > data.closes_at,
-            channel=_latest_channel(record.events, as_of),
-            answers=answers,
-        ))
+        covers = sorted(
+            ((code, names.get(code, code)) for code in record.covers),
+            key=lambda pair: (pair[1], pair[0]),
+        )
+        counted.append(
+            CountedReturn(
+                body_code=record.body,
+                body_name=names.get(record.body, record.body),
+                covers=tuple(covers),
+                first_submitted_at=first,
+                late=first > data.closes_at,
+                channel=_latest_channel(record.events, as_of),
+                answers=answers,
+            )
+        )
     return tuple(sorted(counted, key=lambda r: (r.body_name, r.body_code)))
 
 
@@ -267,9 +276,8 @@ def report_data(round_: Round, as_of: datetime | None = None) -> ReportData:
     now = timezone.now()
     moment = cut_off(as_of, now)
     definition = definition_of(round_.questionnaire)
-    data = round_data(round_, as_of=moment)
-    result = fcore.compute_findings(definition, data, as_of=moment)
-    returns = _counted_returns(data, moment)
+    result = round_findings(round_, as_of=moment)
+    returns = _counted_returns(round_data(round_, as_of=moment), moment)
     return ReportData(
         round_name=round_.name,
         round_title=round_.title,
@@ -284,6 +292,5 @@ def report_data(round_: Round, as_of: datetime | None = None) -> ReportData:
         custodes_version=custodes.__version__,
         findings=result,
         returns=returns,
-        corrections=_corrections(round_, definition, data, moment,
-                                 {r.body_code for r in returns}),
+        corrections=_corrections(round_, definition, moment, {r.body_code for r in returns}),
     )

@@ -23,7 +23,7 @@ YES_NO_UNSURE_LABELS: tuple[tuple[str, str], ...] = (
     (qcore.UNSURE, "Unsure"),
 )
 OTHER_VALUE_LABEL = "Other value"
-FREE_TEXT_NOTE = "Free-text answers are not summarised here; see responses.csv."
+FREE_TEXT_NOTE = "Free text, not summarised (in responses.csv)"
 
 
 @dataclass(frozen=True)

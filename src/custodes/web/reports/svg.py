@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from xml.etree.ElementTree import Element, ParseError, tostring
 
+from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from custodes.web.reports.errors import ReportError
@@ -23,19 +24,65 @@ MAX_SVG_CHARS = 2_000_000
 MAX_DECLARATIONS = 64
 
 # CSS properties that SVG also accepts as presentation attributes (SVG 1.1 and 2).
-PRESENTATION_ATTRIBUTES = frozenset({
-    "alignment-baseline", "baseline-shift", "clip-path", "clip-rule", "color",
-    "color-interpolation", "color-interpolation-filters", "cursor", "direction", "display",
-    "dominant-baseline", "fill", "fill-opacity", "fill-rule", "filter", "flood-color",
-    "flood-opacity", "font-family", "font-size", "font-size-adjust", "font-stretch",
-    "font-style", "font-variant", "font-weight", "image-rendering", "letter-spacing",
-    "lighting-color", "marker-end", "marker-mid", "marker-start", "mask", "opacity",
-    "overflow", "paint-order", "pointer-events", "shape-rendering", "stop-color",
-    "stop-opacity", "stroke", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap",
-    "stroke-linejoin", "stroke-miterlimit", "stroke-opacity", "stroke-width", "text-anchor",
-    "text-decoration", "text-rendering", "transform-origin", "unicode-bidi", "vector-effect",
-    "visibility", "word-spacing", "writing-mode",
-})
+PRESENTATION_ATTRIBUTES = frozenset(
+    {
+        "alignment-baseline",
+        "baseline-shift",
+        "clip-path",
+        "clip-rule",
+        "color",
+        "color-interpolation",
+        "color-interpolation-filters",
+        "cursor",
+        "direction",
+        "display",
+        "dominant-baseline",
+        "fill",
+        "fill-opacity",
+        "fill-rule",
+        "filter",
+        "flood-color",
+        "flood-opacity",
+        "font-family",
+        "font-size",
+        "font-size-adjust",
+        "font-stretch",
+        "font-style",
+        "font-variant",
+        "font-weight",
+        "image-rendering",
+        "letter-spacing",
+        "lighting-color",
+        "marker-end",
+        "marker-mid",
+        "marker-start",
+        "mask",
+        "opacity",
+        "overflow",
+        "paint-order",
+        "pointer-events",
+        "shape-rendering",
+        "stop-color",
+        "stop-opacity",
+        "stroke",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "stroke-miterlimit",
+        "stroke-opacity",
+        "stroke-width",
+        "text-anchor",
+        "text-decoration",
+        "text-rendering",
+        "transform-origin",
+        "unicode-bidi",
+        "vector-effect",
+        "visibility",
+        "word-spacing",
+        "writing-mode",
+    }
+)
 # Elements that carry no drawing and would need inline styles or leak tool details.
 DROPPED_ELEMENTS = frozenset({f"{{{SVG_NS}}}style", f"{{{SVG_NS}}}metadata"})
 _UNIVERSAL_RULE = re.compile(r"\A\s*\*\s*\{([^{}]*)\}\s*\Z")
@@ -98,6 +145,8 @@ def csp_safe_svg(svg: str) -> str:
         root = fromstring(svg)
     except ParseError as error:
         raise ReportError(f"chart SVG is not well-formed XML: {error}") from None
+    except DefusedXmlException as error:
+        raise ReportError(f"chart SVG uses forbidden XML features: {error!r}") from None
     if root.tag != f"{{{SVG_NS}}}svg":
         raise ReportError(f"chart root element is {root.tag!r}, not an SVG <svg>")
     for name, value in _inherited_rules(root):

@@ -9,13 +9,14 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from custodes import findings as fcore
+from custodes.intel import default_resolver
 from custodes.web.bodies.models import Body
 from custodes.web.bodies.services import body_finder
 from custodes.web.surveys.choices import ReturnStatus
 from custodes.web.surveys.lifecycle import covered_codes, definition_of, return_events
 from custodes.web.surveys.models import Invitation, Return, Round
 
-__all__ = ["BodyStatus", "body_statuses", "round_data", "round_findings"]
+__all__ = ["BodyStatus", "body_statuses", "follow_up", "round_data", "round_findings"]
 
 
 def _returns(round_: Round):
@@ -49,9 +50,23 @@ def round_data(round_: Round, *, as_of: datetime | None = None) -> fcore.RoundDa
 
 
 def round_findings(round_: Round, *, as_of: datetime | None = None) -> fcore.RoundFindings:
-    """Findings of the round as the data stood at ``as_of`` (now when not given)."""
+    """Findings of the round as the data stood at ``as_of`` (now when not given).
+
+    Named-concern findings resolve the manufacturers answered against the vendor knowledge
+    base, applying only concerns that had taken effect by ``as_of``.
+    """
     definition = definition_of(round_.questionnaire)
-    return fcore.compute_findings(definition, round_data(round_, as_of=as_of), as_of=as_of)
+    return fcore.compute_findings(
+        definition,
+        round_data(round_, as_of=as_of),
+        as_of=as_of,
+        judge_names=default_resolver().judge_names,
+    )
+
+
+def follow_up(round_: Round, findings: fcore.RoundFindings) -> tuple[fcore.Disagreement, ...]:
+    """Bodies whose declared answers and named manufacturers disagree: enquiries to make."""
+    return fcore.disagreements(definition_of(round_.questionnaire).findings, findings)
 
 
 @dataclass(frozen=True)

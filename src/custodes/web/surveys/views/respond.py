@@ -60,8 +60,7 @@ __all__ = ["SESSION_INVITATION", "block", "check", "done", "overview", "start"]
 
 SESSION_INVITATION = "custodes.respondent.invitation"
 THROTTLE_KEY_PREFIX = "custodes:respond:token-failures:"
-ACTION_CONTINUE = "continue"
-ACTION_LATER = "later"
+ACTION_LATER = "later"  # the "Save and come back later" button; "Save and continue" is the default
 
 
 @dataclass
@@ -107,12 +106,16 @@ class Respondent:
 # Refusals
 
 
-def _refuse(request: HttpRequest, status: int, title: str, message: str,
-            *, session_ended: bool = False) -> HttpResponse:
+def _refuse(
+    request: HttpRequest, status: int, title: str, message: str, *, session_ended: bool = False
+) -> HttpResponse:
     """A plain page that says why, and nothing about any body or return."""
-    return render(request, "respond/refused.html",
-                  {"title": title, "message": message, "session_ended": session_ended},
-                  status=status)
+    return render(
+        request,
+        "respond/refused.html",
+        {"title": title, "message": message, "session_ended": session_ended},
+        status=status,
+    )
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -129,7 +132,8 @@ def _failures(request: HttpRequest) -> tuple[int, float]:
     now = time.time()
     stored = cache.get(_throttle_key(request))
     if (
-        isinstance(stored, tuple) and len(stored) == 2
+        isinstance(stored, tuple)
+        and len(stored) == 2
         and now - stored[1] < settings.TOKEN_THROTTLE_WINDOW_SECONDS
     ):
         return int(stored[0]), float(stored[1])
@@ -152,7 +156,9 @@ def _throttled(request: HttpRequest) -> HttpResponse | None:
         return None
     retry_after = max(1, int(started + settings.TOKEN_THROTTLE_WINDOW_SECONDS - time.time()))
     response = _refuse(
-        request, 429, "Too many attempts",
+        request,
+        429,
+        "Too many attempts",
         "There have been too many attempts to open survey links from your connection. "
         f"Wait {max(1, round(retry_after / 60))} minutes, then use the link in your email again.",
     )
@@ -172,11 +178,17 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
         invitation = resolve_token(token)
     except InvalidToken as error:
         _record_failure(request)
-        known = Invitation.objects.filter(token_hash=hash_token(token)).exists() if (
-            0 < len(token) <= 200) else False
-        return _refuse(request, 410 if known else 404,
-                       "This link no longer works" if known else "This link is not valid",
-                       str(error))
+        known = (
+            Invitation.objects.filter(token_hash=hash_token(token)).exists()
+            if (0 < len(token) <= 200)
+            else False
+        )
+        return _refuse(
+            request,
+            410 if known else 404,
+            "This link no longer works" if known else "This link is not valid",
+            str(error),
+        )
     request.session.cycle_key()
     request.session[SESSION_INVITATION] = invitation.pk
     record_opened(invitation)
@@ -192,25 +204,40 @@ def respondent_view(
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         invitation_id = request.session.get(SESSION_INVITATION)
         if not isinstance(invitation_id, int):
-            return _refuse(request, 403, "Open the link in your email",
-                           "To see your organisation's return, open the link in the email the "
-                           "survey team sent you.", session_ended=True)
+            return _refuse(
+                request,
+                403,
+                "Open the link in your email",
+                "To see your organisation's return, open the link in the email the "
+                "survey team sent you.",
+                session_ended=True,
+            )
         invitation = (
-            Invitation.objects.select_related("round__questionnaire", "round__recipient_list",
-                                              "body")
-            .filter(pk=invitation_id).first()
+            Invitation.objects.select_related(
+                "round__questionnaire", "round__recipient_list", "body"
+            )
+            .filter(pk=invitation_id)
+            .first()
         )
         if invitation is None or not invitation.is_usable():
             request.session.flush()
-            return _refuse(request, 410, "This link no longer works",
-                           "This link has been replaced, withdrawn or has expired. Ask the survey "
-                           "team for a new one.")
+            return _refuse(
+                request,
+                410,
+                "This link no longer works",
+                "This link has been replaced, withdrawn or has expired. Ask the survey "
+                "team for a new one.",
+            )
         try:
             record = return_for(invitation.round, invitation.body)
         except SurveyError:
             request.session.flush()
-            return _refuse(request, 410, "This link no longer works",
-                           "Your organisation is no longer asked to complete this survey.")
+            return _refuse(
+                request,
+                410,
+                "This link no longer works",
+                "Your organisation is no longer asked to complete this survey.",
+            )
         return view(request, Respondent(invitation, record), *args, **kwargs)
 
     return wrapper
@@ -228,12 +255,19 @@ def overview(request: HttpRequest, respondent: Respondent) -> HttpResponse:
     for block_def in respondent.definition.blocks:
         status = block_status(block_def, answers, applicability)
         tasks.append({"block": block_def, "status": status})
-    completed = sum(t["status"] in (BlockStatus.COMPLETED, BlockStatus.NOT_APPLICABLE)
-                    for t in tasks)
-    return render(request, "respond/overview.html", respondent.context(
-        tasks=tasks, completed=completed, reopened=_reopened(respondent),
-        expires_at=respondent.invitation.expires_at,
-    ))
+    completed = sum(
+        t["status"] in (BlockStatus.COMPLETED, BlockStatus.NOT_APPLICABLE) for t in tasks
+    )
+    return render(
+        request,
+        "respond/overview.html",
+        respondent.context(
+            tasks=tasks,
+            completed=completed,
+            reopened=_reopened(respondent),
+            expires_at=respondent.invitation.expires_at,
+        ),
+    )
 
 
 def _reopened(respondent: Respondent) -> bool:
@@ -255,27 +289,35 @@ def block(request: HttpRequest, respondent: Respondent, block_id: str) -> HttpRe
     try:
         block_def = respondent.definition.block(block_id)
     except KeyError:
-        return _refuse(request, 404, "Page not found",
-                       "There is no such section in this survey.")
+        return _refuse(request, 404, "Page not found", "There is no such section in this survey.")
     definition, record = respondent.definition, respondent.record
     if record.locked:
         if request.method == "POST":
-            return _refuse(request, 403, "Your return has been submitted",
-                           "Your return is read-only now. Contact the survey team if you "
-                           "need to change an answer.")
-        return render(request, "respond/block.html", respondent.context(
-            block=block_def, read_only=True,
-            rows=_summary_rows(respondent, block_def), position=_position(respondent, block_id),
-        ))
+            return _refuse(
+                request,
+                403,
+                "Your return has been submitted",
+                "Your return is read-only now. Contact the survey team if you "
+                "need to change an answer.",
+            )
+        return render(
+            request,
+            "respond/block.html",
+            respondent.context(
+                section=block_def,
+                read_only=True,
+                rows=_summary_rows(respondent, block_def),
+                position=_position(respondent, block_id),
+            ),
+        )
     applicability = respondent.applicability
     shown = shown_questions(block_def, applicability)
     raw = raw_values(block_def, respondent.answers)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        posted_data = {q.name: (request.POST.getlist(q.name) if q.type in (
-            qcore.AnswerType.MULTIPLE_CHOICE, qcore.AnswerType.CAPABILITIES)
-            else request.POST.get(q.name, "")) for q in shown}
-        posted, posted_raw, errors = read_block(block_def, posted_data, [q.id for q in shown])
+        posted, posted_raw, errors = read_block(
+            block_def, dict(request.POST.lists()), [q.id for q in shown]
+        )
         raw.update(posted_raw)
         if not errors:
             changes = drop_inapplicable(definition, respondent.answers, posted)
@@ -287,14 +329,22 @@ def block(request: HttpRequest, respondent: Respondent, block_id: str) -> HttpRe
                 return _refuse(request, 409, "Your answers were not saved", str(error))
             else:
                 return _after_save(request, respondent, block_def, shown, changes)
-    return render(request, "respond/block.html", respondent.context(
-        block=block_def, read_only=False, position=_position(respondent, block_id),
-        fields=build_fields(definition, shown, raw, errors, applicability),
-        errors=[{"href": f"#{field_id(definition.question(qid))}", "message": message}
-                for qid, message in errors.items()],
-        hidden_count=len(block_def.questions) - len(shown),
-        hidden_because=_hidden_because(respondent, block_def, shown),
-    ), status=200)
+    return render(
+        request,
+        "respond/block.html",
+        respondent.context(
+            section=block_def,
+            read_only=False,
+            position=_position(respondent, block_id),
+            fields=build_fields(definition, shown, raw, errors, applicability),
+            errors=[
+                {"href": f"#{field_id(definition.question(qid))}", "message": message}
+                for qid, message in errors.items()
+            ],
+            hidden_count=len(block_def.questions) - len(shown),
+            hidden_because=_hidden_because(respondent, block_def, shown),
+        ),
+    )
 
 
 def _position(respondent: Respondent, block_id: str) -> dict[str, int]:
@@ -302,8 +352,9 @@ def _position(respondent: Respondent, block_id: str) -> dict[str, int]:
     return {"number": ids.index(block_id) + 1, "total": len(ids)}
 
 
-def _hidden_because(respondent: Respondent, block_def: qcore.Block,
-                    shown: list[qcore.Question]) -> list[str]:
+def _hidden_because(
+    respondent: Respondent, block_def: qcore.Block, shown: list[qcore.Question]
+) -> list[str]:
     """Texts of the questions whose answers hid part of this block."""
     shown_ids = {q.id for q in shown}
     controllers: list[str] = []
@@ -313,25 +364,36 @@ def _hidden_because(respondent: Respondent, block_def: qcore.Block,
         for condition in respondent.definition.conditions_of(question.id):
             text = respondent.definition.question(condition.question).text
             if condition.evaluate(respondent.answers.get(condition.question)) is False and (
-                    text not in controllers):
+                text not in controllers
+            ):
                 controllers.append(text)
     return controllers
 
 
-def _after_save(request: HttpRequest, respondent: Respondent, block_def: qcore.Block,
-                shown: list[qcore.Question], changes: dict[str, Any]) -> HttpResponse:
+def _after_save(
+    request: HttpRequest,
+    respondent: Respondent,
+    block_def: qcore.Block,
+    shown: list[qcore.Question],
+    changes: dict[str, Any],
+) -> HttpResponse:
     """Back to the same page when the new answers open questions the page did not show."""
     answers = {**respondent.answers, **changes}
     now_applicable = respondent.definition.applicability_map(answers)
     shown_ids = {q.id for q in shown}
     opened = [q for q in shown_questions(block_def, now_applicable) if q.id not in shown_ids]
     if request.POST.get("action") == ACTION_LATER:
-        messages.success(request, "Your answers have been saved. You can come back to them "
-                                  "with the link in your email.")
+        messages.success(
+            request,
+            "Your answers have been saved. You can come back to them with the link in your email.",
+        )
         return redirect("respond:overview")
     if opened:
-        messages.info(request, "Your answers have been saved. Because of them, more questions "
-                               "in this section now apply.")
+        messages.info(
+            request,
+            "Your answers have been saved. Because of them, more questions "
+            "in this section now apply.",
+        )
         url = reverse("respond:block", args=[block_def.id])
         return HttpResponseRedirect(f"{url}#{field_id(opened[0])}")
     return HttpResponseRedirect(_next_url(respondent, block_def.id))
@@ -344,8 +406,14 @@ def _summary_rows(respondent: Respondent, block_def: qcore.Block) -> list[dict[s
         lines = answer_lines(question, respondent.answers.get(question.id))
         if respondent.applicability.get(question.id) is False and not lines:
             continue
-        rows.append({"question": question, "lines": lines, "field_id": field_id(question),
-                     "multiline": question.type is qcore.AnswerType.TEXT})
+        rows.append(
+            {
+                "question": question,
+                "lines": lines,
+                "field_id": field_id(question),
+                "multiline": question.type is qcore.AnswerType.TEXT,
+            }
+        )
     return rows
 
 
@@ -357,8 +425,12 @@ def check(request: HttpRequest, respondent: Respondent) -> HttpResponse:
     errors: list[dict[str, str]] = []
     if request.method == "POST":
         if record.locked:
-            return _refuse(request, 403, "Your return has been submitted",
-                           "Your return has already been submitted and is read-only.")
+            return _refuse(
+                request,
+                403,
+                "Your return has been submitted",
+                "Your return has already been submitted and is read-only.",
+            )
         try:
             submit_return(record, actor=respondent.actor)
         except AnswersInvalid as invalid:
@@ -368,13 +440,23 @@ def check(request: HttpRequest, respondent: Respondent) -> HttpResponse:
         else:
             return redirect("respond:done")
     blocks = [
-        {"block": block_def, "rows": _summary_rows(respondent, block_def),
-         "status": block_status(block_def, respondent.answers, respondent.applicability)}
+        {
+            "block": block_def,
+            "rows": _summary_rows(respondent, block_def),
+            "status": block_status(block_def, respondent.answers, respondent.applicability),
+        }
         for block_def in respondent.definition.blocks
     ]
-    return render(request, "respond/check.html", respondent.context(
-        blocks=blocks, errors=errors, read_only=record.locked, reopened=_reopened(respondent),
-    ))
+    return render(
+        request,
+        "respond/check.html",
+        respondent.context(
+            blocks=blocks,
+            errors=errors,
+            read_only=record.locked,
+            reopened=_reopened(respondent),
+        ),
+    )
 
 
 def _problem_link(respondent: Respondent, problem: qcore.FieldError) -> dict[str, str]:
@@ -384,8 +466,10 @@ def _problem_link(respondent: Respondent, problem: qcore.FieldError) -> dict[str
     except KeyError:
         return {"href": reverse("respond:overview"), "message": problem.message}
     url = reverse("respond:block", args=[respondent.definition.block_of(question.id).id])
-    return {"href": f"{url}#{field_id(question)}",
-            "message": f"{question.text} – {problem.message}"}
+    return {
+        "href": f"{url}#{field_id(question)}",
+        "message": f"{question.text} – {problem.message}",
+    }
 
 
 @require_GET

@@ -42,7 +42,7 @@ __all__ = [
 
 YES_NO_UNSURE_LABELS: dict[str, str] = {qcore.YES: "Yes", qcore.NO: "No", qcore.UNSURE: "Unsure"}
 MAX_RAW_CHARS = 100_000  # longest text accepted in one field before parsing
-MAX_LINES = 1_000  # most manufacturer lines read from one textarea
+MAX_LINES = 1_000  # most manufacturer names read from one textarea
 
 RADIO_TYPES = frozenset({AnswerType.YES_NO_UNSURE, AnswerType.SINGLE_CHOICE})
 CHECKBOX_TYPES = frozenset({AnswerType.MULTIPLE_CHOICE, AnswerType.CAPABILITIES})
@@ -89,6 +89,15 @@ class FormField:
     note: str | None
 
     @property
+    def hint(self) -> str | None:
+        """The question's hint; manufacturers without one say how to list them."""
+        if self.question.hint:
+            return self.question.hint
+        if self.question.type is AnswerType.MANUFACTURERS:
+            return "Enter one name per line."
+        return None
+
+    @property
     def hint_id(self) -> str:
         return f"{self.id}-hint"
 
@@ -104,7 +113,7 @@ class FormField:
     def described_by(self) -> str:
         """Ids for ``aria-describedby``: hint, condition note and error, when present."""
         ids = []
-        if self.question.hint:
+        if self.hint:
             ids.append(self.hint_id)
         if self.note:
             ids.append(self.note_id)
@@ -177,18 +186,18 @@ def raw_values(block: Block, answers: Mapping[str, Any]) -> dict[str, RawValue]:
     return raw
 
 
-def _lines(question: Question, text: str) -> list[str]:
-    lines = text.splitlines()
-    if len(lines) > MAX_LINES:
-        raise qcore.AnswerError(question.id, f"Enter {MAX_LINES:,} lines or fewer")
-    return [line.strip() for line in lines if line.strip()]
+def _names(question: Question, text: str) -> list[str]:
+    """Names given one per line (or separated by semicolons), each kept as written."""
+    names = [part.strip() for line in text.splitlines() for part in line.split(";")]
+    if len(names) > MAX_LINES:
+        raise qcore.AnswerError(question.id, f"Enter {MAX_LINES:,} names or fewer")
+    return [name for name in names if name]
 
 
 def _read_one(question: Question, raw: RawValue) -> Any:
     """The normalised answer for one posted field; raises AnswerError with a message."""
     if question.type in CHECKBOX_TYPES:
-        chosen = raw if isinstance(raw, list) else [raw]
-        value = qcore.validate_answer(question, chosen)
+        value = qcore.validate_answer(question, raw if isinstance(raw, list) else [raw])
         exclusive = question.exclusive_option
         if value and exclusive is not None and exclusive.value in value and len(value) > 1:
             raise qcore.AnswerError(
@@ -197,20 +206,25 @@ def _read_one(question: Question, raw: RawValue) -> Any:
                 "that apply",
             )
         return value
-    text = raw if isinstance(raw, str) else (raw[0] if raw else "")
+    text = raw if isinstance(raw, str) else ""
     if len(text) > MAX_RAW_CHARS:
-        raise qcore.AnswerError(question.id, f"Answer must be {MAX_RAW_CHARS:,} characters or fewer")
+        raise qcore.AnswerError(
+            question.id, f"Answer must be {MAX_RAW_CHARS:,} characters or fewer"
+        )
     if question.type is AnswerType.COUNT:
         return qcore.parse_answer(question, text)
     if question.type is AnswerType.MANUFACTURERS:
-        return qcore.validate_answer(question, _lines(question, text))
+        return qcore.validate_answer(question, _names(question, text))
     return qcore.validate_answer(question, text)
 
 
 def read_block(
-    block: Block, data: Mapping[str, RawValue], shown: Iterable[str]
+    block: Block, data: Mapping[str, list[str]], shown: Iterable[str]
 ) -> tuple[dict[str, Any], dict[str, RawValue], dict[str, str]]:
     """Reads the posted fields of ``block`` that were ``shown`` (question ids).
+
+    ``data`` maps each posted name to all its values (``dict(request.POST.lists())``); a
+    single-valued field takes the last, as Django's ``QueryDict.get`` does.
 
     Returns ``(answers, raw, errors)``: normalised answers by question id (None for a cleared
     field), the raw posted values by field name (to redisplay what was typed) and error
@@ -223,7 +237,10 @@ def read_block(
     for question in block.questions:
         if question.id not in shown_ids:
             continue
-        value = data.get(question.name, [] if question.type in CHECKBOX_TYPES else "")
+        values = data.get(question.name, [])
+        value: RawValue = (
+            values if question.type in CHECKBOX_TYPES else (values[-1] if values else "")
+        )
         raw[question.name] = value
         try:
             answers[question.id] = _read_one(question, value)
@@ -232,9 +249,7 @@ def read_block(
     return answers, raw, errors
 
 
-def shown_questions(
-    block: Block, applicability: Mapping[str, bool | None]
-) -> list[Question]:
+def shown_questions(block: Block, applicability: Mapping[str, bool | None]) -> list[Question]:
     """The block's questions that may apply (not ruled out by an answer)."""
     return [q for q in block.questions if applicability.get(q.id) is not False]
 
@@ -269,7 +284,9 @@ def build_fields(
     for question in questions:
         base_id = field_id(question)
         value = raw.get(question.name, "")
-        note = condition_note(definition, question) if applicability.get(question.id) is None else None
+        note = (
+            condition_note(definition, question) if applicability.get(question.id) is None else None
+        )
         choices: tuple[Choice, ...] = ()
         if question.type in RADIO_TYPES or question.type in CHECKBOX_TYPES:
             options = (
@@ -321,16 +338,18 @@ def block_status(
     """
     controller = block.when.question if block.when is not None else None
     governed = [q for q in block.questions if q.id != controller]
-    if controller is not None and governed and all(
-        applicability.get(q.id) is False for q in governed
+    if (
+        controller is not None
+        and governed
+        and all(applicability.get(q.id) is False for q in governed)
     ):
         return BlockStatus.NOT_APPLICABLE
     answered = [q for q in block.questions if answers.get(q.id) not in (None, "", [])]
     if not answered:
         return BlockStatus.NOT_STARTED
     missing = [
-        q for q in block.questions
-        if q.required and applicability.get(q.id) is True
-        and answers.get(q.id) in (None, "", [])
+        q
+        for q in block.questions
+        if q.required and applicability.get(q.id) is True and answers.get(q.id) in (None, "", [])
     ]
     return BlockStatus.IN_PROGRESS if missing else BlockStatus.COMPLETED

@@ -1,0 +1,272 @@
+"""Equipment-register commands: import, exposure, discrepancies with returns, export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from custodes.cli._common import (
+    cli_actor,
+    console,
+    django_ready,
+    err_console,
+    fail,
+    parse_moment,
+    print_json,
+)
+
+estate_app = typer.Typer(
+    help="Bodies' equipment registers: import, exposure, discrepancies, export.",
+    no_args_is_help=True,
+)
+
+BodyOption = Annotated[str, typer.Option("--body", "-b", help="Body code, name or alias.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Who is acting (for the audit trail). Default: cli:<your user>."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Adds the ``estate`` sub-app to the root app."""
+    app.add_typer(estate_app, name="estate")
+
+
+def _body(text: str):
+    from custodes import roster as roster_core
+    from custodes.web.bodies.services import find_body
+
+    try:
+        return find_body(text)
+    except roster_core.RosterError as exc:
+        fail(str(exc))
+
+
+def _day(text: str | None):
+    return parse_moment(text, end_of_day=True).date() if text else None
+
+
+@estate_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="Register file: CSV, XLSX or ODS.")],
+    body: BodyOption,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "-m", help="Mapping file (YAML).")
+    ] = None,
+    reason: Annotated[str, typer.Option(help="Why (kept with every change).")] = "register import",
+    by: ByOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Import a body's register; on any problem nothing is written and every problem is listed."""
+    from custodes import estate as core
+
+    try:
+        mapping_data = core.load_mapping(mapping) if mapping else None
+    except core.EstateError as exc:
+        fail(str(exc))
+    django_ready()
+    from custodes.web.estate.services import import_register
+
+    target = _body(body)
+    total = core.estimate_rows(file) if file.is_file() else None
+    columns = [
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
+    try:
+        with Progress(*columns, console=err_console, transient=True) as progress:
+            task = progress.add_task(f"Importing into {target.code}", total=total)
+            result = import_register(
+                target,
+                file,
+                actor=cli_actor(by),
+                reason=reason,
+                mapping=mapping_data,
+                progress=lambda rows: progress.update(task, completed=rows),
+            )
+    except core.RegisterInvalid as exc:
+        if json_output:
+            print_json(
+                {
+                    "body": target.code,
+                    "written": False,
+                    "problem_count": exc.total,
+                    "problems": [p.to_dict() for p in exc.problems],
+                }
+            )
+            raise typer.Exit(1) from None
+        table = Table(title=f"{exc.total} problem(s): nothing was written")
+        for heading in ("Row", "Column", "Problem"):
+            table.add_column(heading)
+        for p in exc.problems:
+            table.add_row(str(p.row), f"{p.letter} {p.column}".strip(), p.message)
+        err_console.print(table)
+        fail(f"{file.name}: {exc.total} problem(s); nothing was written")
+    except core.EstateError as exc:
+        fail(str(exc))
+    if json_output:
+        print_json({**result.to_dict(), "written": True})
+        return
+    console.print(
+        f"Imported [bold]{file.name}[/] into {target.name}: {result.rows} rows "
+        f"({result.created} new, {result.updated} updated, {result.unchanged} unchanged), "
+        f"{result.devices} devices in service; header on row {result.header_row}."
+    )
+    if result.unused_columns:
+        console.print("Columns not used: " + ", ".join(result.unused_columns), highlight=False)
+
+
+@estate_app.command("exposure")
+def exposure_command(
+    body: Annotated[
+        str | None, typer.Option("--body", "-b", help="One body (default: national).")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Day (ISO); default today.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Devices by manufacturer, by concern and by kind, for one body or the nation."""
+    django_ready()
+    from custodes.web.estate.services import exposure
+
+    summary = exposure(_body(body) if body else None, _day(as_of))
+    if json_output:
+        print_json(summary.to_dict())
+        return
+    share = summary.share_of_concern
+    console.print(
+        f"[bold]{summary.scope}[/] as of {summary.as_of}: {summary.devices} devices, "
+        f"{summary.devices_of_concern} of concern"
+        + (f" ({share:.1%})" if share is not None else "")
+        + f"; {summary.sensitive_site_devices_of_concern} of concern on sensitive sites; "
+        f"{summary.kev_devices} with known exploited vulnerabilities."
+    )
+    table = Table(title="By manufacturer")
+    for heading in ("Manufacturer", "Devices", "Concern"):
+        table.add_column(heading)
+    for m in summary.by_manufacturer:
+        table.add_row(m.manufacturer or "unknown", str(m.devices), "yes" if m.concern else "")
+    console.print(table)
+    kinds = Table(title="By kind")
+    for heading in ("Kind", "Devices", "Of concern"):
+        kinds.add_column(heading)
+    for k in summary.by_kind:
+        kinds.add_row(k.kind.value, str(k.devices), str(k.devices_of_concern))
+    console.print(kinds)
+
+
+@estate_app.command("discrepancies")
+def discrepancies_command(
+    round_name: Annotated[str, typer.Option("--round", "-r", help="Round name.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Moment (ISO); default now.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Where a body's return contradicts its register, for follow-up."""
+    django_ready()
+    from custodes.web.estate.services import round_reconciliations
+    from custodes.web.surveys.models import Round
+
+    round_ = Round.objects.select_related("recipient_list").filter(name=round_name).first()
+    if round_ is None:
+        fail(f"no round named {round_name!r}")
+    moment = parse_moment(as_of, end_of_day=True) if as_of else None
+    found = round_reconciliations(round_, moment)
+    names = {item.body.code: item.body.name for item in found}
+    discrepancies = [d for item in found for d in item.reconciliation.discrepancies]
+    comparisons = [c for item in found for c in item.reconciliation.manufacturers]
+    if json_output:
+        print_json(
+            {
+                "round": round_.name,
+                "discrepancies": [
+                    {**d.to_dict(), "body_name": names[d.body]} for d in discrepancies
+                ],
+                "manufacturers": [c.to_dict() for c in comparisons],
+            }
+        )
+        return
+    if not discrepancies:
+        console.print(f"No discrepancies between returns and registers in {round_.name}.")
+    else:
+        table = Table(title=f"{len(discrepancies)} discrepancies in {round_.name}")
+        for heading in ("Body", "Question", "Answer", "Devices of concern", "Manufacturers"):
+            table.add_column(heading)
+        for d in discrepancies:
+            table.add_row(
+                names[d.body],
+                d.question,
+                d.answer,
+                str(d.devices_of_concern),
+                ", ".join(d.manufacturers),
+            )
+        console.print(table)
+    differing = [c for c in comparisons if c.only_in_register or c.only_in_return]
+    if differing:
+        table = Table(title="Manufacturers: return against register")
+        for heading in ("Body", "Block", "Only in return", "Only in register"):
+            table.add_column(heading)
+        for c in differing:
+            table.add_row(
+                names[c.body],
+                c.block,
+                ", ".join(c.only_in_return),
+                ", ".join(c.only_in_register),
+            )
+        console.print(table)
+
+
+@estate_app.command("export")
+def export_command(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (.csv, .xlsx); default CSV on stdout."),
+    ] = None,
+    body: Annotated[
+        str | None, typer.Option("--body", "-b", help="One body (default: every body).")
+    ] = None,
+    what: Annotated[
+        str, typer.Option("--what", help="register (assets with ids) or exposure.")
+    ] = "register",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Day for an exposure export.")
+    ] = None,
+) -> None:
+    """Export registers (with asset ids, re-importable) or the exposure summary."""
+    if what not in ("register", "exposure"):
+        fail("--what must be register or exposure")
+    suffix = output.suffix.casefold() if output else ".csv"
+    if suffix not in (".csv", ".xlsx"):
+        fail(f"{output}: write .csv or .xlsx")
+    django_ready()
+    from custodes.web.estate import exports
+    from custodes.web.estate.services import exposure
+
+    target = _body(body) if body else None
+    if what == "register":
+        headings, rows = exports.REGISTER_HEADINGS, exports.register_rows(target)
+    else:
+        summary = exposure(target, _day(as_of))
+        headings, rows = exports.EXPOSURE_HEADINGS, exports.exposure_rows(summary)
+    if output is None:
+        exports.write_csv(sys.stdout, headings, rows)
+        return
+    if suffix == ".csv":
+        with output.open("w", newline="", encoding="utf-8") as handle:
+            count = exports.write_csv(handle, headings, rows)
+    else:
+        with output.open("wb") as handle:
+            count = exports.write_xlsx(handle, headings, rows, title=what)
+    err_console.print(f"Wrote {count} rows to {output}.")

@@ -1,0 +1,1 @@
+"""Equipment registers in the database: assets, their change history, exposure and discrepancies."""

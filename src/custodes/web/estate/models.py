@@ -1,0 +1,105 @@
+"""Each body's register of surveillance equipment, every change to it, and a running tally.
+
+An ``Asset`` row may stand for many identical units (``quantity``). Its manufacturer is what
+``custodes.intel`` resolved from the brand and model as recorded (with the evidence), unless a
+person overrode it with a reason. Concerns are kept as dates (``concern_since``, ``kev_since``)
+so that "of concern as of a day" is a comparison. ``AssetChange`` is append-only: who, when,
+why, and the fields before and after. ``ExposureTally`` counts the devices of every body ×
+manufacturer × kind × flags combination; it is rebuilt for a body whenever its register
+changes, so the national summary reads thousands of tally rows instead of millions of assets.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from custodes.estate import AssetKind, AssetStatus, Connectivity
+from custodes.web.bodies.models import Body
+
+__all__ = ["Asset", "AssetChange", "ExposureTally"]
+
+KIND_CHOICES = [(k.value, k.value.replace("_", " ")) for k in AssetKind]
+STATUS_CHOICES = [(s.value, s.value.replace("_", " ")) for s in AssetStatus]
+CONNECTIVITY_CHOICES = [(c.value, c.value.replace("_", " ")) for c in Connectivity]
+
+
+class Asset(models.Model):
+    """One line of a body's register: equipment as recorded, resolved and located."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="assets")
+    asset_id = models.CharField("asset id", max_length=64)
+    kind = models.CharField(max_length=32, choices=KIND_CHOICES)
+    brand = models.CharField("brand as recorded", max_length=200, blank=True)
+    model = models.CharField("model as recorded", max_length=200, blank=True)
+    manufacturer = models.CharField("resolved manufacturer", max_length=200, blank=True)
+    manufacturer_confidence = models.FloatField(default=0.0)
+    manufacturer_evidence = models.JSONField(default=list, blank=True)
+    manufacturer_override = models.CharField(max_length=200, blank=True)
+    override_reason = models.TextField(blank=True)
+    concern_since = models.DateField(null=True, blank=True)
+    kev_since = models.DateField(null=True, blank=True)
+    quantity = models.PositiveIntegerField(default=1)
+    firmware = models.CharField(max_length=100, blank=True)
+    serial = models.CharField(max_length=100, blank=True)
+    mac = models.CharField("MAC address", max_length=17, blank=True)
+    ip = models.CharField("IP address", max_length=45, blank=True)
+    site = models.CharField(max_length=200, blank=True)
+    sensitive_site = models.BooleanField(default=False)
+    connectivity = models.CharField(max_length=20, choices=CONNECTIVITY_CHOICES, blank=True)
+    supplier = models.CharField("supplier or installer", max_length=200, blank=True)
+    procured_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default="in_service")
+    status_date = models.DateField(
+        null=True, blank=True, help_text="Replace-by date, or the day it was removed."
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["body__name", "asset_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "asset_id"], name="estate_asset_unique_id"),
+        ]
+        indexes = [models.Index(fields=["body", "kind"], name="estate_asset_body_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.body.code}/{self.asset_id}"
+
+
+class AssetChange(models.Model):
+    """One change to an asset: never edited or deleted."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="changes")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    by = models.CharField(max_length=150)
+    reason = models.TextField()
+    action = models.CharField(max_length=20)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.asset} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ExposureTally(models.Model):
+    """Devices per body × manufacturer × kind × flags (derived; rebuilt on every change)."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+")
+    manufacturer = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=32, choices=KIND_CHOICES)
+    sensitive_site = models.BooleanField()
+    concern_since = models.DateField(null=True)
+    kev_since = models.DateField(null=True)
+    removed_on = models.DateField(null=True)
+    devices = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["body"], name="estate_tally_body")]
+
+    def __str__(self) -> str:
+        return f"{self.body_id} {self.manufacturer} {self.kind}: {self.devices}"

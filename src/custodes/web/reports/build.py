@@ -1,0 +1,218 @@
+"""Build the publishable report of a round: one context, rendered two ways, four files.
+
+:func:`report_context` is shared by the self-contained ``index.html`` written by
+:func:`write_report` (``custodes report``) and by the web view. ``index.html`` inlines the
+same stylesheet the web view serves as ``custodes/report.css``, carries a Content-Security-Policy
+that allows only that stylesheet (by hash), and fetches nothing from anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from custodes import findings as fcore
+from custodes.web.reports import exports
+from custodes.web.reports.data import CountedReturn, ReportData, report_data
+from custodes.web.reports.errors import ReportAssetMissing, ReportOutputError
+from custodes.web.reports.summaries import BlockSummary, summarise_blocks
+from custodes.web.reports.svg import csp_safe_svg
+from custodes.web.surveys.models import Round
+
+__all__ = [
+    "REPORT_FILES",
+    "STYLESHEET",
+    "BlockView",
+    "FindingView",
+    "context_from",
+    "render_standalone",
+    "report_context",
+    "stylesheet_text",
+    "write_report",
+]
+
+STYLESHEET = "custodes/report.css"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+INDEX_HTML = "index.html"
+FINDINGS_CSV = "findings.csv"
+FINDINGS_JSON = "findings.json"
+RESPONSES_CSV = "responses.csv"
+REPORT_FILES = (INDEX_HTML, FINDINGS_CSV, FINDINGS_JSON, RESPONSES_CSV)
+FILE_MODE = 0o644
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A finding as the report shows it: figures, the published sentence and its chart."""
+
+    result: fcore.FindingResult
+    sentence: str
+    chart: SafeString
+    block_id: str
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """One questionnaire block: its findings and the summary of answers to its questions."""
+
+    summary: BlockSummary
+    findings: tuple[FindingView, ...]
+
+
+def stylesheet_text() -> str:
+    """The report stylesheet: the very file the web view serves as a static file."""
+    path = STATIC_DIR / STYLESHEET
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ReportAssetMissing(f"report stylesheet {path} cannot be read: {error}") from None
+
+
+def _covered_through(returns: tuple[CountedReturn, ...]) -> list[tuple[str, str]]:
+    """(covered body, lead body) for recipients answered for by another body's return."""
+    own = {record.body_code for record in returns}
+    pairs = {
+        code: (name, record.body_name)
+        for record in returns
+        for code, name in record.covers
+        if code not in own
+    }
+    return sorted(pairs.values())
+
+
+def context_from(data: ReportData) -> dict[str, Any]:
+    """The template context for a report built from ``data``."""
+    result = data.findings
+    views = [
+        FindingView(
+            result=finding,
+            sentence=fcore.describe(finding, result),
+            chart=mark_safe(csp_safe_svg(fcore.finding_chart_svg(finding))),
+            block_id=data.finding_block(finding.id),
+        )
+        for finding in result.findings
+    ]
+    blocks = [
+        BlockView(
+            summary=summary, findings=tuple(v for v in views if v.block_id == summary.block_id)
+        )
+        for summary in summarise_blocks(data.definition, [r.answers for r in data.returns])
+    ]
+    definition = data.definition
+    return {
+        "report": data,
+        "round_name": data.round_name,
+        "title": data.round_title,
+        "synthetic": data.synthetic,
+        "as_of": data.as_of,
+        "generated_at": data.generated_at,
+        "opens_at": data.opens_at,
+        "closes_at": data.closes_at,
+        "questionnaire": {
+            "id": definition.id,
+            "version": definition.version,
+            "title": definition.title,
+            "source": definition.source,
+            "fingerprint": data.questionnaire_fingerprint,
+            "short_fingerprint": data.questionnaire_fingerprint[:12],
+        },
+        "knowledge": data.knowledge,
+        "custodes_version": data.custodes_version,
+        "result": result,
+        "coverage_percent": fcore.percent_half_up(result.bodies_covered, result.recipients)
+        if result.recipients
+        else None,
+        "findings": views,
+        "blocks": blocks,
+        "returns": data.returns,
+        "covered_through": _covered_through(data.returns),
+        "non_respondents": list(result.non_respondents),
+        "updates": data.corrections,
+        "files": {
+            "findings_csv": FINDINGS_CSV,
+            "findings_json": FINDINGS_JSON,
+            "responses_csv": RESPONSES_CSV,
+        },
+    }
+
+
+def report_context(round_: Round, as_of: datetime | None) -> dict[str, Any]:
+    """Everything the report template needs, as the data stood at ``as_of`` (None: now)."""
+    return context_from(report_data(round_, as_of))
+
+
+def _style_hash(css: str) -> str:
+    digest = hashlib.sha256(css.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+def render_standalone(context: dict[str, Any]) -> str:
+    """The self-contained ``index.html``: inline stylesheet, no external references."""
+    css = stylesheet_text()
+    return render_to_string(
+        "reports/standalone.html",
+        {**context, "stylesheet": mark_safe(css), "style_hash": _style_hash(css)},
+    )
+
+
+def _stage(out_dir: Path, name: str, text: str) -> Path:
+    """Write ``text`` to a hidden temporary file beside ``name``; return its path."""
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open only to write
+        mode="wb", dir=out_dir, prefix=f".{name}.", suffix=".tmp", delete=False
+    )
+    staged = Path(handle.name)
+    try:
+        with handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        staged.chmod(FILE_MODE)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def write_report(round_: Round, out_dir: Path, *, as_of: datetime | None = None) -> list[Path]:
+    """Write ``index.html``, ``findings.csv``, ``findings.json`` and ``responses.csv``.
+
+    Everything is rendered, and every target checked, before anything is written; each file
+    is written to a temporary file in ``out_dir`` and renamed into place, so a failed build
+    leaves any earlier report there untouched. Returns the paths written, in that order.
+    """
+    data = report_data(round_, as_of)
+    contents = {
+        INDEX_HTML: render_standalone(context_from(data)),
+        FINDINGS_CSV: exports.findings_csv(data),
+        FINDINGS_JSON: exports.findings_json(data),
+        RESPONSES_CSV: exports.responses_csv(data),
+    }
+    out_dir = Path(out_dir)
+    staged: dict[str, Path] = {}
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in contents:
+            target = out_dir / name
+            if target.is_dir() and not target.is_symlink():
+                raise ReportOutputError(target, "a folder is in the way of the file")
+        for name, text in contents.items():
+            staged[name] = _stage(out_dir, name, text)
+        written = []
+        for name, temporary in staged.items():
+            target = out_dir / name
+            temporary.replace(target)
+            written.append(target)
+    except OSError as error:
+        for temporary in staged.values():
+            temporary.unlink(missing_ok=True)
+        raise ReportOutputError(out_dir, error.strerror or str(error)) from error
+    return written

@@ -1,0 +1,55 @@
+"""Shared fixtures: the emulated lab on loopback, run in a background thread."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from custodes.discovery import Device, Scanner, ScanOptions
+from custodes.discovery.errors import LabError
+from custodes.discovery.lab import Lab, LabThread
+from custodes.discovery.lab.profiles import DeviceProfile
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+UNPRIVILEGED_OFFSET = 20000
+FAST_TIMEOUT = 0.6
+
+
+def start_lab_thread(base: str, profiles: list[DeviceProfile] | None = None) -> LabThread:
+    """A lab on real ports when we may bind them, else on ports shifted by an offset."""
+    offsets = [0, UNPRIVILEGED_OFFSET] if os.geteuid() == 0 else [UNPRIVILEGED_OFFSET]
+    last_error: LabError | None = None
+    for offset in offsets:
+        runner = LabThread(base=base, port_offset=offset, profiles=profiles)
+        try:
+            runner.__enter__()
+        except LabError as exc:
+            last_error = exc
+            continue
+        return runner
+    raise pytest.skip.Exception(f"cannot start the lab on {base}: {last_error}")
+
+
+@pytest.fixture(scope="module")
+def lab() -> Iterator[Lab]:
+    """The shipped lab on 127.0.20.0/24, for the whole test module."""
+    runner = start_lab_thread("127.0.20.0")
+    try:
+        yield runner.lab
+    finally:
+        runner.__exit__(None, None, None)
+
+
+def scan_lab(lab: Lab, targets: list[str] | None = None, **options: object) -> list[Device]:
+    """Scan lab addresses with short timeouts, using the lab's port offset."""
+    settings = {"timeout": FAST_TIMEOUT, "port_offset": lab.port_offset, **options}
+    scanner = Scanner(options=ScanOptions(**settings))  # type: ignore[arg-type]
+
+    async def run() -> list[Device]:
+        return [device async for device in scanner.scan(targets or lab.addresses)]
+
+    return asyncio.run(run())

@@ -1,0 +1,211 @@
+"""Wire parsers: well-formed replies parse; random, truncated and hostile bytes never crash."""
+
+from __future__ import annotations
+
+import ssl
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from custodes.discovery.lab.profiles import (
+    DeviceProfile,
+    OnvifService,
+    SnmpService,
+    load_certificates,
+)
+from custodes.discovery.lab.replies import probe_matches, snmp_reply
+from custodes.discovery.probes import dhip, onvif, sadp, snmp, ssdp
+from custodes.discovery.probes.banner import clean_banner
+from custodes.discovery.probes.httpwire import head_complete, parse_response
+from custodes.discovery.probes.x509 import describe_certificate
+from custodes.discovery.probes.xmlutil import parse_xml
+
+HTTP_REPLY = (
+    b"HTTP/1.1 401 Unauthorized\r\nServer: App-webs/\r\n"
+    b'WWW-Authenticate: Digest realm="IP Camera(X)", nonce="1"\r\n'
+    b"Content-Length: 43\r\n\r\n<html><title> Login\n Page </title></html>xx"
+)
+
+
+def test_http_reply_parses_headers_title_and_body_length() -> None:
+    response = parse_response(HTTP_REPLY)
+    assert response is not None and response.status == 401
+    assert response.header("server") == "App-webs/"
+    assert response.title() == "Login Page"
+    assert len(response.body) == 43 and head_complete(HTTP_REPLY)
+    assert not head_complete(HTTP_REPLY[:-5])
+
+
+def test_chunked_and_upper_case_headers() -> None:
+    raw = (
+        b"HTTP/1.1 200 OK\r\nCONTENT-TYPE: text/html\r\nTRANSFER-ENCODING: chunked\r\n\r\n"
+        b"7\r\n<title>\r\n3;x=1\r\nabc\r\n8\r\n</title>\r\n0\r\n\r\n"
+    )
+    response = parse_response(raw)
+    assert response is not None
+    assert response.body == b"<title>abc</title>" and response.title() == "abc"
+    assert response.header_case() == "upper"
+
+
+def test_not_http_is_refused() -> None:
+    assert parse_response(b"SSH-2.0-OpenSSH_9.2\r\n") is None
+    assert parse_response(b"") is None
+
+
+def test_xml_bombs_and_entities_are_refused() -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><ProbeMatch><DeviceDescription>&b;'
+        b"</DeviceDescription></ProbeMatch>"
+    )
+    external = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b"<ProbeMatch><DeviceSN>&e;</DeviceSN></ProbeMatch>"
+    )
+    assert parse_xml(bomb) is None and parse_xml(external) is None
+    assert sadp.parse_reply(bomb) == [] and sadp.parse_reply(external) == []
+    assert parse_xml(b"<a>" * 10 + b"x" * (300 * 1024)) is None
+
+
+def test_sadp_reply_fields() -> None:
+    reply = (
+        b'<?xml version="1.0" encoding="UTF-8"?><ProbeMatch><Uuid>1</Uuid>'
+        b"<Types>inquiry</Types><DeviceDescription>DS-2CD2143G2-I</DeviceDescription>"
+        b"<DeviceSN>SN123456</DeviceSN><SoftwareVersion>V5.7.15</SoftwareVersion></ProbeMatch>"
+    )
+    fields = {item.field: item.value for item in sadp.parse_reply(reply)}
+    assert fields["sadp.DeviceDescription"] == "DS-2CD2143G2-I"
+    assert fields["sadp.DeviceSN"] == "SN123456" and fields["sadp.reply"] == "ProbeMatch"
+
+
+def test_dhip_round_trip_and_bad_headers() -> None:
+    datagram = dhip.pack(
+        {
+            "method": "client.notifyDevInfo",
+            "params": {"deviceInfo": {"DeviceType": "IPC-X", "SerialNo": "ABCD1234"}},
+        }
+    )
+    fields = {item.field: item.value for item in dhip.parse_reply(datagram)}
+    assert fields == {
+        "dhip.reply": "client.notifyDevInfo",
+        "dhip.DeviceType": "IPC-X",
+        "dhip.SerialNo": "ABCD1234",
+    }
+    assert dhip.unpack(dhip.search_request()) == {
+        "method": "DHDiscover.search",
+        "params": {"mac": "", "uni": 1},
+    }
+    assert dhip.parse_reply(datagram[:40]) == []
+    assert dhip.parse_reply(datagram[:4] + b"XXXX" + datagram[8:]) == []
+    lying = bytearray(datagram)
+    lying[16:20] = (10_000_000).to_bytes(4, "little")
+    assert dhip.unpack(bytes(lying)) is None
+
+
+def test_ws_discovery_scopes_are_decoded() -> None:
+    profile = DeviceProfile(name="x")
+    service = OnvifService(
+        scopes=(
+            "onvif://www.onvif.org/name/ACME%20Cam",
+            "onvif://www.onvif.org/hardware/ZX-100",
+            "http://other/scope",
+        ),
+    )
+    reply = probe_matches(profile, service, "127.0.0.9", 8080, onvif.build_probe())
+    assert reply is not None
+    found = {item.field: item.value for item in onvif.parse_probe_matches(reply)}
+    assert found["onvif.scope.name"] == "ACME Cam"
+    assert found["onvif.scope.hardware"] == "ZX-100"
+    assert onvif.device_service_urls(found["onvif.xaddrs"], "127.0.0.9") == [
+        (8080, "/onvif/device_service")
+    ]
+    assert onvif.device_service_urls("http://10.0.0.1/onvif/device_service", "127.0.0.9") == []
+
+
+def test_recorder_ignores_a_probe_for_transmitters() -> None:
+    service = OnvifService(types="dn:NetworkVideoRecorder")
+    profile = DeviceProfile(name="x")
+    assert probe_matches(profile, service, "127.0.0.9", 80, onvif.build_probe()) is None
+    assert probe_matches(profile, service, "127.0.0.9", 80, onvif.build_probe(types=None))
+
+
+def test_snmp_request_and_reply_round_trip() -> None:
+    agent = SnmpService(community="public", sysdescr="Cam 1", sysobjectid="1.3.6.1.4.1.39165.1")
+    request = snmp.build_get("public", 4242)
+    reply = snmp_reply(agent, request)
+    assert reply is not None
+    fields = {item.field: item.value for item in snmp.parse_get_response(reply, 4242)}
+    assert fields == {"snmp.sysdescr": "Cam 1", "snmp.sysobjectid": "1.3.6.1.4.1.39165.1"}
+    assert snmp.parse_get_response(reply, 1) == []
+    assert snmp_reply(agent, snmp.build_get("private", 1)) is None
+
+
+def test_certificate_subject_and_issuer() -> None:
+    pem = load_certificates()["avigilon"].certificate
+    names = describe_certificate(ssl.PEM_cert_to_DER_cert(pem))
+    assert names is not None
+    assert names.subject.startswith("CN=AVIGILON-CAMERA-5.0C-H5A-BO1-IR-4412873,")
+    assert "O=Avigilon Corporation" in names.subject and names.issuer == names.subject
+    assert describe_certificate(ssl.PEM_cert_to_DER_cert(pem)[:200]) is None
+
+
+def test_telnet_negotiation_is_stripped() -> None:
+    raw = b"\xff\xfd\x18\xff\xfa\x18\x01\xff\xf0\r\n192.0.0.64 login: "
+    assert clean_banner(raw) == "192.0.0.64 login:"
+
+
+def test_ssdp_reply_and_description() -> None:
+    reply = (
+        b"HTTP/1.1 200 OK\r\nSERVER: Linux/5.4, UPnP/1.0, Portable SDK/1.8\r\n"
+        b"LOCATION: http://127.0.0.9:49152/desc.xml\r\n\r\n"
+    )
+    observations, location = ssdp.parse_search_reply(reply)
+    assert location == "http://127.0.0.9:49152/desc.xml"
+    assert observations[0].field == "upnp.server"
+    description = (
+        b'<root xmlns="urn:schemas-upnp-org:device-1-0"><device><manufacturer>ACME'
+        b"</manufacturer><modelName>Z1</modelName></device></root>"
+    )
+    fields = {item.field: item.value for item in ssdp.parse_description(description, 49152)}
+    assert fields == {"upnp.manufacturer": "ACME", "upnp.model_name": "Z1"}
+
+
+PARSERS = [
+    parse_response,
+    sadp.parse_reply,
+    dhip.parse_reply,
+    onvif.parse_probe_matches,
+    lambda data: snmp.parse_get_response(data, 1),
+    describe_certificate,
+    clean_banner,
+    ssdp.parse_search_reply,
+    lambda data: ssdp.parse_description(data, 1),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=4096))
+def test_parsers_survive_random_bytes(data: bytes) -> None:
+    for parser in PARSERS:
+        parser(data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=600), st.binary(max_size=64))
+def test_parsers_survive_truncated_and_corrupted_replies(cut: int, noise: bytes) -> None:
+    pem = load_certificates()["axis"].certificate
+    samples = [
+        HTTP_REPLY,
+        dhip.pack({"params": {"deviceInfo": {"DeviceType": "A"}}}),
+        snmp_reply(
+            SnmpService(community="c", sysdescr="d", sysobjectid="1.3.6.1"), snmp.build_get("c", 1)
+        )
+        or b"",
+        ssl.PEM_cert_to_DER_cert(pem),
+        probe_matches(DeviceProfile(name="x"), OnvifService(), "127.0.0.1", 80, onvif.build_probe())
+        or b"",
+    ]
+    for sample in samples:
+        for data in (sample[:cut], sample[:cut] + noise + sample[cut:]):
+            for parser in PARSERS:
+                parser(data)

@@ -1,0 +1,104 @@
+"""In headless Chromium: the charts and stylesheet work under the site's CSP, and the
+self-contained file applies its inline stylesheet (allowed by hash) and fetches nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from custodes.web.reports.build import write_report
+from custodes.web.surveys.analysis import round_findings
+
+from .conftest import AFTER_CORRECTION
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+BAR_FILL = "#figure-ext_cctv-concerns svg path[fill='#0072b2']"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("chromium is not installed")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+def watch(page) -> dict[str, list[str]]:
+    """Record CSP violations and every request the page makes."""
+    seen: dict[str, list[str]] = {"violations": [], "requests": []}
+    page.on(
+        "console",
+        lambda message: (
+            seen["violations"].append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.on("request", lambda request: seen["requests"].append(request.url))
+    return seen
+
+
+def computed(page, selector: str, prop: str) -> str:
+    return page.eval_on_selector(selector, f"e => getComputedStyle(e).{prop}")
+
+
+def test_web_view_renders_charts_and_styles_under_the_csp(
+    browser, live_server, client, watchdog, reported
+):
+    client.force_login(watchdog)
+    context = browser.new_context()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    seen = watch(page)
+    page.goto(f"{live_server.url}/reports/{reported.round.name}/?as_of=2023-03-01")
+    assert page.locator("h1").inner_text() == reported.round.title
+    assert computed(page, BAR_FILL, "fill") == "rgb(0, 114, 178)"
+    assert computed(page, ".report-status", "display") == "grid"  # report.css was served
+    assert seen["violations"] == []
+    assert all(url.startswith(live_server.url) for url in seen["requests"])
+    context.close()
+
+
+def test_standalone_file_uses_its_inline_stylesheet_and_fetches_nothing(
+    browser, reported, tmp_path
+):
+    write_report(reported.round, tmp_path, as_of=AFTER_CORRECTION)
+    index = (tmp_path / "index.html").as_uri()
+    context = browser.new_context()
+    page = context.new_page()
+    seen = watch(page)
+    page.goto(index)
+    assert computed(page, ".report-status", "display") == "grid"
+    assert computed(page, BAR_FILL, "fill") == "rgb(0, 114, 178)"
+    findings = round_findings(reported.round, as_of=AFTER_CORRECTION).findings
+    assert page.locator("svg[role='img']").count() == len(findings)
+    assert seen["violations"] == []
+    assert seen["requests"] == [index]
+    context.close()
