@@ -80,12 +80,13 @@ def run_nmap(lab: Lab, ports: list[int]) -> tuple[float, dict[str, str]]:
                 service.get(key, "")
                 for key in ("name", "product", "version", "extrainfo", "devicetype", "hostname")
             )
+            texts.extend(cpe.text or "" for cpe in service.iter("cpe"))
         services[address] = " ".join(text for text in texts if text)
     return elapsed, services
 
 
 def nmap_accuracy(lab: Lab, services: dict[str, str]) -> AccuracyReport:
-    """nmap names a maker when its service text contains the maker's name."""
+    """nmap names a maker when its service text or CPE contains the maker's name."""
     known = {p.expect.manufacturer for p in lab.profiles if p.expect.manufacturer}
     report = AccuracyReport("nmap -sV on the lab")
     for profile, address in zip(lab.profiles, lab.addresses, strict=True):

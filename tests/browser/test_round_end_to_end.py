@@ -48,13 +48,19 @@ def drones_finding(page) -> str:
     return page.locator("#headline-findings li[data-finding='drones-concerns']").inner_text()
 
 
+def question_text(qid: str) -> str:
+    from custodes.questionnaire import load_shipped
+
+    return load_shipped("police-estate-2022").question(qid).text
+
+
 def answer_block(page, base: str, block: str, operates: str, concerns: str | None = None):
     page.goto(f"{base}/respond/{block}/")
-    page.get_by_role("group", name=re.compile(r"^Does your organisation")).get_by_label(
+    page.get_by_role("group", name=question_text(f"{block}.operates"), exact=True).get_by_label(
         operates, exact=True).check()
     if concerns:
-        page.get_by_role("group", name=re.compile("security or ethical concerns")).get_by_label(
-            concerns, exact=True).check()
+        page.get_by_role("group", name=question_text(f"{block}.concerns"),
+                         exact=True).get_by_label(concerns, exact=True).check()
     page.get_by_role("button", name="Save and continue").click()
 
 
@@ -107,6 +113,6 @@ def test_respondent_saves_resumes_submits_and_watchdog_sees_it(setup, live_serve
 
     watchdog.reload()
     assert kent_status(watchdog) == "Submitted"
-    assert drones_finding(watchdog).startswith(
-        "Drones: equipment from companies with security or ethical concerns: at least 1 of the "
-        "1 respondent")
+    finding = drones_finding(watchdog)
+    assert "at least 1 of 1 among respondents that operate drones (100%)" in finding
+    assert "46 of 47 bodies did not respond" in finding

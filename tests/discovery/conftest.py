@@ -44,10 +44,12 @@ def lab() -> Iterator[Lab]:
         runner.__exit__(None, None, None)
 
 
-def scan_lab(lab: Lab, targets: list[str] | None = None, **options: object) -> list[Device]:
+def scan_lab(
+    lab: Lab, targets: list[str] | None = None, community: str | None = None
+) -> list[Device]:
     """Scan lab addresses with short timeouts, using the lab's port offset."""
-    settings = {"timeout": FAST_TIMEOUT, "port_offset": lab.port_offset, **options}
-    scanner = Scanner(options=ScanOptions(**settings))  # type: ignore[arg-type]
+    options = ScanOptions(timeout=FAST_TIMEOUT, port_offset=lab.port_offset, community=community)
+    scanner = Scanner(options=options)
 
     async def run() -> list[Device]:
         return [device async for device in scanner.scan(targets or lab.addresses)]

@@ -180,3 +180,12 @@ def test_lab_command_starts_and_stops(app: typer.Typer) -> None:
 def test_lab_refuses_non_loopback_base(app: typer.Typer) -> None:
     result = CliRunner().invoke(app, ["lab", "--base", "192.0.2.0", "--duration", "0.1"])
     assert result.exit_code == 1 and "loopback" in result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [("--port-offset", "60000", "outside 1-65535"), ("--multicast", "eth0", "IPv4 address")],
+)
+def test_bad_options_are_refused(app: typer.Typer, option: str, value: str, message: str) -> None:
+    result = CliRunner().invoke(app, ["scan", "127.0.0.1", option, value])
+    assert result.exit_code == 1 and message in result.output

@@ -68,6 +68,23 @@ class ScanOptions:
     udp: bool = True
     multicast_interface: str | None = None
 
+    def __post_init__(self) -> None:
+        if not self.ports:
+            raise ValueError("no ports to scan")
+        if max(self.ports) + self.port_offset > 65535 or min(self.ports) + self.port_offset < 1:
+            raise ValueError(f"port offset {self.port_offset} moves ports outside 1-65535")
+        if self.rate <= 0 or self.timeout <= 0 or self.max_read < 1024:
+            raise ValueError("rate and timeout must be positive and max_read at least 1024")
+        if self.concurrency < 1 or self.host_concurrency < 1:
+            raise ValueError("concurrency limits must be at least 1")
+        if self.multicast_interface is not None:
+            try:
+                ipaddress.IPv4Address(self.multicast_interface)
+            except ValueError as exc:
+                raise ValueError(
+                    f"--multicast needs the IPv4 address of a local interface: {exc}"
+                ) from exc
+
 
 @dataclass(slots=True)
 class Scanner:

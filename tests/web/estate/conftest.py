@@ -19,8 +19,17 @@ KENT_ROWS = [
     ["K2", "Maidstone HQ", "yes", "bullet", "Hikvision", "DS-2CD2143G0-I", "3", "2021-01-01", ""],
     ["K3", "Custody suite", "no", "internal dome", "Axis", "P3245", "20", "2020-01-01", ""],
     ["K4", "Custody suite", "no", "NVR", "Dahua", "NVR5216", "1", "2020-01-01", ""],
-    ["K5", "Ashford", "no", "bullet", "Hikvision", "DS-2CD2T47G1", "5", "2017-01-01",
-     "removed on 2022-06-30"],
+    [
+        "K5",
+        "Ashford",
+        "no",
+        "bullet",
+        "Hikvision",
+        "DS-2CD2T47G1",
+        "5",
+        "2017-01-01",
+        "removed on 2022-06-30",
+    ],
     ["Total", "", "", "", "", "", "41", "", ""],
 ]
 

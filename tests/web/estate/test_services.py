@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, KENT_ROWS, write_csv
 
+from conftest import FIXTURES, KENT_ROWS, write_csv
 from custodes import estate as core
 from custodes.web.bodies.models import Body
 from custodes.web.estate.models import Asset, AssetChange, ExposureTally
@@ -22,7 +22,10 @@ def test_import_writes_assets_with_resolved_manufacturers_and_history(kent, kent
     assert result.devices == 36  # the removed row does not count
     k1 = Asset.objects.get(body=kent, asset_id="K1")
     assert (k1.manufacturer, k1.quantity, k1.site, k1.sensitive_site) == (
-        "Dahua", 12, "Maidstone HQ", True
+        "Dahua",
+        12,
+        "Maidstone HQ",
+        True,
     )
     assert k1.concern_since is not None and k1.manufacturer_evidence
     change = AssetChange.objects.get(asset=k1)
@@ -67,7 +70,9 @@ def test_reimport_of_an_edited_export_updates_by_asset_id(kent_imported, tmp_pat
     assert Asset.objects.filter(body=kent_imported).count() == 5
     asset = Asset.objects.get(body=kent_imported, asset_id="K1")
     assert (asset.quantity, asset.status, asset.status_date) == (
-        10, "to_be_replaced", date(2027, 3, 31)
+        10,
+        "to_be_replaced",
+        date(2027, 3, 31),
     )
     change = AssetChange.objects.filter(asset=asset, action="updated").get()
     assert change.before == {"quantity": 12, "status": "in_service", "status_date": None}
@@ -101,7 +106,10 @@ def test_override_with_reason_and_history(kent_imported):
     assert changed
     assert (asset.manufacturer, asset.concern_since is not None) == ("Hikvision", True)
     last = AssetChange.objects.filter(asset=asset).last()
-    assert last.before["manufacturer"] == "Axis Communications" and last.after["manufacturer"] == "Hikvision"
+    assert (
+        last.before["manufacturer"] == "Axis Communications"
+        and last.after["manufacturer"] == "Hikvision"
+    )
     assert exposure(kent_imported).devices_of_concern == 12 + 3 + 1 + 20
 
 
@@ -114,7 +122,9 @@ def test_exposure_counts_quantities_and_flags(kent_imported):
     assert summary["sensitive_site_devices_of_concern"] == 15
     assert summary["kev_devices"] == 16
     assert summary["by_manufacturer"][0] == {
-        "manufacturer": "Axis Communications", "devices": 20, "concern": False
+        "manufacturer": "Axis Communications",
+        "devices": 20,
+        "concern": False,
     }
     kinds = {k["kind"]: k for k in summary["by_kind"]}
     assert kinds["external_cctv_camera"]["devices_of_concern"] == 15

@@ -19,6 +19,7 @@ from custodes.web.estate.models import Asset
 __all__ = [
     "EXPOSURE_HEADINGS",
     "REGISTER_HEADINGS",
+    "csv_lines",
     "exposure_rows",
     "register_rows",
     "write_csv",
@@ -120,6 +121,21 @@ def _safe(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+class _Echo:
+    """A file-like object whose ``write`` returns the line, for streamed CSV responses."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """CSV lines one at a time (for a streaming HTTP response)."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(list(headings))
+    for row in rows:
+        yield writer.writerow([_safe(v) for v in row])
 
 
 def write_csv(handle: IO[str], headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -33,10 +33,12 @@ __all__ = [
     "TRACKED_FIELDS",
     "BodyReconciliation",
     "ImportResult",
+    "body_totals",
     "exposure",
     "holdings",
     "import_register",
     "refresh_tally",
+    "replacement_progress",
     "round_reconciliations",
     "update_asset",
 ]
@@ -462,3 +464,47 @@ def round_reconciliations(round_: Any, as_of: datetime | None = None) -> list[Bo
         result = core.reconcile(body.code, answers, holdings(body, day), canonical)
         found.append(BodyReconciliation(body, result))
     return found
+
+
+def replacement_progress(body: Body | None = None) -> list[tuple[int, int, int]]:
+    """Devices of concern removed and planned for replacement, by year:
+    ``[(year, removed, to be replaced)]``, oldest first."""
+    from django.db.models.functions import ExtractYear
+
+    rows = (
+        _assets(body)
+        .filter(concern_since__isnull=False, status_date__isnull=False)
+        .exclude(status=core.AssetStatus.IN_SERVICE)
+        .annotate(year=ExtractYear("status_date"))
+        .values("year", "status")
+        .annotate(devices=Sum("quantity"))
+        .order_by("year")
+    )
+    years: dict[int, list[int]] = {}
+    for r in rows:
+        slot = years.setdefault(int(r["year"]), [0, 0])
+        slot[0 if r["status"] == core.AssetStatus.REMOVED else 1] += int(r["devices"] or 0)
+    return [(year, done, planned) for year, (done, planned) in sorted(years.items())]
+
+
+def body_totals() -> list[dict[str, Any]]:
+    """Each body with a register: devices and devices of concern in service today."""
+    today = timezone.localdate()
+    rows = (
+        ExposureTally.objects.filter(Q(removed_on__isnull=True) | Q(removed_on__gt=today))
+        .values("body__code", "body__name")
+        .annotate(
+            total=Sum("devices"),
+            of_concern=Sum("devices", filter=Q(concern_since__lte=today)),
+        )
+        .order_by("-of_concern", "body__name")
+    )
+    return [
+        {
+            "code": r["body__code"],
+            "name": r["body__name"],
+            "devices": int(r["total"] or 0),
+            "of_concern": int(r["of_concern"] or 0),
+        }
+        for r in rows
+    ]

@@ -158,7 +158,7 @@ def knowledge_version() -> KnowledgeVersion | None:
     )
 
 
-def cut_off(as_of: datetime | None, now: datetime) -> datetime:
+def _cut_off(as_of: datetime | None, now: datetime) -> datetime:
     """The report's cut-off: ``as_of`` (aware), no later than ``now``; ``now`` when None."""
     if as_of is None:
         return now
@@ -274,7 +274,7 @@ def report_data(round_: Round, as_of: datetime | None = None) -> ReportData:
     moment that has not happened yet. Raises :class:`InvalidAsOf` for a naive ``as_of``.
     """
     now = timezone.now()
-    moment = cut_off(as_of, now)
+    moment = _cut_off(as_of, now)
     definition = definition_of(round_.questionnaire)
     result = round_findings(round_, as_of=moment)
     returns = _counted_returns(round_data(round_, as_of=moment), moment)

@@ -1,0 +1,197 @@
+"""Register pages: the watchdog's national and per-body exposure dashboards, exports and
+discrepancies; a respondent's own register, reachable only from that body's session."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from custodes import estate as core
+from custodes.web.bodies.models import Body
+from custodes.web.estate import charts, exports
+from custodes.web.estate.models import Asset, AssetChange
+from custodes.web.estate.services import (
+    body_totals,
+    exposure,
+    import_register,
+    replacement_progress,
+    round_reconciliations,
+)
+from custodes.web.surveys.models import Round
+from custodes.web.surveys.permissions import watchdog_required
+from custodes.web.surveys.views.respond import Respondent, respondent_view
+
+__all__ = ["body_register", "discrepancies", "export", "national", "own_register"]
+
+PAGE_SIZE = 100
+MAX_UPLOAD_BYTES = 50_000_000
+UPLOAD_SUFFIXES = (".csv", ".xlsx", ".ods")
+
+
+def _as_of(request: HttpRequest) -> date | None:
+    text = request.GET.get("as_of", "").strip()
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _dashboard(summary: core.ExposureSummary, body: Body | None) -> dict:
+    labels = core.load_vocabulary().kind_labels
+    progress = replacement_progress(body)
+    return {
+        "summary": summary,
+        "kinds": [(labels[k.kind], k) for k in summary.by_kind],
+        "manufacturer_chart": charts.manufacturer_chart(summary) if summary.devices else "",
+        "kind_chart": charts.kind_chart(summary) if summary.devices else "",
+        "progress": progress,
+        "progress_chart": charts.replacement_chart(progress) if progress else "",
+        "rule": core.load_vocabulary().data.sensitive_site_rule,
+    }
+
+
+@watchdog_required
+@require_GET
+def national(request: HttpRequest) -> HttpResponse:
+    """The nation's estate: exposure, charts, every body's totals, rounds to reconcile."""
+    summary = exposure(None, _as_of(request))
+    context = {
+        **_dashboard(summary, None),
+        "bodies": body_totals(),
+        "rounds": Round.objects.order_by("-created_at")[:20],
+    }
+    return render(request, "estate/national.html", context)
+
+
+@watchdog_required
+@require_GET
+def body_register(request: HttpRequest, code: str) -> HttpResponse:
+    """One body's exposure and register, page by page, with recent changes."""
+    body = get_object_or_404(Body, code=code)
+    summary = exposure(body, _as_of(request))
+    assets = Paginator(Asset.objects.filter(body=body).order_by("asset_id"), PAGE_SIZE)
+    context = {
+        **_dashboard(summary, body),
+        "body": body,
+        "page": assets.get_page(request.GET.get("page")),
+        "changes": AssetChange.objects.filter(asset__body=body)
+        .select_related("asset")
+        .order_by("-at", "-id")[:30],
+    }
+    return render(request, "estate/body.html", context)
+
+
+def _export_response(body: Body | None, what: str, fmt: str, as_of: date | None) -> HttpResponse:
+    if what == "exposure":
+        headings, rows = exports.EXPOSURE_HEADINGS, exports.exposure_rows(exposure(body, as_of))
+    else:
+        headings, rows = exports.REGISTER_HEADINGS, exports.register_rows(body)
+    name = f"{body.code if body else 'national'}-{what}"
+    if fmt == "xlsx":
+        with tempfile.SpooledTemporaryFile(max_size=20_000_000) as handle:
+            exports.write_xlsx(handle, headings, rows, title=what)
+            handle.seek(0)
+            content = handle.read()
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = StreamingHttpResponse(
+            exports.csv_lines(headings, rows), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@watchdog_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """CSV or XLSX of a register (with asset ids) or of the exposure summary."""
+    code = request.GET.get("body", "")
+    body = get_object_or_404(Body, code=code) if code else None
+    what = "exposure" if request.GET.get("what") == "exposure" else "register"
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    return _export_response(body, what, fmt, _as_of(request))
+
+
+@watchdog_required
+@require_GET
+def discrepancies(request: HttpRequest, name: str) -> HttpResponse:
+    """Where returns in a round contradict the bodies' registers, for follow-up."""
+    round_ = get_object_or_404(Round.objects.select_related("recipient_list"), name=name)
+    found = round_reconciliations(round_)
+    context = {
+        "round": round_,
+        "synthetic": round_.synthetic,
+        "rows": [(item.body, d) for item in found for d in item.reconciliation.discrepancies],
+        "comparisons": [
+            (item.body, c)
+            for item in found
+            for c in item.reconciliation.manufacturers
+            if c.only_in_register or c.only_in_return
+        ],
+    }
+    return render(request, "estate/discrepancies.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@respondent_view
+def own_register(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    """The respondent's own body's register: view it, download it, upload a new version.
+
+    The body comes only from the session's invitation, never from the address."""
+    body = respondent.invitation.body
+    if request.method == "POST":
+        upload = request.FILES.get("register")
+        reason = request.POST.get("reason", "").strip() or "register upload"
+        suffix = Path(upload.name).suffix.casefold() if upload else ""
+        if upload is None or suffix not in UPLOAD_SUFFIXES:
+            messages.error(request, "Choose a CSV, XLSX or ODS file.")
+        elif upload.size > MAX_UPLOAD_BYTES:
+            messages.error(request, "The file is too large for the web form.")
+        else:
+            with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+                handle.flush()
+                try:
+                    result = import_register(
+                        body, Path(handle.name), actor=respondent.actor, reason=reason[:500]
+                    )
+                except core.RegisterInvalid as exc:
+                    return render(
+                        request,
+                        "estate/own_register.html",
+                        respondent.context(
+                            problems=exc.problems, problem_count=exc.total, **_own(body)
+                        ),
+                        status=400,
+                    )
+                except core.EstateError as exc:
+                    messages.error(request, str(exc))
+                else:
+                    messages.success(
+                        request,
+                        f"Register updated: {result.created} new, {result.updated} changed, "
+                        f"{result.unchanged} unchanged.",
+                    )
+        return redirect("estate:own-register")
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _export_response(body, "register", request.GET["format"], None)
+    return render(request, "estate/own_register.html", respondent.context(**_own(body)))
+
+
+def _own(body: Body) -> dict:
+    return {
+        "summary": exposure(body),
+        "assets": Asset.objects.filter(body=body).order_by("asset_id")[:500],
+        "asset_count": Asset.objects.filter(body=body).count(),
+    }
