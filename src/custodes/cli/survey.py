@@ -503,10 +503,14 @@ def report(
     """Write the publishable report: index.html, findings.csv, findings.json, responses.csv."""
     django_ready()
     from custodes.web.reports.build import write_report
+    from custodes.web.reports.errors import ReportError
 
     round_ = _round(round_name)
-    written = write_report(
-        round_, out, as_of=parse_moment(as_of, end_of_day=True) if as_of else None
-    )
+    try:
+        written = write_report(
+            round_, out, as_of=parse_moment(as_of, end_of_day=True) if as_of else None
+        )
+    except ReportError as exc:
+        fail(str(exc))
     for path in written:
         console.print(f"wrote {path}")

@@ -316,3 +316,42 @@ def test_corrections_to_personal_or_free_text_answers_hide_the_values(reported, 
         "ext_cctv.notes",
     ]
     assert notes[1]["findings_changed"] == []
+
+
+def test_follow_up_enquiries_list_declared_and_named_disagreements(past_round, tmp_path):
+    from datetime import UTC
+
+    from custodes.web.bodies.models import Body
+    from custodes.web.surveys.lifecycle import submit_return
+
+    submit_return(
+        return_for(past_round, Body.objects.get(code="kent")),
+        {"bwv.operates": "yes", "bwv.concerns": "no", "bwv.manufacturers": ["Hikvision DS-MH2311"]},
+        actor="t",
+        submitted_at=datetime(2022, 8, 1, tzinfo=UTC),
+        final=False,
+    )
+    submit_return(
+        return_for(past_round, Body.objects.get(code="essex")),
+        {"bwv.operates": "yes", "bwv.concerns": "no", "bwv.manufacturers": ["Axon Body 3"]},
+        actor="t",
+        submitted_at=datetime(2022, 8, 1, tzinfo=UTC),
+        final=False,
+    )
+    paths = {p.name: p for p in write_report(past_round, tmp_path)}
+    document = json.loads(paths["findings.json"].read_text())
+    assert document["report"]["follow_up"] == [
+        {
+            "body": "kent",
+            "body_name": "Kent Police",
+            "system": "Body-worn video",
+            "declared": "no",
+            "named": "yes",
+            "manufacturers": ["Hikvision DS-MH2311"],
+        }
+    ]
+    html = paths["index.html"].read_text()
+    table = html[
+        html.index('id="follow-up-table"') : html.index("</table>", html.index("follow-up-table"))
+    ]
+    assert 'data-body="kent"' in table and 'data-body="essex"' not in table

@@ -146,6 +146,7 @@ def context_from(data: ReportData) -> dict[str, Any]:
         "covered_through": _covered_through(data.returns),
         "non_respondents": list(result.non_respondents),
         "updates": data.corrections,
+        "follow_ups": data.follow_ups,
         "files": {
             "findings_csv": FINDINGS_CSV,
             "findings_json": FINDINGS_JSON,

@@ -23,7 +23,7 @@ from custodes import findings as fcore
 from custodes import questionnaire as qcore
 from custodes.web.bodies.models import Body
 from custodes.web.reports.errors import InvalidAsOf
-from custodes.web.surveys.analysis import round_data, round_findings
+from custodes.web.surveys.analysis import follow_up, round_data, round_findings
 from custodes.web.surveys.lifecycle import definition_of
 from custodes.web.surveys.models import Correction, Round
 
@@ -68,6 +68,30 @@ class CountedReturn:
     channel: str
     """Channel of the latest submission counted (web, email, paper...)."""
     answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A body whose declared answer and named manufacturers disagree: an enquiry to make."""
+
+    body_code: str
+    body_name: str
+    block_title: str
+    declared: str
+    """Its answer to the block's concerns question: yes, no, unsure or unanswered."""
+    named: str
+    """Whether the manufacturers it named carry a recorded concern: yes, no or unsure."""
+    manufacturers: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "body": self.body_code,
+            "body_name": self.body_name,
+            "system": self.block_title,
+            "declared": self.declared,
+            "named": self.named,
+            "manufacturers": list(self.manufacturers),
+        }
 
 
 @dataclass(frozen=True)
@@ -116,6 +140,7 @@ class ReportData:
     findings: fcore.RoundFindings
     returns: tuple[CountedReturn, ...]
     corrections: tuple[CorrectionNote, ...]
+    follow_ups: tuple[FollowUp, ...]
 
     def finding_block(self, finding_id: str) -> str:
         """The questionnaire block a finding belongs to."""
@@ -293,4 +318,31 @@ def report_data(round_: Round, as_of: datetime | None = None) -> ReportData:
         findings=result,
         returns=returns,
         corrections=_corrections(round_, definition, moment, {r.body_code for r in returns}),
+        follow_ups=_follow_ups(round_, definition, result, returns),
     )
+
+
+def _follow_ups(
+    round_: Round,
+    definition: qcore.Questionnaire,
+    result: fcore.RoundFindings,
+    returns: tuple[CountedReturn, ...],
+) -> tuple[FollowUp, ...]:
+    """Disagreements between declared concerns and named manufacturers, with the names."""
+    by_code = {record.body_code: record for record in returns}
+    notes = []
+    for item in follow_up(round_, result):
+        record = by_code[item.body]
+        spec = next(f for f in definition.findings if f.id == item.finding)
+        names = record.answers.get(spec.numerator.question) or ()
+        notes.append(
+            FollowUp(
+                body_code=item.body,
+                body_name=record.body_name,
+                block_title=definition.block(item.block).title,
+                declared=item.declared,
+                named=item.named,
+                manufacturers=tuple(names),
+            )
+        )
+    return tuple(sorted(notes, key=lambda n: (n.block_title, n.body_name)))

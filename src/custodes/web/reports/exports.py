@@ -87,6 +87,7 @@ def report_metadata(data: ReportData) -> dict[str, Any]:
         else {"version": knowledge.version, "date": knowledge.date},
         "personal_data": "excluded: questions marked personal and officials' names",
         "updates": [_update(note) for note in data.corrections],
+        "follow_up": [note.to_dict() for note in data.follow_ups],
     }
 
 
