@@ -49,9 +49,9 @@ def main_options(
 
 
 def _register_commands() -> None:
-    from custodes.cli import egress, intel, questionnaire, roster, survey, web
+    from custodes.cli import discovery, egress, intel, questionnaire, roster, survey, web
 
-    for module in (egress, intel, questionnaire, roster, survey, web):
+    for module in (discovery, egress, intel, questionnaire, roster, survey, web):
         module.register(app)
 
 
