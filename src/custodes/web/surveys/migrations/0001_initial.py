@@ -7,147 +7,365 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('bodies', '0001_initial'),
+        ("bodies", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Questionnaire',
+            name="Questionnaire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, verbose_name='identifier')),
-                ('version', models.CharField(max_length=50, verbose_name='version')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('fingerprint', models.CharField(max_length=64, verbose_name='fingerprint')),
-                ('definition', models.JSONField(verbose_name='definition')),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='loaded')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, verbose_name="identifier")),
+                ("version", models.CharField(max_length=50, verbose_name="version")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("fingerprint", models.CharField(max_length=64, verbose_name="fingerprint")),
+                ("definition", models.JSONField(verbose_name="definition")),
+                (
+                    "loaded_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="loaded"),
+                ),
             ],
             options={
-                'ordering': ['slug', '-loaded_at'],
-                'constraints': [models.UniqueConstraint(fields=('slug', 'fingerprint'), name='surveys_questionnaire_unique_definition')],
+                "ordering": ["slug", "-loaded_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("slug", "fingerprint"),
+                        name="surveys_questionnaire_unique_definition",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Return',
+            name="Return",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('draft', models.JSONField(blank=True, default=dict, verbose_name='draft answers')),
-                ('draft_saved_at', models.DateTimeField(blank=True, null=True)),
-                ('locked', models.BooleanField(default=False, help_text='Set on submission; the watchdog can reopen a return for changes.', verbose_name='read-only')),
-                ('reference', models.CharField(blank=True, max_length=32, verbose_name='receipt reference')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='bodies.body')),
-                ('covers', models.ManyToManyField(blank=True, help_text='Other bodies this (lead-body) return answers for, as of the latest answers.', related_name='covered_by_returns', to='bodies.body')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("draft", models.JSONField(blank=True, default=dict, verbose_name="draft answers")),
+                ("draft_saved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "locked",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Set on submission; the watchdog can reopen a return for changes.",
+                        verbose_name="read-only",
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=32, verbose_name="receipt reference"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="returns",
+                        to="bodies.body",
+                    ),
+                ),
+                (
+                    "covers",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Other bodies this (lead-body) return answers for, as of the latest answers.",
+                        related_name="covered_by_returns",
+                        to="bodies.body",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['round', 'body__name'],
+                "ordering": ["round", "body__name"],
             },
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question_id', models.CharField(max_length=200)),
-                ('old_value', models.JSONField(blank=True, null=True)),
-                ('new_value', models.JSONField(blank=True, null=True)),
-                ('reason', models.TextField()),
-                ('corrected_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('corrected_by', models.CharField(max_length=150)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('return_record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='surveys.return')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question_id", models.CharField(max_length=200)),
+                ("old_value", models.JSONField(blank=True, null=True)),
+                ("new_value", models.JSONField(blank=True, null=True)),
+                ("reason", models.TextField()),
+                (
+                    "corrected_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("corrected_by", models.CharField(max_length=150)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "return_record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="surveys.return",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['corrected_at', 'id'],
+                "ordering": ["corrected_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Round',
+            name="Round",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=100, unique=True, verbose_name='name')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('opens_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='opens')),
-                ('closes_at', models.DateTimeField(verbose_name='closes')),
-                ('synthetic', models.BooleanField(default=False, help_text='Demo rounds hold made-up returns and say so everywhere.', verbose_name='synthetic data')),
-                ('invitation_subject', models.CharField(default='{round_title}: survey for {body_name}', max_length=300)),
-                ('invitation_body', models.TextField(default="Dear colleague,\n\n{round_title}\n\nYou are asked to complete this survey on behalf of {body_name}. Please answer by {closes}.\n\nOpen your organisation's secure form here:\n{link}\n\nThe link is personal to {body_name}: please do not forward it outside the people completing the\nreturn. You can save your answers and come back later. The link expires on {expires}.\n\nIf anything is unclear, reply to this email.\n")),
-                ('reminder_subject', models.CharField(default='Reminder: {round_title} ({body_name})', max_length=300)),
-                ('reminder_body', models.TextField(default="Dear colleague,\n\nThis is a reminder that {body_name}'s return for {round_title} was due by {closes} and has not\nyet been submitted.\n\nOpen your organisation's secure form here:\n{link}\n\nThe link expires on {expires}. Thank you.\n")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('created_by', models.CharField(max_length=150, verbose_name='created by')),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='surveys.questionnaire')),
-                ('recipient_list', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='bodies.recipientlist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(max_length=100, unique=True, verbose_name="name")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "opens_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="opens"),
+                ),
+                ("closes_at", models.DateTimeField(verbose_name="closes")),
+                (
+                    "synthetic",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Demo rounds hold made-up returns and say so everywhere.",
+                        verbose_name="synthetic data",
+                    ),
+                ),
+                (
+                    "invitation_subject",
+                    models.CharField(
+                        default="{round_title}: survey for {body_name}", max_length=300
+                    ),
+                ),
+                (
+                    "invitation_body",
+                    models.TextField(
+                        default="Dear colleague,\n\n{round_title}\n\nYou are asked to complete this survey on behalf of {body_name}. Please answer by {closes}.\n\nOpen your organisation's secure form here:\n{link}\n\nThe link is personal to {body_name}: please do not forward it outside the people completing the\nreturn. You can save your answers and come back later. The link expires on {expires}.\n\nIf anything is unclear, reply to this email.\n"
+                    ),
+                ),
+                (
+                    "reminder_subject",
+                    models.CharField(
+                        default="Reminder: {round_title} ({body_name})", max_length=300
+                    ),
+                ),
+                (
+                    "reminder_body",
+                    models.TextField(
+                        default="Dear colleague,\n\nThis is a reminder that {body_name}'s return for {round_title} was due by {closes} and has not\nyet been submitted.\n\nOpen your organisation's secure form here:\n{link}\n\nThe link expires on {expires}. Thank you.\n"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                ("created_by", models.CharField(max_length=150, verbose_name="created by")),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rounds",
+                        to="surveys.questionnaire",
+                    ),
+                ),
+                (
+                    "recipient_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rounds",
+                        to="bodies.recipientlist",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='return',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='surveys.round'),
+            model_name="return",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="returns",
+                to="surveys.round",
+            ),
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.CharField(max_length=150)),
-                ('expires_at', models.DateTimeField()),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('first_opened_at', models.DateTimeField(blank=True, null=True)),
-                ('last_opened_at', models.DateTimeField(blank=True, null=True)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='bodies.body')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='surveys.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("created_by", models.CharField(max_length=150)),
+                ("expires_at", models.DateTimeField()),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("first_opened_at", models.DateTimeField(blank=True, null=True)),
+                ("last_opened_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="bodies.body",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="surveys.round",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['round', 'body__name', '-created_at'],
+                "ordering": ["round", "body__name", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('actor', models.CharField(max_length=150)),
-                ('action', models.CharField(choices=[('round.created', 'Round created'), ('round.updated', 'Round updated'), ('invitation.issued', 'Invitation link issued'), ('invitation.revoked', 'Invitation link revoked'), ('invitation.opened', 'Invitation link opened'), ('email.invitation', 'Invitation email sent'), ('email.reminder', 'Reminder email sent'), ('email.failed', 'Email could not be sent'), ('return.saved', 'Answers saved'), ('return.submitted', 'Return submitted'), ('return.reopened', 'Return reopened'), ('returns.imported', 'Returns imported'), ('answer.corrected', 'Answer corrected')], max_length=40)),
-                ('message', models.CharField(blank=True, max_length=500)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('body', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activity', to='bodies.body')),
-                ('round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='activity', to='surveys.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("actor", models.CharField(max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("round.created", "Round created"),
+                            ("round.updated", "Round updated"),
+                            ("invitation.issued", "Invitation link issued"),
+                            ("invitation.revoked", "Invitation link revoked"),
+                            ("invitation.opened", "Invitation link opened"),
+                            ("email.invitation", "Invitation email sent"),
+                            ("email.reminder", "Reminder email sent"),
+                            ("email.failed", "Email could not be sent"),
+                            ("return.saved", "Answers saved"),
+                            ("return.submitted", "Return submitted"),
+                            ("return.reopened", "Return reopened"),
+                            ("returns.imported", "Returns imported"),
+                            ("answer.corrected", "Answer corrected"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("message", models.CharField(blank=True, max_length=500)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="activity",
+                        to="bodies.body",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activity",
+                        to="surveys.round",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'activity',
-                'ordering': ['-at', '-id'],
+                "verbose_name_plural": "activity",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_at', models.DateTimeField(db_index=True, verbose_name='submitted')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('answers', models.JSONField(verbose_name='answers')),
-                ('channel', models.CharField(choices=[('web', 'Online form'), ('import', 'Imported (paper or email)'), ('demo', 'Synthetic demo data')], default='web', max_length=10)),
-                ('recorded_by', models.CharField(max_length=150)),
-                ('return_record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to='surveys.return')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(db_index=True, verbose_name="submitted")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                ("answers", models.JSONField(verbose_name="answers")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Online form"),
+                            ("import", "Imported (paper or email)"),
+                            ("demo", "Synthetic demo data"),
+                        ],
+                        default="web",
+                        max_length=10,
+                    ),
+                ),
+                ("recorded_by", models.CharField(max_length=150)),
+                (
+                    "return_record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to="surveys.return",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submitted_at', 'id'],
+                "ordering": ["submitted_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='return',
-            constraint=models.UniqueConstraint(fields=('round', 'body'), name='surveys_return_unique_body'),
+            model_name="return",
+            constraint=models.UniqueConstraint(
+                fields=("round", "body"), name="surveys_return_unique_body"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('round', 'body'), name='surveys_invitation_one_active_per_body'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True)),
+                fields=("round", "body"),
+                name="surveys_invitation_one_active_per_body",
+            ),
         ),
     ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from custodes import questionnaire as qcore
 from custodes.findings import describe
 from custodes.web.bodies.models import Body
-from custodes.web.surveys.analysis import body_statuses, round_findings
+from custodes.web.surveys.analysis import body_statuses, follow_up, round_findings
 from custodes.web.surveys.choices import ReturnStatus
 from custodes.web.surveys.forms import CorrectionForm, EmailTextForm, ReasonForm
 from custodes.web.surveys.lifecycle import (
@@ -66,11 +66,13 @@ def round_detail(request: HttpRequest, name: str) -> HttpResponse:
         counts[row.status] += 1
     context = {
         "round": round_,
+        "synthetic": round_.synthetic,
         "statuses": statuses,
         "outstanding": [s for s in statuses if s.outstanding],
         "counts": [(status.label, counts[status]) for status in ReturnStatus],
         "result": result,
         "headlines": [(f, describe(f, result)) for f in result.findings],
+        "follow_ups": len(follow_up(round_, result)),
         "activity": Activity.objects.filter(round=round_).select_related("body")[:50],
         "not_invited": sum(1 for s in statuses if s.status == ReturnStatus.NOT_INVITED),
     }
@@ -116,6 +118,7 @@ def _body_context(round_: Round, body: Body) -> dict:
                 )
     return {
         "round": round_,
+        "synthetic": round_.synthetic,
         "body": body,
         "record": record,
         "answer_rows": rows,
