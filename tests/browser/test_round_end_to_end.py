@@ -25,11 +25,17 @@ def setup(transactional_db):
     from custodes.web.surveys.tokens import issue_invitation
 
     sync_roster()
-    round_ = create_round("e2e", questionnaire="police-estate-2022", recipients="police-ew",
-                          closes_at=timezone.now() + timedelta(days=7), actor="test")
+    round_ = create_round(
+        "e2e",
+        questionnaire="police-estate-2022",
+        recipients="police-ew",
+        closes_at=timezone.now() + timedelta(days=7),
+        actor="test",
+    )
     _, token = issue_invitation(round_, Body.objects.get(code="kent"), actor="test")
-    get_user_model().objects.create_user("analyst", password="a long test password 42",
-                                         is_staff=True)
+    get_user_model().objects.create_user(
+        "analyst", password="a long test password 42", is_staff=True
+    )
     return token
 
 
@@ -57,10 +63,12 @@ def question_text(qid: str) -> str:
 def answer_block(page, base: str, block: str, operates: str, concerns: str | None = None):
     page.goto(f"{base}/respond/{block}/")
     page.get_by_role("group", name=question_text(f"{block}.operates"), exact=True).get_by_label(
-        operates, exact=True).check()
+        operates, exact=True
+    ).check()
     if concerns:
-        page.get_by_role("group", name=question_text(f"{block}.concerns"),
-                         exact=True).get_by_label(concerns, exact=True).check()
+        page.get_by_role("group", name=question_text(f"{block}.concerns"), exact=True).get_by_label(
+            concerns, exact=True
+        ).check()
     page.get_by_role("button", name="Save and continue").click()
 
 

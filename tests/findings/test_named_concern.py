@@ -63,8 +63,9 @@ def judge(names, as_of):
 def round_with(answers_by_body):
     recipients = tuple(Recipient(code, code.title()) for code in answers_by_body)
     returns = tuple(
-        ReturnRecord(body=code, covers=frozenset(),
-                     events=(Submission(at=SUBMITTED, answers=answers),))
+        ReturnRecord(
+            body=code, covers=frozenset(), events=(Submission(at=SUBMITTED, answers=answers),)
+        )
         for code, answers in answers_by_body.items()
     )
     return RoundData(round="r", closes_at=SUBMITTED, recipients=recipients, returns=returns)
@@ -76,13 +77,15 @@ def questionnaire():
 
 
 def test_named_concern_bounds_and_disagreements(questionnaire):
-    data = round_with({
-        "a": {"bwv.operates": "yes", "bwv.manufacturers": ["Hikvision"], "bwv.concerns": "no"},
-        "b": {"bwv.operates": "yes", "bwv.manufacturers": ["Axis"], "bwv.concerns": "yes"},
-        "c": {"bwv.operates": "yes", "bwv.manufacturers": ["Reveal"], "bwv.concerns": "no"},
-        "d": {"bwv.operates": "yes", "bwv.concerns": "unsure"},
-        "e": {"bwv.operates": "no"},
-    })
+    data = round_with(
+        {
+            "a": {"bwv.operates": "yes", "bwv.manufacturers": ["Hikvision"], "bwv.concerns": "no"},
+            "b": {"bwv.operates": "yes", "bwv.manufacturers": ["Axis"], "bwv.concerns": "yes"},
+            "c": {"bwv.operates": "yes", "bwv.manufacturers": ["Reveal"], "bwv.concerns": "no"},
+            "d": {"bwv.operates": "yes", "bwv.concerns": "unsure"},
+            "e": {"bwv.operates": "no"},
+        }
+    )
     result = compute_findings(questionnaire, data, judge_names=judge)
     named = next(f for f in result.findings if f.id == "bwv-named-concern")
     assert (named.at_least, named.unsure, named.unanswered, named.denominator) == (1, 1, 1, 5)
@@ -94,16 +97,30 @@ def test_named_concern_bounds_and_disagreements(questionnaire):
 
 def test_concerns_after_the_cut_off_are_not_applied(questionnaire):
     data = round_with({"a": {"bwv.operates": "yes", "bwv.manufacturers": ["Hikvision"]}})
-    before = compute_findings(questionnaire, data, as_of=datetime(2019, 1, 1, tzinfo=UTC),
-                              judge_names=judge)
+    before = compute_findings(
+        questionnaire, data, as_of=datetime(2019, 1, 1, tzinfo=UTC), judge_names=judge
+    )
     assert before.returns == 0  # submitted later; and the judge would not apply the concern
-    data = RoundData(round="r", closes_at=SUBMITTED, recipients=data.recipients,
-                     returns=(ReturnRecord(body="a", covers=frozenset(), events=(
-                         Submission(at=datetime(2018, 1, 1, tzinfo=UTC),
-                                    answers={"bwv.operates": "yes",
-                                             "bwv.manufacturers": ["Hikvision"]}),)),))
-    early = compute_findings(questionnaire, data, as_of=datetime(2019, 1, 1, tzinfo=UTC),
-                             judge_names=judge)
+    data = RoundData(
+        round="r",
+        closes_at=SUBMITTED,
+        recipients=data.recipients,
+        returns=(
+            ReturnRecord(
+                body="a",
+                covers=frozenset(),
+                events=(
+                    Submission(
+                        at=datetime(2018, 1, 1, tzinfo=UTC),
+                        answers={"bwv.operates": "yes", "bwv.manufacturers": ["Hikvision"]},
+                    ),
+                ),
+            ),
+        ),
+    )
+    early = compute_findings(
+        questionnaire, data, as_of=datetime(2019, 1, 1, tzinfo=UTC), judge_names=judge
+    )
     late = compute_findings(questionnaire, data, judge_names=judge)
     named = lambda r: next(f for f in r.findings if f.id == "bwv-named-concern")  # noqa: E731
     assert (named(early).at_least, named(late).at_least) == (0, 1)
@@ -116,8 +133,10 @@ def test_named_concern_needs_a_judge(questionnaire):
 
 
 def test_named_concern_must_point_at_a_manufacturers_question():
-    bad = YAML.replace("{question: bwv.manufacturers, named_concern: true}",
-                       "{question: bwv.concerns, named_concern: true}")
+    bad = YAML.replace(
+        "{question: bwv.manufacturers, named_concern: true}",
+        "{question: bwv.concerns, named_concern: true}",
+    )
     with pytest.raises(QuestionnaireFileError, match="not a manufacturers question"):
         parse_questionnaire(bad, "bad.yaml")
     bad = YAML.replace("compare_with: bwv-concerns", "compare_with: nope")

@@ -117,7 +117,9 @@ def test_findings(police: Questionnaire) -> None:
             )
             assert finding.compare_with == f"{finding.block}-concerns"
         else:
-            assert finding.numerator == Predicate(question=f"{finding.block}.concerns", equals="yes")
+            assert finding.numerator == Predicate(
+                question=f"{finding.block}.concerns", equals="yes"
+            )
         if finding.block == "drones":
             assert finding.denominator == Predicate(question="drones.operates", equals="yes")
             assert finding.denominator_label == "respondents that operate drones"

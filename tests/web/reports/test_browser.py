@@ -3,9 +3,6 @@ self-contained file applies its inline stylesheet (allowed by hash) and fetches 
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from django.conf import settings
 
@@ -16,30 +13,7 @@ from .conftest import AFTER_CORRECTION
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 BAR_FILL = "#figure-ext_cctv-concerns svg path[fill='#0072b2']"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.skip("chromium is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 def watch(page) -> dict[str, list[str]]:
