@@ -49,9 +49,18 @@ def main_options(
 
 
 def _register_commands() -> None:
-    from custodes.cli import discovery, egress, intel, questionnaire, roster, survey, web
+    from custodes.cli import (
+        discovery,
+        egress,
+        estate,
+        intel,
+        questionnaire,
+        roster,
+        survey,
+        web,
+    )
 
-    for module in (discovery, egress, intel, questionnaire, roster, survey, web):
+    for module in (discovery, egress, estate, intel, questionnaire, roster, survey, web):
         module.register(app)
 
 
