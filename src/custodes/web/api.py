@@ -1,20 +1,26 @@
-"""The HTTP API (django-ninja, OpenAPI at ``/api/docs``) for watchdog users.
+"""The HTTP API (django-ninja, OpenAPI at ``/api/docs``) for watchdog users and scan agents.
 
 Authentication is the Django session of a logged-in watchdog account; every call is read-only
-except where stated. Respondents' links never authenticate here.
+except where stated. Respondents' links never authenticate here. ``POST /api/scans`` is the one
+exception: scan agents authenticate with a body's agent token (``Authorization: Bearer``),
+never with a session, and reach only that body's data.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
+from ninja.security import HttpBearer, django_auth
 
 from custodes import __version__
+from custodes.web.estate import scans
+from custodes.web.estate.models import AgentToken
 from custodes.web.surveys.analysis import body_statuses, round_findings
 from custodes.web.surveys.models import Round
 from custodes.web.surveys.permissions import is_watchdog
@@ -123,3 +129,120 @@ def round_findings_view(request: HttpRequest, name: str, as_of: datetime | None 
     _require_watchdog(request)
     round_ = get_object_or_404(Round, name=name)
     return round_findings(round_, as_of=as_of).to_dict()
+
+
+# Scan agents
+
+
+class TooManyTokenAttempts(Exception):
+    """Too many failed agent tokens from one address; retry after ``seconds``."""
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+        super().__init__(f"too many failed token attempts; retry in {seconds} seconds")
+
+
+@api.exception_handler(TooManyTokenAttempts)
+def _too_many(request: HttpRequest, exc: TooManyTokenAttempts) -> HttpResponse:
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.seconds)
+    return response
+
+
+class AgentBearer(HttpBearer):
+    """A body's agent token; failed attempts are counted per client address."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> AgentToken | None:
+        address = request.META.get("REMOTE_ADDR") or "unknown"
+        if wait := scans.token_attempts_blocked(address):
+            raise TooManyTokenAttempts(wait)
+        try:
+            return scans.resolve_agent_token(token.strip())
+        except scans.AgentTokenInvalid:
+            scans.record_token_failure(address)
+            return None
+
+
+class SeenDeviceOut(Schema):
+    address: str
+    manufacturer: str | None
+    brand: str | None
+    model: str | None
+    device_kind: str | None
+    mac: str | None
+    serial: str | None
+    surveillance: bool
+
+
+class AssetRefOut(Schema):
+    asset_id: str
+    ip: str
+    manufacturer: str
+    kind: str
+    site: str
+
+
+class MismatchOut(Schema):
+    address: str
+    asset_id: str
+    matched_by: str
+    register_manufacturer: str
+    scanned_manufacturer: str | None
+
+
+class ScanReconciliationOut(Schema):
+    upload: int
+    body: str
+    received_at: datetime
+    scanner: str
+    targets: list[str]
+    devices_seen: int
+    matched: int
+    unregistered: list[SeenDeviceOut]
+    unseen: list[AssetRefOut]
+    mismatches: list[MismatchOut]
+
+
+class FieldProblemOut(Schema):
+    field: str
+    message: str
+
+
+class ScanRefusedOut(Schema):
+    detail: str
+    problems: list[FieldProblemOut] = []
+
+
+SCAN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": scans.ScanPayload.model_json_schema()}},
+    }
+}
+
+
+@api.post(
+    "/scans",
+    auth=AgentBearer(),
+    response={200: ScanReconciliationOut, 413: ScanRefusedOut, 422: ScanRefusedOut},
+    tags=["scans"],
+    openapi_extra=SCAN_BODY,
+)
+def post_scan(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+    """Receives a ``custodes scan --upload`` result for the token's body and returns its
+    reconciliation with the register: unregistered devices, unseen assets, mismatches."""
+    token: AgentToken = request.auth  # type: ignore[attr-defined]
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > scans.MAX_SCAN_BYTES:
+        return 413, {"detail": f"scan upload larger than {scans.MAX_SCAN_BYTES} bytes"}
+    raw = request.read(scans.MAX_SCAN_BYTES + 1)
+    try:
+        upload = scans.receive_scan(token, raw)
+    except scans.ScanTooLarge as exc:
+        return 413, {"detail": str(exc)}
+    except scans.ScanPayloadInvalid as exc:
+        return 422, {"detail": str(exc), "problems": [p.to_dict() for p in exc.problems]}
+    return 200, scans.reconcile_scan(upload).to_dict()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from custodes.estate import AssetKind, AssetStatus, Connectivity
 from custodes.web.bodies.models import Body
 
-__all__ = ["Asset", "AssetChange", "ExposureTally"]
+__all__ = ["AgentToken", "Asset", "AssetChange", "CaptureAnalysis", "ExposureTally", "ScanUpload"]
 
 KIND_CHOICES = [(k.value, k.value.replace("_", " ")) for k in AssetKind]
 STATUS_CHOICES = [(s.value, s.value.replace("_", " ")) for s in AssetStatus]
@@ -103,3 +103,88 @@ class ExposureTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body_id} {self.manufacturer} {self.kind}: {self.devices}"
+
+
+class AgentToken(models.Model):
+    """A bearer token with which ``custodes scan --upload`` agents send one body's scans.
+
+    Only the keyed hash is stored; the token itself is shown once, when issued."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="agent_tokens")
+    label = models.CharField(max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(max_length=150)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.CharField(max_length=150, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.body.code} agent token {self.pk} ({self.label or 'no label'})"
+
+    def is_usable(self) -> bool:
+        """Neither revoked nor expired."""
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ScanUpload(models.Model):
+    """One scan result sent by an agent for a body, as received (validated)."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="scan_uploads")
+    token = models.ForeignKey(
+        AgentToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads"
+    )
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    scanner = models.CharField(max_length=200)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    targets = models.JSONField(default=list)
+    devices = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.body.code} scan {self.received_at:%Y-%m-%d %H:%M}"
+
+
+class CaptureAnalysis(models.Model):
+    """A packet capture uploaded for a body and its analysis by ``custodes.egress``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="capture_analyses")
+    uploaded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    uploaded_by = models.CharField(max_length=150)
+    file_name = models.CharField(max_length=255)
+    size = models.BigIntegerField(default=0)
+    stored_path = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress_bytes = models.BigIntegerField(default=0)
+    result = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.body.code} capture {self.file_name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Share of the file read so far, 0-100."""
+        return min(100, self.progress_bytes * 100 // self.size) if self.size else 0

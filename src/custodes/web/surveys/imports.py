@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from custodes import questionnaire as qcore
 from custodes import roster as roster_core
+from custodes.web.bodies.models import Body
 from custodes.web.bodies.services import body_finder
 from custodes.web.surveys.choices import Action, Channel
 from custodes.web.surveys.lifecycle import (
@@ -229,8 +230,6 @@ def import_responses(
         raise ResponsesImportError(path, [ImportProblem(2, None, "no rows to import")])
 
     result = ImportResult()
-    from custodes.web.bodies.models import Body
-
     bodies = {b.code: b for b in Body.objects.filter(code__in=[p[1] for p in parsed])}
     with transaction.atomic():
         for _, code, answers, submitted_at in parsed:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from custodes import findings as fcore
 from custodes import questionnaire as qcore
 from custodes import roster as roster_core
 from custodes.web.bodies.models import Body, RecipientList
@@ -146,21 +147,17 @@ def return_for(round_: Round, body: Body) -> Return:
 
 def current_answers(record: Return) -> dict[str, Any]:
     """The answers as they stand now: latest submission with later corrections applied."""
-    from custodes.findings import answers_as_of
-
-    return answers_as_of(return_events(record), None) or {}
+    return fcore.answers_as_of(return_events(record), None) or {}
 
 
-def return_events(record: Return) -> list:
-    from custodes.findings import Correction as CorrectionEvent
-    from custodes.findings import Submission as SubmissionEvent
-
-    events: list = [
-        SubmissionEvent(at=s.submitted_at, answers=s.answers, channel=s.channel)
+def return_events(record: Return) -> list[fcore.Submission | fcore.Correction]:
+    """The return's submissions and corrections as the pure core's events."""
+    events: list[fcore.Submission | fcore.Correction] = [
+        fcore.Submission(at=s.submitted_at, answers=s.answers, channel=s.channel)
         for s in record.submissions.all()
     ]
     events += [
-        CorrectionEvent(
+        fcore.Correction(
             at=c.corrected_at,
             question_id=c.question_id,
             old_value=c.old_value,
