@@ -4,13 +4,17 @@ Generates a synthetic estate (default 5,000 bodies and 5,000,000 assets, inserte
 ``executemany`` on SQLite and ``COPY`` on PostgreSQL), builds the exposure tally, then times the
 national summary (``custodes.web.estate.services.exposure``) on SQLite and on PostgreSQL, and a
 straightforward pandas group-by of the same summary over the same rows in memory. Import
-throughput is measured through the real import path (``import_register``) on a generated CSV.
+throughput is measured through the real import path (``import_register``) on a generated CSV,
+into the same large database: a first import (every row new), then a re-import of the file
+with every tenth quantity changed (updates, change records and unchanged rows).
 
     .venv/bin/python benchmarks/estate_scale.py [--assets N] [--bodies N] [--import-rows N]
                                                 [--no-postgres]
 
-Each database runs in its own child process (Django reads its database once per process). The
-PostgreSQL run creates and drops its own database on postgres://postgres@127.0.0.1:5432.
+Each step runs in its own child process (Django reads its database once per process), so that
+each reports its own peak resident memory (``resource.getrusage``): the import's shows that it
+does not grow with the file. The PostgreSQL run creates and drops its own database on
+postgres://postgres@127.0.0.1:5432; the SQLite run uses a temporary directory, removed after.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import csv
 import json
 import os
 import random
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -177,11 +183,13 @@ def _best(function) -> float:
     return min(times)
 
 
-def _import_throughput(rows: int, work: Path) -> dict[str, float]:
-    from custodes.web.bodies.models import Body
-    from custodes.web.estate.services import import_register
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    path = work / "register.csv"
+
+def _write_register(path: Path, rows: int, changed_every: int = 0) -> None:
+    """A generated register CSV; with ``changed_every`` = n, every n-th quantity differs."""
     rng = random.Random(11)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
@@ -189,33 +197,64 @@ def _import_throughput(rows: int, work: Path) -> dict[str, float]:
         writer.writerow(["Asset ID", "Site", "Type", "Make", "Model", "Qty", "Installed"])
         for i in range(rows):
             brand, model = EQUIPMENT[rng.randrange(len(EQUIPMENT))]
+            quantity = rng.randint(1, 3)
+            if changed_every and i % changed_every == 0:
+                quantity += 1
             writer.writerow(
-                [f"r{i}", f"site {i % 50}", "dome", brand, model, rng.randint(1, 3), "2021-04-01"]
+                [f"r{i}", f"site {i % 50}", "dome", brand, model, quantity, "2021-04-01"]
             )
+
+
+def _import_throughput(rows: int, work: Path) -> dict[str, float]:
+    """Imports ``rows`` new assets into a new body, then re-imports with 10% changed."""
+    from custodes.web.bodies.models import Body
+    from custodes.web.estate.services import exposure, import_register
+
+    path = work / "register.csv"
+    _write_register(path, rows)
     body = Body.objects.create(
         code="bench-import", name="Import body", kind="police", country="England"
     )
     started = time.perf_counter()
-    result = import_register(body, path, actor="benchmark")
+    first = import_register(body, path, actor="benchmark")
     elapsed = time.perf_counter() - started
-    return {"import_rows": result.rows, "import_s": elapsed, "import_rows_per_s": rows / elapsed}
+    figures = {
+        "import_rows": first.rows,
+        "import_s": elapsed,
+        "import_rows_per_s": rows / elapsed,
+    }
+    _write_register(path, rows, changed_every=10)
+    started = time.perf_counter()
+    again = import_register(body, path, actor="benchmark", reason="re-import")
+    elapsed = time.perf_counter() - started
+    path.unlink()
+    figures.update(
+        reimport_s=elapsed,
+        reimport_rows_per_s=rows / elapsed,
+        reimport_updated=again.updated,
+        reimport_unchanged=again.unchanged,
+        import_peak_rss_mb=_peak_rss_mb(),
+        summary_after_import_s=_best(lambda: exposure(None)),
+    )
+    return figures
 
 
-def child(backend: str, bodies: int, assets: int, import_rows: int) -> None:
-    """Runs in a child process with the database chosen by the environment."""
-    work = Path(tempfile.mkdtemp(prefix="custodes-bench-"))
+def child(step: str, bodies: int, assets: int, import_rows: int, work: Path) -> None:
+    """Runs one step in a child process with the database chosen by the environment: "estate"
+    generates the estate and times the summaries, "import" times the import into it."""
     _setup_django(work)
-    from custodes.web.estate.services import exposure
+    if step == "import":
+        figures = _import_throughput(import_rows, work)
+    else:
+        from custodes.web.estate.services import exposure
 
-    figures: dict[str, float] = {"backend_is_postgres": float(backend == "postgresql")}
-    figures.update(_generate(bodies, assets))
-    summary = exposure(None)
-    figures["summary_s"] = _best(lambda: exposure(None))
-    figures["summary_as_of_s"] = _best(lambda: exposure(None, date(2024, 1, 1)))
-    figures["devices"] = summary.devices
-    figures["devices_of_concern"] = summary.devices_of_concern
-    if import_rows:
-        figures.update(_import_throughput(import_rows, work))
+        figures = _generate(bodies, assets)
+        summary = exposure(None)
+        figures["summary_s"] = _best(lambda: exposure(None))
+        figures["summary_as_of_s"] = _best(lambda: exposure(None, date(2024, 1, 1)))
+        figures["devices"] = summary.devices
+        figures["devices_of_concern"] = summary.devices_of_concern
+        figures["estate_peak_rss_mb"] = _peak_rss_mb()
     sys.stdout.write(json.dumps(figures) + "\n")
 
 
@@ -227,9 +266,22 @@ def pandas_baseline(bodies: int, assets: int) -> dict[str, float] | None:
         print("pandas not installed: skipping the pandas baseline (pip install pandas)")
         return None
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    rows = list(_asset_rows(list(range(bodies)), assets))
-    frame = pd.DataFrame.from_records(rows, columns=[c.strip() for c in COLUMNS.split(",")])
-    del rows
+    names = [c.strip() for c in COLUMNS.split(",")]
+    used = [
+        "kind",
+        "manufacturer",
+        "concern_since",
+        "kev_since",
+        "quantity",
+        "sensitive_site",
+        "status",
+        "status_date",
+    ]
+    positions = [names.index(name) for name in used]
+    frame = pd.DataFrame.from_records(
+        (tuple(row[i] for i in positions) for row in _asset_rows(list(range(bodies)), assets)),
+        columns=used,
+    )
     today = date.today().isoformat()
 
     def summary() -> tuple[int, int]:
@@ -252,12 +304,16 @@ def pandas_baseline(bodies: int, assets: int) -> dict[str, float] | None:
     return {"pandas_s": _best(summary), "devices": devices, "devices_of_concern": of_concern}
 
 
-def _run_child(backend: str, args: argparse.Namespace, env: dict[str, str]) -> dict | None:
+def _run_child(
+    backend: str, step: str, args: argparse.Namespace, env: dict[str, str], work: Path
+) -> dict | None:
     command = [
         sys.executable,
         __file__,
         "--child",
-        backend,
+        step,
+        "--work",
+        str(work),
         "--assets",
         str(args.assets),
         "--bodies",
@@ -267,9 +323,22 @@ def _run_child(backend: str, args: argparse.Namespace, env: dict[str, str]) -> d
     ]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        print(f"{backend} run failed:\n{done.stderr[-3000:]}")
+        print(f"{backend} {step} run failed:\n{done.stderr[-3000:]}")
         return None
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _run_backend(backend: str, args: argparse.Namespace, env: dict[str, str]) -> dict | None:
+    """The estate step, then (when asked) the import step on the same database."""
+    work = Path(tempfile.mkdtemp(prefix="custodes-bench-"))
+    try:
+        figures = _run_child(backend, "estate", args, env, work)
+        if figures is not None and args.import_rows:
+            imported = _run_child(backend, "import", args, env, work)
+            figures.update(imported or {})
+        return figures
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _postgres_env(name: str) -> dict[str, str] | None:
@@ -301,23 +370,24 @@ def main() -> None:
     parser.add_argument("--bodies", type=int, default=5_000)
     parser.add_argument("--import-rows", type=int, default=1_000_000)
     parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["estate", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.bodies, args.assets, args.import_rows)
+        child(args.child, args.bodies, args.assets, args.import_rows, args.work)
         return
     print(
         f"Synthetic estate: {args.bodies:,} bodies, {args.assets:,} assets; "
         f"import of a {args.import_rows:,}-row CSV"
     )
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    results = {"SQLite": _run_child("sqlite", args, env)}
+    results = {"SQLite": _run_backend("SQLite", args, env)}
     if not args.no_postgres:
         name = f"custodes_bench_{os.getpid()}"
         pg_env = _postgres_env(name)
         if pg_env is not None:
             try:
-                results["PostgreSQL"] = _run_child("postgresql", args, pg_env)
+                results["PostgreSQL"] = _run_backend("PostgreSQL", args, pg_env)
             finally:
                 _drop_postgres(name)
     baseline = pandas_baseline(args.bodies, args.assets)
@@ -330,9 +400,19 @@ def main() -> None:
                 f"  import: {figures['import_rows']:,.0f} rows in {figures['import_s']:.1f} s "
                 f"= {figures['import_rows_per_s']:,.0f} rows/s"
             )
+            print(
+                f"  re-import: {figures['reimport_s']:.1f} s "
+                f"= {figures['reimport_rows_per_s']:,.0f} rows/s "
+                f"({figures['reimport_updated']:,.0f} updated, "
+                f"{figures['reimport_unchanged']:,.0f} unchanged)"
+            )
+            print(
+                f"  import peak RSS: {figures['import_peak_rss_mb']:,.0f} MiB; national summary "
+                f"after the import: {figures['summary_after_import_s'] * 1000:.1f} ms"
+            )
         print(
             f"  bulk generation: {figures['generate_s']:.1f} s; tally build: "
-            f"{figures['tally_s']:.1f} s"
+            f"{figures['tally_s']:.1f} s; peak RSS {figures['estate_peak_rss_mb']:,.0f} MiB"
         )
         print(
             f"  national summary (tally): {figures['summary_s'] * 1000:.1f} ms "

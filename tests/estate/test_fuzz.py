@@ -6,8 +6,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from register_files import MESSY_ROWS, write_csv, write_ods, write_xlsx
 
-from conftest import MESSY_ROWS, write_csv, write_ods, write_xlsx
 from custodes.estate import EstateError, RegisterReader
 
 

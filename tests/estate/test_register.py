@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from register_files import MESSY_ROWS, write_csv, write_ods, write_xlsx
 
-from conftest import MESSY_ROWS, write_csv, write_ods, write_xlsx
 from custodes.estate import (
     AssetKind,
     AssetStatus,

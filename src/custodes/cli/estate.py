@@ -270,3 +270,142 @@ def export_command(
         with output.open("wb") as handle:
             count = exports.write_xlsx(handle, headings, rows, title=what)
     err_console.print(f"Wrote {count} rows to {output}.")
+
+
+@estate_app.command("agent-token")
+def agent_token_command(
+    body: BodyOption,
+    days: Annotated[int, typer.Option("--days", min=1, max=3650, help="Days it lasts.")] = 365,
+    label: Annotated[str, typer.Option("--label", help="What the token is for.")] = "",
+    by: ByOption = None,
+) -> None:
+    """Issue a scan-agent token for a body; it is printed once and stored only hashed."""
+    django_ready()
+    from custodes.web.estate.scans import issue_agent_token
+
+    target = _body(body)
+    row, raw = issue_agent_token(target, actor=cli_actor(by), label=label, days=days)
+    err_console.print(
+        f"Agent token {row.pk} for {target.name}, expires {row.expires_at:%Y-%m-%d}. "
+        "It is shown only now:",
+        highlight=False,
+    )
+    typer.echo(raw)
+
+
+@estate_app.command("agent-tokens")
+def agent_tokens_command(
+    body: Annotated[str | None, typer.Option("--body", "-b", help="One body only.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List scan-agent tokens (never the tokens themselves)."""
+    django_ready()
+    from custodes.web.estate.models import AgentToken
+
+    rows = AgentToken.objects.select_related("body")
+    if body:
+        rows = rows.filter(body=_body(body))
+
+    def state(t: AgentToken) -> str:
+        if t.revoked_at is not None:
+            return "revoked"
+        return "usable" if t.is_usable() else "expired"
+
+    items = [
+        {
+            "id": t.pk,
+            "body": t.body.code,
+            "label": t.label,
+            "state": state(t),
+            "created_at": t.created_at.isoformat(),
+            "created_by": t.created_by,
+            "expires_at": t.expires_at.isoformat(),
+            "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+        }
+        for t in rows
+    ]
+    if json_output:
+        print_json(items)
+        return
+    table = Table(title=f"{len(items)} agent token(s)")
+    for heading in ("ID", "Body", "Label", "State", "Expires", "Last used"):
+        table.add_column(heading)
+    for i in items:
+        table.add_row(
+            str(i["id"]),
+            i["body"],
+            i["label"],
+            i["state"],
+            i["expires_at"][:10],
+            (i["last_used_at"] or "never")[:16],
+        )
+    console.print(table)
+
+
+@estate_app.command("revoke-token")
+def revoke_token_command(
+    token_id: Annotated[int, typer.Argument(help="Token id (from agent-tokens).")],
+    by: ByOption = None,
+) -> None:
+    """Revoke a scan-agent token at once."""
+    django_ready()
+    from custodes.web.estate.models import AgentToken
+    from custodes.web.estate.scans import revoke_agent_token
+
+    row = AgentToken.objects.select_related("body").filter(pk=token_id).first()
+    if row is None:
+        fail(f"no agent token with id {token_id}")
+    if revoke_agent_token(row, actor=cli_actor(by)):
+        console.print(f"Agent token {token_id} for {row.body.name} revoked.")
+    else:
+        console.print(f"Agent token {token_id} was already revoked.")
+
+
+@estate_app.command("scans")
+def scans_command(body: BodyOption, json_output: JsonOption = False) -> None:
+    """The latest scan upload of a body, reconciled with its register."""
+    django_ready()
+    from custodes.web.estate.scans import latest_reconciliation
+
+    target = _body(body)
+    found = latest_reconciliation(target)
+    if found is None:
+        if json_output:
+            print_json(None)
+            return
+        fail(f"no scan has been uploaded for {target.name}")
+    if json_output:
+        print_json(found.to_dict())
+        return
+    console.print(
+        f"[bold]{target.name}[/]: scan received {found.received_at:%Y-%m-%d %H:%M} "
+        f"from {found.scanner}; {found.devices_seen} devices, {found.matched} matched.",
+        highlight=False,
+    )
+    table = Table(title=f"Not in the register ({len(found.unregistered)})")
+    for heading in ("Address", "Manufacturer", "Brand", "Model", "Kind"):
+        table.add_column(heading)
+    for d in found.unregistered:
+        table.add_row(
+            d.address, d.manufacturer or "-", d.brand or "-", d.model or "-", d.device_kind or "-"
+        )
+    console.print(table)
+    unseen = Table(title=f"Registered in range but not seen ({len(found.unseen)})")
+    for heading in ("Asset", "IP", "Manufacturer", "Site"):
+        unseen.add_column(heading)
+    for a in found.unseen:
+        unseen.add_row(a.asset_id, a.ip, a.manufacturer or "-", a.site or "-")
+    console.print(unseen)
+    mismatches = Table(title=f"Manufacturer differs ({len(found.mismatches)})")
+    for heading in ("Asset", "Address", "Register", "Device", "Matched by"):
+        mismatches.add_column(heading)
+    for m in found.mismatches:
+        mismatches.add_row(
+            m.asset.asset_id,
+            m.device.address,
+            m.asset.manufacturer,
+            m.device.manufacturer or "-",
+            m.matched_by,
+        )
+    console.print(mismatches)

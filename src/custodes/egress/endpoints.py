@@ -21,10 +21,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from custodes.egress._yamlmarks import line_for, load_yaml_with_lines
+from custodes.datafile import LineMap, Location, dotted, line_of, load_yaml, validate
 from custodes.egress.errors import EndpointDataError
 
 __all__ = [
@@ -149,41 +148,22 @@ def load_endpoint_rules(path: Path | None = None) -> EndpointRules:
     Raises :class:`EndpointDataError` naming the file, line and field of the first problem.
     """
     path = path or default_endpoints_path()
-    try:
-        raw, lines = load_yaml_with_lines(path)
-    except OSError as exc:
-        raise EndpointDataError(path, 1, "<file>", f"cannot read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise EndpointDataError(path, line, "<yaml>", f"invalid YAML: {exc}") from exc
-    try:
-        parsed = EndpointFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        location = tuple(first["loc"])
-        raise EndpointDataError(
-            path, line_for(lines, location), _field_name(location), first["msg"]
-        ) from exc
-    _check_unique(path, lines, parsed.endpoints)
+    document = load_yaml(path, error=EndpointDataError)
+    parsed = validate(
+        EndpointFile, document.data, document.lines, path=path, error=EndpointDataError
+    )
+    _check_unique(path, document.lines, parsed.endpoints)
     return EndpointRules(parsed.endpoints)
 
 
-def _field_name(location: Sequence[str | int]) -> str:
-    text = ""
-    for part in location:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "<document>"
-
-
-def _check_unique(path: Path, lines: dict, endpoints: Sequence[Endpoint]) -> None:
+def _check_unique(path: Path, lines: LineMap, endpoints: Sequence[Endpoint]) -> None:
     seen_ids: set[str] = set()
     seen_domains: set[str] = set()
     for index, endpoint in enumerate(endpoints):
         if endpoint.id in seen_ids:
-            where = ("endpoints", index, "id")
+            where: Location = ("endpoints", index, "id")
             raise EndpointDataError(
-                path, line_for(lines, where), _field_name(where), f"duplicate id {endpoint.id!r}"
+                path, line_of(lines, where), dotted(where), f"duplicate id {endpoint.id!r}"
             )
         seen_ids.add(endpoint.id)
         for position, pattern in enumerate(endpoint.domains):
@@ -191,8 +171,8 @@ def _check_unique(path: Path, lines: dict, endpoints: Sequence[Endpoint]) -> Non
                 where = ("endpoints", index, "domains", position)
                 raise EndpointDataError(
                     path,
-                    line_for(lines, where),
-                    _field_name(where),
+                    line_of(lines, where),
+                    dotted(where),
                     f"domain pattern {pattern!r} is listed twice",
                 )
             seen_domains.add(pattern)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from custodes.datafile import DataFileError
+
 __all__ = [
     "CaptureFormatError",
     "DeviceFileError",
@@ -26,15 +28,10 @@ class CaptureFormatError(EgressError):
         super().__init__(f"{path}: offset {offset}: {message}")
 
 
-class EndpointDataError(EgressError):
-    """An endpoint data file is invalid; names the file, line and field."""
+class EndpointDataError(EgressError, DataFileError):
+    """An endpoint data file is invalid; reads ``FILE:LINE: FIELD: message``."""
 
-    def __init__(self, path: Path | str, line: int, field: str, message: str) -> None:
-        self.path = Path(path)
-        self.line = line
-        self.field = field
-        self.message = message
-        super().__init__(f"{path}:{line}: field {field!r}: {message}")
+    location_style = "colons"
 
 
 class DeviceFileError(EgressError):

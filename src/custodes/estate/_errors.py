@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+
+from custodes.datafile import DataFileError, Location
 
 __all__ = [
     "EstateError",
@@ -19,20 +20,15 @@ class EstateError(Exception):
     """Base class of every error raised by ``custodes.estate``."""
 
 
-class _FileLineError(EstateError):
-    """An error in a data or mapping file, located by file, line and field."""
+class _FileLineError(EstateError, DataFileError):
+    """An error in a data or mapping file, located by file, line and field.
 
-    def __init__(self, path: Path | str, line: int | None, field: str | None, message: str):
-        self.path = Path(path)
-        self.line = line
-        self.field = field
-        self.message = message
-        where = f"{self.path.name}"
-        if line is not None:
-            where += f", line {line}"
-        if field:
-            where += f", field {field!r}"
-        super().__init__(f"{where}: {message}")
+    Fields are written with dots only (``fields.0.source``), as the estate commands show them.
+    """
+
+    @classmethod
+    def field_name(cls, location: Location) -> str | None:
+        return ".".join(str(part) for part in location) or None
 
 
 class VocabularyError(_FileLineError):

@@ -18,9 +18,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from custodes.datafile import load_model
 from custodes.estate._errors import MappingError
 from custodes.estate._model import FIELDS
-from custodes.estate._yamlfile import load_validated
 
 __all__ = ["IGNORE", "Mapping", "load_mapping"]
 
@@ -63,4 +63,4 @@ class Mapping(BaseModel):
 
 def load_mapping(path: Path) -> Mapping:
     """Reads a mapping file; errors name the file, line and field."""
-    return load_validated(path, Mapping, MappingError)
+    return load_model(path, Mapping, error=MappingError)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
+from custodes.datafile import load_model
 from custodes.estate._errors import VocabularyError
 from custodes.estate._model import FIELDS, AssetKind, AssetStatus, Connectivity
-from custodes.estate._yamlfile import load_validated
 
 __all__ = ["Vocabulary", "load_vocabulary", "normalise"]
 
@@ -152,7 +152,7 @@ class Vocabulary:
 
     @classmethod
     def from_file(cls, path: Path) -> Vocabulary:
-        return cls(load_validated(path, VocabularyFile, VocabularyError))
+        return cls(load_model(path, VocabularyFile, error=VocabularyError))
 
 
 @cache

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from custodes.datafile import DataFileError
+
 
 class IntelError(Exception):
     """Base class of every error raised by :mod:`custodes.intel`."""
 
 
-class KnowledgeDataError(IntelError):
-    """A knowledge-base data file is missing, malformed or fails its schema."""
+class KnowledgeDataError(IntelError, DataFileError):
+    """A knowledge-base data file is missing, malformed or fails its schema.
 
-    def __init__(self, path: Path | str, line: int | None, field: str | None, message: str):
-        self.path = Path(path)
-        self.line = line
-        self.field = field
-        self.message = message
-        where = f"{self.path}:{line}" if line is not None else str(self.path)
-        what = f" field '{field}':" if field else ""
-        super().__init__(f"{where}:{what} {message}")
+    ``path``, ``line``, ``field`` and ``message`` locate the problem; ``str()`` reads
+    ``FILE:LINE: FIELD: message``.
+    """
+
+    location_style = "colons"
 
 
 class UnknownManufacturerError(IntelError, KeyError):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from custodes.datafile import load_model
 from custodes.intel._errors import KnowledgeDataError, UnknownManufacturerError
 from custodes.intel._model import (
     Brand,
@@ -36,7 +37,6 @@ from custodes.intel._schema import (
     ManufacturerSpec,
     Sourced,
 )
-from custodes.intel._yamlmarks import validate_file
 
 DATA_DIR_ENV = "CUSTODES_DATA_DIR"
 DEFAULT_DATA_DIR = Path("custodes-data")
@@ -210,11 +210,14 @@ def _merge_kev(catalogs: Iterable[KevSnapshotFile]) -> dict[str, KevEntrySpec]:
 
 def load_knowledge_from(shipped: Path, imported_kev: Path | None) -> KnowledgeBase:
     """Load and cross-check the knowledge files in ``shipped``, merging an imported KEV file."""
-    index = validate_file(shipped / "index.yaml", IndexFile)
+    index = load_model(shipped / "index.yaml", IndexFile, error=KnowledgeDataError)
     manufacturer_paths = sorted((shipped / "manufacturers").glob("*.yaml"))
     if len(manufacturer_paths) > MAX_MANUFACTURER_FILES:
         raise KnowledgeDataError(shipped / "manufacturers", None, None, "too many files")
-    files = [(path, validate_file(path, ManufacturerSpec)) for path in manufacturer_paths]
+    files = [
+        (path, load_model(path, ManufacturerSpec, error=KnowledgeDataError))
+        for path in manufacturer_paths
+    ]
     _check_unique_names(files)
     makers = {spec.name: _build_manufacturer(spec) for _, spec in files}
     for path, spec in files:
@@ -225,7 +228,7 @@ def load_knowledge_from(shipped: Path, imported_kev: Path | None) -> KnowledgeBa
                 )
 
     concerns_path = shipped / "concerns.yaml"
-    concerns_file = validate_file(concerns_path, ConcernsFile)
+    concerns_file = load_model(concerns_path, ConcernsFile, error=KnowledgeDataError)
     verified: dict[str, list[Concern]] = {name: [] for name in makers}
     unverified: dict[str, list[Concern]] = {name: [] for name in makers}
     seen_ids: set[str] = set()
@@ -263,7 +266,9 @@ def load_knowledge_from(shipped: Path, imported_kev: Path | None) -> KnowledgeBa
             )
         verified[entry.manufacturer].append(_kev_concern(entry))
 
-    integrators = validate_file(shipped / "integrators.yaml", IntegratorsFile)
+    integrators = load_model(
+        shipped / "integrators.yaml", IntegratorsFile, error=KnowledgeDataError
+    )
     return KnowledgeBase(
         version=index.version,
         date=index.date,

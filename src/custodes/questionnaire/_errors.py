@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from custodes.datafile import DataFileError
+from custodes.datafile import FileProblem as FileProblem  # part of this package's API
+
 
 class QuestionnaireError(Exception):
     """Base class for every error raised by ``custodes.questionnaire``."""
 
 
-@dataclass(frozen=True)
-class FileProblem:
-    """One problem found in a questionnaire file: where it is and what is wrong."""
-
-    line: int | None
-    field: str | None
-    message: str
-
-
-class QuestionnaireFileError(QuestionnaireError):
+class QuestionnaireFileError(QuestionnaireError, DataFileError):
     """A questionnaire file cannot be read, parsed or validated.
 
     ``file``, ``line`` (1-based, ``None`` when unknown), ``field`` (dotted path such as
@@ -26,35 +20,10 @@ class QuestionnaireFileError(QuestionnaireError):
     first problem; ``problems`` holds every problem found, first one included.
     """
 
-    def __init__(
-        self,
-        file: str,
-        line: int | None,
-        field: str | None,
-        message: str,
-        problems: tuple[FileProblem, ...] = (),
-    ) -> None:
-        self.file = file
-        self.line = line
-        self.field = field
-        self.message = message
-        self.problems = problems or (FileProblem(line, field, message),)
-        super().__init__(self._describe())
-
-    def _describe(self) -> str:
-        parts = [self.file]
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.field:
-            parts.append(f"field {self.field}")
-        text = f"{', '.join(parts)}: {self.message}"
-        extra = len(self.problems) - 1
-        if extra > 0:
-            text += f" (and {extra} more problem{'s' if extra > 1 else ''})"
-        return text
-
-    def __str__(self) -> str:
-        return self._describe()
+    @property
+    def file(self) -> str:
+        """The file's name as given in the call that loaded it."""
+        return self.label
 
 
 class DefinitionError(QuestionnaireError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from custodes.datafile import DataFileError
+
 if TYPE_CHECKING:
     from custodes.roster._model import Body
 
@@ -13,17 +15,20 @@ class RosterError(Exception):
     """Base class of every error this package raises."""
 
 
-class RosterFileError(RosterError):
-    """A roster file cannot be read or is invalid; names the file, line and field."""
+class RosterFileError(RosterError, DataFileError):
+    """A roster file cannot be read or is invalid; reads ``FILE:LINE: FIELD: problem``."""
 
-    def __init__(self, file: str, line: int | None, field: str | None, problem: str) -> None:
-        self.file = file
-        self.line = line
-        self.field = field
-        self.problem = problem
-        where = file if line is None else f"{file}:{line}"
-        what = f"{field}: {problem}" if field else problem
-        super().__init__(f"{where}: {what}")
+    location_style = "colons"
+
+    @property
+    def file(self) -> str:
+        """The file's name as given (a path, or a label such as ``<roster>``)."""
+        return self.label
+
+    @property
+    def problem(self) -> str:
+        """What is wrong, without the location."""
+        return self.message
 
 
 class UnknownBody(RosterError):

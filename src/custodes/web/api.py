@@ -9,12 +9,11 @@ never with a session, and reach only that body's data.
 from __future__ import annotations
 
 from datetime import datetime
-
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
@@ -216,7 +215,17 @@ class ScanRefusedOut(Schema):
 SCAN_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": scans.ScanPayload.model_json_schema()}},
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "What `custodes scan --upload` sends: scanner, started_at, "
+                    "finished_at (ISO 8601 with offset), targets (addresses, ranges, CIDRs) and "
+                    "devices (objects as printed by `custodes scan --json`).",
+                    "required": ["scanner", "started_at", "finished_at", "targets", "devices"],
+                }
+            }
+        },
     }
 }
 
@@ -228,7 +237,7 @@ SCAN_BODY = {
     tags=["scans"],
     openapi_extra=SCAN_BODY,
 )
-def post_scan(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def post_scan(request: HttpRequest) -> Status[dict[str, Any]]:
     """Receives a ``custodes scan --upload`` result for the token's body and returns its
     reconciliation with the register: unregistered devices, unseen assets, mismatches."""
     token: AgentToken = request.auth  # type: ignore[attr-defined]
@@ -237,12 +246,12 @@ def post_scan(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     except ValueError:
         declared = 0
     if declared > scans.MAX_SCAN_BYTES:
-        return 413, {"detail": f"scan upload larger than {scans.MAX_SCAN_BYTES} bytes"}
+        return Status(413, {"detail": f"scan upload larger than {scans.MAX_SCAN_BYTES} bytes"})
     raw = request.read(scans.MAX_SCAN_BYTES + 1)
     try:
         upload = scans.receive_scan(token, raw)
     except scans.ScanTooLarge as exc:
-        return 413, {"detail": str(exc)}
+        return Status(413, {"detail": str(exc)})
     except scans.ScanPayloadInvalid as exc:
-        return 422, {"detail": str(exc), "problems": [p.to_dict() for p in exc.problems]}
-    return 200, scans.reconcile_scan(upload).to_dict()
+        return Status(422, {"detail": str(exc), "problems": [p.to_dict() for p in exc.problems]})
+    return Status(200, scans.reconcile_scan(upload).to_dict())

@@ -176,6 +176,11 @@ INVITATION_TTL_DAYS = int(os.environ.get("CUSTODES_INVITATION_TTL_DAYS", "120"))
 TOKEN_THROTTLE_LIMIT = int(os.environ.get("CUSTODES_TOKEN_THROTTLE_LIMIT", "10"))
 TOKEN_THROTTLE_WINDOW_SECONDS = 15 * 60
 
+# Packet captures uploaded for egress analysis: largest accepted, and whether to keep the file
+# after analysis (by default it is deleted once analysed).
+CAPTURE_MAX_BYTES = int(os.environ.get("CUSTODES_CAPTURE_MAX_BYTES", str(2 * 1024**3)))
+KEEP_CAPTURES = _env_flag("CUSTODES_KEEP_CAPTURES")
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

@@ -1,9 +1,13 @@
 """Register services: import, edits with history, exposure and reconciliation with returns.
 
-Imports validate and write in one transaction: rows are read one at a time and written in
-batches (``bulk_create`` / ``bulk_update``) while the file is valid; the first problem stops
-the writing, the rest of the file is still checked so that the report lists every problem,
-and any problem rolls the whole transaction back, so nothing from a bad file is kept.
+Imports run in two passes with memory bounded by a batch, never by the file. The first pass
+reads the file one row at a time, validates every row (so that a bad file's report lists every
+problem) and, while the file is valid, stages each row with its resolved manufacturer in a
+temporary file (in memory while small, on disk beyond that); a file with any problem stops
+there, having written nothing. The second pass runs in one transaction: it reads the staged
+rows back in batches, finds which already exist (by asset id) and writes creates, updates and
+their ``AssetChange`` records set-based (``COPY`` on PostgreSQL, ``executemany`` on SQLite),
+then rebuilds the body's tally.
 
 Exposure "now" reads ``ExposureTally``. Exposure as of another day reads the assets: a row
 counts when it was procured on or before that day (or its procurement date is unknown) and had
@@ -14,14 +18,16 @@ replay it, so a manufacturer corrected later is counted as corrected.
 
 from __future__ import annotations
 
+import json
 import secrets
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -43,7 +49,7 @@ __all__ = [
     "update_asset",
 ]
 
-BATCH_SIZE = 2_000
+BATCH_SIZE = 5_000
 NATIONAL = "national"
 TRACKED_FIELDS = (
     "kind",
@@ -146,77 +152,242 @@ def new_asset_id() -> str:
     return "g-" + secrets.token_hex(8)
 
 
+ASSET_INSERT_FIELDS = (
+    "body",
+    "asset_id",
+    *TRACKED_FIELDS,
+    "manufacturer_confidence",
+    "manufacturer_evidence",
+    "created_at",
+    "updated_at",
+)
+ASSET_UPDATE_FIELDS = (
+    *TRACKED_FIELDS,
+    "manufacturer_confidence",
+    "manufacturer_evidence",
+    "updated_at",
+)
+CHANGE_FIELDS = ("asset", "at", "by", "reason", "action", "before", "after")
+SPOOL_IN_MEMORY_BYTES = 8 << 20
+PROGRESS_EVERY = 1_000
+MAX_EVIDENCE_CACHED = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Staged:
+    """A validated row with its resolved manufacturer, as kept between the two passes.
+
+    ``values`` are the tracked fields in their JSON form (dates as ISO text, which is also what
+    both databases accept for a date column); ``evidence`` and ``after`` are JSON text, written
+    to the database as they are.
+    """
+
+    asset_id: str
+    generated_id: bool
+    confidence: float
+    evidence: str
+    after: str
+    values: dict[str, Any]
+
+    def to_line(self) -> str:
+        """One line of the staging file (JSON text never holds a raw tab or newline)."""
+        head = json.dumps([self.asset_id, self.generated_id, self.confidence])
+        return f"{head}\t{self.evidence}\t{self.after}\n"
+
+    @classmethod
+    def from_line(cls, line: str) -> _Staged:
+        head, evidence, after = line.rstrip("\n").split("\t")
+        asset_id, generated_id, confidence = json.loads(head)
+        return cls(asset_id, generated_id, confidence, evidence, after, json.loads(after))
+
+
+def _stage(
+    reader: core.RegisterReader, store: IO[str], result: ImportResult, progress: Progress | None
+) -> None:
+    """First pass: validates every row; while the file is still valid, resolves each row's
+    manufacturer and appends it to ``store``. Touches no database table."""
+    makers = core.MakerResolver()
+    evidence_text: dict[tuple[str, ...], str] = {}
+    for row in reader:
+        result.rows += 1
+        if not reader.problem_count:
+            maker = makers.resolve(row.brand, row.model, row.manufacturer_override)
+            if row.status != core.AssetStatus.REMOVED:
+                result.devices += row.quantity
+            evidence = evidence_text.get(maker.evidence)
+            if evidence is None:
+                evidence = json.dumps(list(maker.evidence))
+                if len(evidence_text) < MAX_EVIDENCE_CACHED:
+                    evidence_text[maker.evidence] = evidence
+            values = _snapshot(_row_values(row, maker))
+            staged = _Staged(
+                asset_id=row.asset_id or new_asset_id(),
+                generated_id=not row.asset_id,
+                confidence=maker.confidence,
+                evidence=evidence,
+                after=json.dumps(values),
+                values=values,
+            )
+            store.write(staged.to_line())
+        if progress is not None and result.rows % PROGRESS_EVERY == 0:
+            progress(reader.rows_read)
+
+
+def _staged_batches(store: IO[str]) -> Iterator[list[_Staged]]:
+    """Second pass: the staged rows read back ``BATCH_SIZE`` at a time."""
+    store.seek(0)
+    batch: list[_Staged] = []
+    for line in store:
+        batch.append(_Staged.from_line(line))
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _BulkSql:
+    """Set-based writes on the current connection: ``COPY`` on PostgreSQL, ``executemany`` on
+    SQLite (in-process, so one prepared statement per batch costs no round trips)."""
+
+    UPDATE_TABLE = "custodes_asset_update"
+
+    def __init__(self) -> None:
+        self.postgres = connection.vendor == "postgresql"
+        self.quote = connection.ops.quote_name
+
+    def _columns(self, model: type[models.Model], fields: Iterable[str]) -> list[str]:
+        return [self.quote(model._meta.get_field(name).column) for name in fields]
+
+    def _copy(self, cursor: Any, table: str, columns: list[str], rows: list[list[Any]]) -> None:
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def insert(
+        self, model: type[models.Model], fields: tuple[str, ...], rows: list[list[Any]]
+    ) -> None:
+        """Inserts ``rows`` (values in ``fields`` order, already adapted) into ``model``."""
+        table = self.quote(model._meta.db_table)
+        columns = self._columns(model, fields)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                self._copy(cursor, table, columns, rows)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+                )
+
+    def update_assets(self, rows: list[list[Any]]) -> None:
+        """Sets ``ASSET_UPDATE_FIELDS`` of assets; each row is those values then the asset pk."""
+        table = self.quote(Asset._meta.db_table)
+        columns = self._columns(Asset, ASSET_UPDATE_FIELDS)
+        pk = self.quote(Asset._meta.pk.column)
+        with connection.cursor() as cursor:
+            if not self.postgres:
+                assignments = ", ".join(f"{c} = %s" for c in columns)
+                cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", rows)
+                return
+            staging = self.quote(self.UPDATE_TABLE)
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+                f"SELECT {', '.join(columns)}, {pk} FROM {table} WITH NO DATA"
+            )
+            self._copy(cursor, staging, [*columns, pk], rows)
+            assignments = ", ".join(f"{c} = staged.{c}" for c in columns)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM {staging} AS staged "
+                f"WHERE {table}.{pk} = staged.{pk}"
+            )
+            cursor.execute(f"DROP TABLE {staging}")
+
+
 class _Writer:
-    """Writes one batch of validated rows: creates, updates and their change records."""
+    """Second pass: writes the staged rows in batches (creates, updates, change records)."""
 
     def __init__(self, body: Body, actor: str, reason: str, result: ImportResult) -> None:
         self.body, self.actor, self.reason, self.result = body, actor, reason, result
-        self.makers = core.MakerResolver()
+        self.sql = _BulkSql()
+        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.had_assets = Asset.objects.filter(body=body).exists()
 
-    def write(self, rows: list[core.AssetRow]) -> None:
-        ids = [row.asset_id for row in rows if row.asset_id]
-        existing = {a.asset_id: a for a in Asset.objects.filter(body=self.body, asset_id__in=ids)}
-        now = timezone.now()
-        created: list[Asset] = []
-        created_after: list[dict[str, Any]] = []
-        updated: list[Asset] = []
-        changes: list[AssetChange] = []
-        for row in rows:
-            maker = self.makers.resolve(row.brand, row.model, row.manufacturer_override)
-            values = _row_values(row, maker)
-            self.result.devices += row.quantity if row.status != core.AssetStatus.REMOVED else 0
-            asset = existing.get(row.asset_id) if row.asset_id else None
-            if asset is None:
-                asset = Asset(
-                    body=self.body,
-                    asset_id=row.asset_id or new_asset_id(),
-                    manufacturer_confidence=maker.confidence,
-                    manufacturer_evidence=list(maker.evidence),
-                    created_at=now,
-                    updated_at=now,
-                    **values,
-                )
-                created.append(asset)
-                created_after.append(_snapshot(values))
+    @staticmethod
+    def _db_values(staged: _Staged) -> list[Any]:
+        """The tracked fields, confidence and evidence of a staged row, ready for SQL."""
+        values = [staged.values[name] for name in TRACKED_FIELDS]
+        values.extend((staged.confidence, staged.evidence))
+        return values
+
+    def _change(self, asset_pk: int, action: str, before: str, after: str) -> list[Any]:
+        return [asset_pk, self.now, self.actor, self.reason, action, before, after]
+
+    def _existing(self, batch: list[_Staged]) -> dict[str, tuple[int, dict[str, Any]]]:
+        """The batch's assets already in the register: asset id → (pk, tracked values in
+        their JSON form)."""
+        if not self.had_assets:
+            return {}
+        ids = [s.asset_id for s in batch if not s.generated_id]
+        return {
+            asset_id: (
+                pk,
+                {k: _json_value(v) for k, v in zip(TRACKED_FIELDS, tracked, strict=True)},
+            )
+            for asset_id, pk, *tracked in self._by_asset_id(ids, "pk", *TRACKED_FIELDS)
+        }
+
+    def _by_asset_id(self, ids: list[str], *fields: str) -> Iterator[tuple[Any, ...]]:
+        """``(asset_id, *fields)`` of this body's assets with those ids, in queries that stay
+        within the database's limit on parameters."""
+        limit = connection.features.max_query_params
+        step = limit - 1 if limit else len(ids) or 1
+        for start in range(0, len(ids), step):
+            chunk = ids[start : start + step]
+            yield from Asset.objects.filter(body=self.body, asset_id__in=chunk).values_list(
+                "asset_id", *fields
+            )
+
+    def write(self, batch: list[_Staged]) -> None:
+        existing = self._existing(batch)
+        created: list[_Staged] = []
+        updates: list[list[Any]] = []
+        changes: list[list[Any]] = []
+        for staged in batch:
+            found = existing.get(staged.asset_id)
+            if found is None:
+                created.append(staged)
                 continue
-            before = _values_of(asset)
-            changed = {k for k, v in values.items() if before[k] != v}
+            pk, before = found
+            changed = sorted(k for k in TRACKED_FIELDS if before[k] != staged.values[k])
             if not changed:
                 self.result.unchanged += 1
                 continue
-            for name in changed:
-                setattr(asset, name, values[name])
-            asset.manufacturer_confidence = maker.confidence
-            asset.manufacturer_evidence = list(maker.evidence)
-            asset.updated_at = now
-            updated.append(asset)
+            updates.append([*self._db_values(staged), self.now, pk])
             changes.append(
-                AssetChange(
-                    asset=asset,
-                    at=now,
-                    by=self.actor,
-                    reason=self.reason,
-                    action="updated",
-                    before={k: _json_value(before[k]) for k in sorted(changed)},
-                    after={k: _json_value(values[k]) for k in sorted(changed)},
+                self._change(
+                    pk,
+                    "updated",
+                    json.dumps({k: before[k] for k in changed}),
+                    json.dumps({k: staged.values[k] for k in changed}),
                 )
             )
-        Asset.objects.bulk_create(created, batch_size=BATCH_SIZE)
-        changes.extend(
-            AssetChange(
-                asset=a, at=now, by=self.actor, reason=self.reason, action="created", after=after
+        if created:
+            self.sql.insert(
+                Asset,
+                ASSET_INSERT_FIELDS,
+                [
+                    [self.body.pk, s.asset_id, *self._db_values(s), self.now, self.now]
+                    for s in created
+                ],
             )
-            for a, after in zip(created, created_after, strict=True)
-        )
-        if updated:
-            Asset.objects.bulk_update(
-                updated,
-                [*TRACKED_FIELDS, "manufacturer_confidence", "manufacturer_evidence", "updated_at"],
-                batch_size=BATCH_SIZE,
-            )
-        AssetChange.objects.bulk_create(changes, batch_size=BATCH_SIZE)
+            pks = dict(self._by_asset_id([s.asset_id for s in created], "pk"))
+            changes.extend(self._change(pks[s.asset_id], "created", "{}", s.after) for s in created)
+        if updates:
+            self.sql.update_assets(updates)
+        if changes:
+            self.sql.insert(AssetChange, CHANGE_FIELDS, changes)
         self.result.created += len(created)
-        self.result.updated += len(updated)
+        self.result.updated += len(updates)
 
 
 def import_register(
@@ -230,6 +401,8 @@ def import_register(
 ) -> ImportResult:
     """Imports a register file into ``body``'s register; all or nothing.
 
+    The first pass validates the whole file and stages the valid rows in a temporary file;
+    only a valid file gets a second pass, which writes it in one transaction.
     Raises ``custodes.estate.RegisterInvalid`` (nothing written) when any row has a problem,
     and ``SpreadsheetError`` when the file cannot be read at all.
     """
@@ -239,26 +412,17 @@ def import_register(
         header_row=reader.header_row,
         unused_columns=[f"{c.letter} {c.heading}" for c in reader.unused_columns],
     )
-    writer = _Writer(body, actor, reason, result)
-    with transaction.atomic():
-        batch: list[core.AssetRow] = []
-        for row in reader:
-            result.rows += 1
-            if reader.problem_count:
-                batch.clear()
-            else:
-                batch.append(row)
-                if len(batch) >= BATCH_SIZE:
-                    writer.write(batch)
-                    batch.clear()
-            if progress is not None and result.rows % 1000 == 0:
-                progress(reader.rows_read)
+    with tempfile.SpooledTemporaryFile(
+        max_size=SPOOL_IN_MEMORY_BYTES, mode="w+", encoding="utf-8"
+    ) as store:
+        _stage(reader, store, result, progress)
         if reader.problem_count:
-            transaction.set_rollback(True)
             raise core.RegisterInvalid(reader.problems, reader.problem_count)
-        if batch:
-            writer.write(batch)
-        refresh_tally([body.pk])
+        with transaction.atomic():
+            writer = _Writer(body, actor, reason, result)
+            for batch in _staged_batches(store):
+                writer.write(batch)
+            refresh_tally([body.pk])
     result.skipped_rows = reader.skipped_rows
     if progress is not None:
         progress(reader.rows_read)

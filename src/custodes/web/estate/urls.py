@@ -1,6 +1,6 @@
 from django.urls import path
 
-from custodes.web.estate import views
+from custodes.web.estate import upload_views, views
 
 app_name = "estate"
 
@@ -10,4 +10,12 @@ urlpatterns = [
     path("bodies/<slug:code>/", views.body_register, name="body"),
     path("rounds/<slug:name>/discrepancies/", views.discrepancies, name="discrepancies"),
     path("my-register/", views.own_register, name="own-register"),
+    path(
+        "bodies/<slug:code>/captures/",
+        upload_views.body_capture_upload,
+        name="body-capture-upload",
+    ),
+    path("bodies/<slug:code>/captures/<int:pk>/", upload_views.body_capture, name="body-capture"),
+    path("my-register/captures/", upload_views.own_capture_upload, name="own-capture-upload"),
+    path("my-register/captures/<int:pk>/", upload_views.own_capture, name="own-capture"),
 ]

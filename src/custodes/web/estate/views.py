@@ -24,6 +24,7 @@ from custodes.web.estate.services import (
     replacement_progress,
     round_reconciliations,
 )
+from custodes.web.estate.upload_views import uploads_context
 from custodes.web.surveys.models import Round
 from custodes.web.surveys.permissions import watchdog_required
 from custodes.web.surveys.views.respond import Respondent, respondent_view
@@ -84,6 +85,7 @@ def body_register(request: HttpRequest, code: str) -> HttpResponse:
         "changes": AssetChange.objects.filter(asset__body=body)
         .select_related("asset")
         .order_by("-at", "-id")[:30],
+        **uploads_context(body),
     }
     return render(request, "estate/body.html", context)
 
@@ -194,4 +196,5 @@ def _own(body: Body) -> dict:
         "summary": exposure(body),
         "assets": Asset.objects.filter(body=body).order_by("asset_id")[:500],
         "asset_count": Asset.objects.filter(body=body).count(),
+        **uploads_context(body),
     }
