@@ -133,3 +133,20 @@ def test_no_discrepancy_when_the_return_admits_concerns(past_round, kent_importe
     submit_return(record, answers, actor="test", submitted_at=past_round.closes_at)
     (found,) = round_reconciliations(past_round)
     assert found.reconciliation.discrepancies == ()
+
+
+def test_the_survey_report_lists_returns_contradicted_by_registers(
+    past_round, kent_imported, tmp_path
+):
+    from custodes.web.reports.build import write_report
+
+    record = return_for(past_round, kent_imported)
+    submit_return(record, ANSWERS, actor="test", submitted_at=past_round.closes_at)
+    paths = {p.name: p for p in write_report(past_round, tmp_path)}
+    document = json.loads(paths["findings.json"].read_text())
+    listed = {(d["body"], d["question"]) for d in document["report"]["register_discrepancies"]}
+    assert listed == {("kent", "ext_cctv.concerns"), ("kent", "int_cctv.concerns")}
+    html = paths["index.html"].read_text()
+    start = html.index('id="register-discrepancy-table"')
+    table = html[start : html.index("</table>", start)]
+    assert table.count('data-body="kent"') == 2 and "Dahua; Hikvision" in table

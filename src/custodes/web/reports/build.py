@@ -147,6 +147,7 @@ def context_from(data: ReportData) -> dict[str, Any]:
         "non_respondents": list(result.non_respondents),
         "updates": data.corrections,
         "follow_ups": data.follow_ups,
+        "register_notes": data.register_notes,
         "files": {
             "findings_csv": FINDINGS_CSV,
             "findings_json": FINDINGS_JSON,

@@ -95,6 +95,30 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class RegisterNote:
+    """A return's "no" contradicted by the body's own equipment register."""
+
+    body_code: str
+    body_name: str
+    block_title: str
+    question_id: str
+    answer: str
+    devices_of_concern: int
+    manufacturers: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "body": self.body_code,
+            "body_name": self.body_name,
+            "system": self.block_title,
+            "question": self.question_id,
+            "answer": self.answer,
+            "devices_of_concern": self.devices_of_concern,
+            "manufacturers": list(self.manufacturers),
+        }
+
+
+@dataclass(frozen=True)
 class FigureChange:
     """A finding whose figures a correction changed."""
 
@@ -141,6 +165,7 @@ class ReportData:
     returns: tuple[CountedReturn, ...]
     corrections: tuple[CorrectionNote, ...]
     follow_ups: tuple[FollowUp, ...]
+    register_notes: tuple[RegisterNote, ...]
 
     def finding_block(self, finding_id: str) -> str:
         """The questionnaire block a finding belongs to."""
@@ -319,7 +344,30 @@ def report_data(round_: Round, as_of: datetime | None = None) -> ReportData:
         returns=returns,
         corrections=_corrections(round_, definition, moment, {r.body_code for r in returns}),
         follow_ups=_follow_ups(round_, definition, result, returns),
+        register_notes=_register_notes(round_, definition, moment),
     )
+
+
+def _register_notes(
+    round_: Round, definition: qcore.Questionnaire, moment: datetime
+) -> tuple[RegisterNote, ...]:
+    """Returns contradicted by the bodies' registers as they stood on the as-of day."""
+    from custodes.web.estate.services import round_reconciliations
+
+    notes = [
+        RegisterNote(
+            body_code=item.body.code,
+            body_name=item.body.name,
+            block_title=definition.block(found.block).title,
+            question_id=found.question,
+            answer=found.answer,
+            devices_of_concern=found.devices_of_concern,
+            manufacturers=found.manufacturers,
+        )
+        for item in round_reconciliations(round_, as_of=moment)
+        for found in item.reconciliation.discrepancies
+    ]
+    return tuple(sorted(notes, key=lambda n: (n.block_title, n.body_name)))
 
 
 def _follow_ups(

@@ -88,6 +88,7 @@ def report_metadata(data: ReportData) -> dict[str, Any]:
         "personal_data": "excluded: questions marked personal and officials' names",
         "updates": [_update(note) for note in data.corrections],
         "follow_up": [note.to_dict() for note in data.follow_ups],
+        "register_discrepancies": [note.to_dict() for note in data.register_notes],
     }
 
 
