@@ -83,8 +83,10 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Headless Chromium for one test module. Module scope, not session: Playwright's sync API
+    keeps an event loop running while it is open, and other tests call ``asyncio.run``."""
     executable = _chromium()
     if executable is None:
         pytest.skip("Debian's chromium is not installed (scripts/test installs it with apt-get)")
@@ -114,3 +116,17 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def loopback_base():
+    """Shifts a lab's loopback base (``127.0.N.0``) by ten in the third octet per parallel test
+    worker, so that two workers never bind the same addresses and ports."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    shift = 10 * int(worker or 0)
+
+    def shifted(base: str) -> str:
+        first, second, third, fourth = base.split(".")
+        return f"{first}.{second}.{int(third) + shift}.{fourth}"
+
+    return shifted

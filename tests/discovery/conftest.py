@@ -35,9 +35,9 @@ def start_lab_thread(base: str, profiles: list[DeviceProfile] | None = None) -> 
 
 
 @pytest.fixture(scope="module")
-def lab() -> Iterator[Lab]:
-    """The shipped lab on 127.0.20.0/24, for the whole test module."""
-    runner = start_lab_thread("127.0.20.0")
+def lab(loopback_base) -> Iterator[Lab]:
+    """The shipped lab on 127.0.20.0/24 (shifted per test worker), for the whole module."""
+    runner = start_lab_thread(loopback_base("127.0.20.0"))
     try:
         yield runner.lab
     finally:

@@ -18,9 +18,9 @@ HANG_GUARD_SECONDS = 30
 
 
 @pytest.fixture(scope="module")
-def hostile_lab() -> Iterator[Lab]:
+def hostile_lab(loopback_base) -> Iterator[Lab]:
     profiles = load_profiles(Path(__file__).with_name("hostile_lab.yaml"))
-    runner = start_lab_thread("127.0.21.0", profiles)
+    runner = start_lab_thread(loopback_base("127.0.21.0"), profiles)
     try:
         yield runner.lab
     finally:

@@ -209,3 +209,10 @@ def test_parsers_survive_truncated_and_corrupted_replies(cut: int, noise: bytes)
         for data in (sample[:cut], sample[:cut] + noise + sample[cut:]):
             for parser in PARSERS:
                 parser(data)
+
+
+def test_xml_declaring_an_unknown_encoding_is_refused_not_raised():
+    # Found by hypothesis: expat raises LookupError for an encoding Python does not know.
+    from custodes.discovery.probes.xmlutil import parse_xml
+
+    assert parse_xml(b'<?xml version="1.0" encoding="aUTF-8"?><a/>') is None

@@ -3,10 +3,14 @@ re-imports mixing new, changed and unchanged rows, values as the ORM reads them 
 
 from __future__ import annotations
 
+import json
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import write_csv
 from custodes import estate as core
@@ -115,3 +119,25 @@ def test_a_bad_row_after_many_batches_keeps_the_previous_register(
     assert (Asset.objects.count(), AssetChange.objects.count()) == before[:2]
     assert ExposureTally.objects.count() == before[2]
     assert set(Asset.objects.values_list("quantity", flat=True)) == {1, 2, 3}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    asset_id=st.text(max_size=64),
+    notes=st.text(max_size=200),
+    evidence=st.lists(st.text(max_size=40), max_size=4),
+)
+def test_staged_rows_survive_the_staging_file_whatever_their_text(asset_id, notes, evidence):
+    values = dict.fromkeys(services.TRACKED_FIELDS, "") | {"notes": notes, "quantity": 3}
+    staged = services._Staged(
+        asset_id=asset_id,
+        generated_id=False,
+        confidence=0.5,
+        evidence=json.dumps(evidence),
+        after=json.dumps(values),
+        values=values,
+    )
+    with tempfile.SpooledTemporaryFile(max_size=100, mode="w+", encoding="utf-8") as store:
+        store.write(staged.to_line())
+        store.write(staged.to_line())
+        assert list(services._staged_batches(store)) == [[staged, staged]]

@@ -45,12 +45,13 @@ def _fresh_cache(db):
 
 
 @pytest.fixture(scope="module")
-def lab() -> Iterator[Lab]:
-    """Four lab devices on LAB_BASE+1..4 (real ports as root, else shifted ones)."""
+def lab(loopback_base) -> Iterator[Lab]:
+    """Four lab devices on LAB_BASE+1..4, shifted per test worker (real ports as root, else
+    shifted ones)."""
     wanted = [p for p in load_profiles() if p.name in LAB_PROFILES]
     offsets = [0, 20000] if os.geteuid() == 0 else [20000]
     for offset in offsets:
-        runner = LabThread(base=LAB_BASE, port_offset=offset, profiles=wanted)
+        runner = LabThread(base=loopback_base(LAB_BASE), port_offset=offset, profiles=wanted)
         try:
             started = runner.__enter__()
         except LabError:
@@ -108,7 +109,8 @@ def kent_token(kent) -> str:
 def test_lab_scan_uploaded_and_reconciled(live_server, lab, roster, tmp_path):
     kent = Body.objects.get(code="kent")
     hik, dahua = lab.address_of("hikvision-camera"), lab.address_of("dahua-camera")
-    gone = LAB_BASE.rsplit(".", 1)[0] + ".6"  # inside the scanned range, nothing answers
+    prefix = hik.rsplit(".", 1)[0]
+    gone = f"{prefix}.6"  # inside the scanned range, nothing answers
     outside = "10.9.9.9"
     register = _write_register(
         tmp_path / "kent.csv",
@@ -122,7 +124,7 @@ def test_lab_scan_uploaded_and_reconciled(live_server, lab, roster, tmp_path):
     import_register(kent, register, actor="test")
     _, token = scans.issue_agent_token(kent, actor="test")
 
-    targets = [f"{LAB_BASE.rsplit('.', 1)[0]}.1-6"]
+    targets = [f"{prefix}.1-6"]
     scanner = Scanner(options=ScanOptions(timeout=0.6, port_offset=lab.port_offset))
 
     async def run() -> list[dict]:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import defusedxml.ElementTree as SafeET
 from pydantic import BaseModel, ConfigDict, Field
 
 from custodes import __version__
@@ -21,6 +20,7 @@ from custodes.discovery.fields import FIELDS
 from custodes.discovery.models import Observation
 from custodes.discovery.probes.httpwire import Response, head_complete, parse_response
 from custodes.discovery.probes.x509 import describe_certificate
+from custodes.discovery.probes.xmlutil import iter_elements, local_name, parse_xml
 from custodes.discovery.transport import Transport
 
 USER_AGENT = f"custodes-discovery/{__version__}"
@@ -138,19 +138,18 @@ def extract_fields(endpoint: Endpoint, body: bytes, probe: str, port: int) -> li
     found: dict[str, str] = {}
     try:
         if endpoint.parse == "xml":
-            root = SafeET.fromstring(body)
-            for count, element in enumerate(root.iter()):
-                if count > 2000:
-                    break
-                name = element.tag.rsplit("}", 1)[-1]
+            root = parse_xml(body)
+            if root is None:
+                return []
+            for element in iter_elements(root):
+                name = local_name(element)
                 if name in endpoint.extract and element.text and element.text.strip():
                     found.setdefault(endpoint.extract[name], element.text.strip())
         elif endpoint.parse == "json":
             for key, item in _walk_json(json.loads(body.decode("utf-8"))):
                 if key in endpoint.extract and isinstance(item, str | int | float) and str(item):
                     found.setdefault(endpoint.extract[key], str(item))
-    except (ValueError, SafeET.ParseError, RecursionError):
-        # defusedxml's refusals (entities, DTDs) are ValueErrors too
+    except (ValueError, RecursionError):
         return []
     return [Observation(probe, port, field, value[:256]) for field, value in found.items()]
 

@@ -17,7 +17,8 @@ def parse_xml(data: bytes) -> Element | None:
         return None
     try:
         return SafeET.fromstring(data, forbid_dtd=True)
-    except (ParseError, ValueError, RecursionError):
+    except (ParseError, ValueError, LookupError, RecursionError):
+        # LookupError: an XML declaration naming an encoding Python does not know.
         return None
 
 
