@@ -109,6 +109,9 @@ class Vocabulary:
         self._statuses = [
             (entry.status, _phrase_pattern(entry.synonyms)) for entry in data.statuses
         ]
+        # Enum values match exactly; normalised once here, not on every row.
+        self._kind_values = {normalise(kind.value): kind for kind in AssetKind}
+        self._connectivity_values = {normalise(value.value): value for value in Connectivity}
         self.kind_labels = {entry.kind: entry.label for entry in data.kinds}
         self.kind_blocks = {entry.kind: entry.block for entry in data.kinds}
         self.connectivity_labels = {entry.value: entry.label for entry in data.connectivity}
@@ -120,9 +123,8 @@ class Vocabulary:
     def kind_of(self, text: str) -> AssetKind | None:
         """The first kind (in file order) with a synonym in ``text``; enum values match too."""
         key = normalise(text)
-        for kind in AssetKind:
-            if key == normalise(kind.value):
-                return kind
+        if key in self._kind_values:
+            return self._kind_values[key]
         for kind, pattern in self._kinds:
             if pattern.search(key):
                 return kind
@@ -130,9 +132,8 @@ class Vocabulary:
 
     def connectivity_of(self, text: str) -> Connectivity | None:
         key = normalise(text)
-        for value in Connectivity:
-            if key == normalise(value.value):
-                return value
+        if key in self._connectivity_values:
+            return self._connectivity_values[key]
         for value, pattern in self._connectivity:
             if pattern.search(key):
                 return value
