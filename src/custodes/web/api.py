@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from custodes import __version__
+from custodes.web.core.throttle import client_address
 from custodes.web.estate import scans
 from custodes.web.estate.models import AgentToken
 from custodes.web.surveys.analysis import body_statuses, round_findings
@@ -152,7 +153,7 @@ class AgentBearer(HttpBearer):
     """A body's agent token; failed attempts are counted per client address."""
 
     def authenticate(self, request: HttpRequest, token: str) -> AgentToken | None:
-        address = request.META.get("REMOTE_ADDR") or "unknown"
+        address = client_address(request)
         if wait := scans.token_attempts_blocked(address):
             raise TooManyTokenAttempts(wait)
         try:

@@ -13,18 +13,14 @@ register's resolved manufacturer.
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import json
 import secrets
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from pydantic import (
@@ -41,6 +37,7 @@ from custodes import estate as core
 from custodes.discovery.errors import TargetError
 from custodes.discovery.targets import AddressSpan, parse_span
 from custodes.web.bodies.models import Body
+from custodes.web.core.throttle import FailureThrottle
 from custodes.web.estate.models import AgentToken, Asset, ScanUpload
 from custodes.web.surveys.tokens import TOKEN_BYTES, hash_token
 
@@ -78,7 +75,7 @@ MAX_PORTS = 1_024
 MAX_EVIDENCE = 200
 MAX_CONCERNS = 100
 MAX_PROBLEMS_LISTED = 50
-THROTTLE_KEY_PREFIX = "custodes:scans:token-failures:"
+AGENT_TOKEN_FAILURES = FailureThrottle("agent-tokens")
 SURVEILLANCE_KINDS = frozenset({"camera", "recorder"})
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -255,38 +252,15 @@ def resolve_agent_token(raw: str) -> AgentToken:
     return token
 
 
-def _throttle_key(address: str) -> str:
-    return THROTTLE_KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
-def _failures(address: str) -> tuple[int, float]:
-    now = time.time()
-    stored = cache.get(_throttle_key(address))
-    if (
-        isinstance(stored, tuple)
-        and len(stored) == 2
-        and now - stored[1] < settings.TOKEN_THROTTLE_WINDOW_SECONDS
-    ):
-        return int(stored[0]), float(stored[1])
-    return 0, now
-
-
 def token_attempts_blocked(address: str) -> int:
-    """Seconds until ``address`` may try tokens again (0 when it may now).
-
-    Same limit and window as respondents' links: ``TOKEN_THROTTLE_LIMIT`` failures per
-    ``TOKEN_THROTTLE_WINDOW_SECONDS`` per client address."""
-    count, started = _failures(address)
-    if count < settings.TOKEN_THROTTLE_LIMIT:
-        return 0
-    return max(1, int(started + settings.TOKEN_THROTTLE_WINDOW_SECONDS - time.time()))
+    """Seconds until ``address`` may try agent tokens again (0 when it may now); the same
+    limit and window as respondents' links."""
+    return AGENT_TOKEN_FAILURES.blocked_for(address)
 
 
 def record_token_failure(address: str) -> None:
-    """Counts one failed token attempt from ``address``; the window runs from the first."""
-    count, started = _failures(address)
-    remaining = started + settings.TOKEN_THROTTLE_WINDOW_SECONDS - time.time()
-    cache.set(_throttle_key(address), (count + 1, started), timeout=max(1, int(remaining) + 1))
+    """Counts one failed agent-token look-up from ``address``."""
+    AGENT_TOKEN_FAILURES.record_failure(address)
 
 
 # Receiving and reconciling

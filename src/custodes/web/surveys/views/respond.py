@@ -17,22 +17,19 @@ Tokens are never logged here; request logs pass through ``core.logging.RedactTok
 
 from __future__ import annotations
 
-import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from custodes import questionnaire as qcore
+from custodes.web.core.throttle import FailureThrottle, client_address
 from custodes.web.surveys.lifecycle import (
     AnswersInvalid,
     SurveyError,
@@ -59,7 +56,7 @@ from custodes.web.surveys.views.respond_fields import (
 __all__ = ["SESSION_INVITATION", "block", "check", "done", "overview", "start"]
 
 SESSION_INVITATION = "custodes.respondent.invitation"
-THROTTLE_KEY_PREFIX = "custodes:respond:token-failures:"
+LINK_FAILURES = FailureThrottle("respond-links")
 ACTION_LATER = "later"  # the "Save and come back later" button; "Save and continue" is the default
 
 
@@ -118,43 +115,10 @@ def _refuse(
     )
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def _throttle_key(request: HttpRequest) -> str:
-    digest = hashlib.sha256(_client_address(request).encode()).hexdigest()[:32]
-    return THROTTLE_KEY_PREFIX + digest
-
-
-def _failures(request: HttpRequest) -> tuple[int, float]:
-    """(failed look-ups, window start) for the client's address in the current window."""
-    now = time.time()
-    stored = cache.get(_throttle_key(request))
-    if (
-        isinstance(stored, tuple)
-        and len(stored) == 2
-        and now - stored[1] < settings.TOKEN_THROTTLE_WINDOW_SECONDS
-    ):
-        return int(stored[0]), float(stored[1])
-    return 0, now
-
-
-def _record_failure(request: HttpRequest) -> None:
-    """Counts one failed look-up; the window runs from the first failure.
-
-    Not atomic: two simultaneous failures may count once, which a limit of ten tolerates.
-    """
-    count, started = _failures(request)
-    remaining = started + settings.TOKEN_THROTTLE_WINDOW_SECONDS - time.time()
-    cache.set(_throttle_key(request), (count + 1, started), timeout=max(1, int(remaining) + 1))
-
-
 def _throttled(request: HttpRequest) -> HttpResponse | None:
-    count, started = _failures(request)
-    if count < settings.TOKEN_THROTTLE_LIMIT:
+    retry_after = LINK_FAILURES.blocked_for(client_address(request))
+    if not retry_after:
         return None
-    retry_after = max(1, int(started + settings.TOKEN_THROTTLE_WINDOW_SECONDS - time.time()))
     response = _refuse(
         request,
         429,
@@ -177,7 +141,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = resolve_token(token)
     except InvalidToken as error:
-        _record_failure(request)
+        LINK_FAILURES.record_failure(client_address(request))
         known = (
             Invitation.objects.filter(token_hash=hash_token(token)).exists()
             if (0 < len(token) <= 200)
