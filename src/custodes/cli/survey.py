@@ -61,6 +61,17 @@ def _body(text: str):
         fail(str(exc))
 
 
+def _return_of(round_name: str, body: str):
+    """The body's return in the round, or a clear error when it has none."""
+    from custodes.web.surveys.models import Return
+
+    round_, target = _round(round_name), _body(body)
+    record = Return.objects.filter(round=round_, body=target).first()
+    if record is None:
+        fail(f"{target.name} has no return in {round_.name}")
+    return record
+
+
 #
 # Rounds
 #
@@ -250,12 +261,9 @@ def round_reopen(
     """Let a body change its submitted return (its submission still counts until resubmitted)."""
     django_ready()
     from custodes.web.surveys.lifecycle import SurveyError, reopen_return
-    from custodes.web.surveys.models import Return
 
-    round_, target = _round(name), _body(body)
-    record = Return.objects.filter(round=round_, body=target).first()
-    if record is None:
-        fail(f"{target.name} has no return in {round_.name}")
+    record = _return_of(name, body)
+    target = record.body
     try:
         reopen_return(record, actor=cli_actor(by), reason=reason)
     except SurveyError as exc:
@@ -374,12 +382,9 @@ def responses_correct(
     django_ready()
     from custodes.questionnaire import AnswerError
     from custodes.web.surveys.lifecycle import SurveyError, correct_answer
-    from custodes.web.surveys.models import Return
 
-    round_, target = _round(round_name), _body(body)
-    record = Return.objects.filter(round=round_, body=target).first()
-    if record is None:
-        fail(f"{target.name} has no return in {round_.name}")
+    record = _return_of(round_name, body)
+    target = record.body
     try:
         correction = correct_answer(record, question, value, reason=reason, actor=cli_actor(by))
     except (SurveyError, AnswerError) as exc:
@@ -396,12 +401,8 @@ def responses_history(
 ) -> None:
     """A return's submissions and corrections: original and new values, who, when and why."""
     django_ready()
-    from custodes.web.surveys.models import Return
-
-    round_, target = _round(round_name), _body(body)
-    record = Return.objects.filter(round=round_, body=target).first()
-    if record is None:
-        fail(f"{target.name} has no return in {round_.name}")
+    record = _return_of(round_name, body)
+    round_, target = record.round, record.body
     events = [
         {
             "at": s.submitted_at.isoformat(),
