@@ -62,3 +62,14 @@ def parse_moment(text: str, *, end_of_day: bool) -> datetime:
 def print_json(data: Any) -> None:
     """Plain JSON on stdout (no colour codes), for scripts."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def body_or_fail(text: str):
+    """The body named by ``text`` (code, name or alias), or a clear error with suggestions."""
+    from custodes import roster as roster_core
+    from custodes.web.bodies.services import find_body
+
+    try:
+        return find_body(text)
+    except roster_core.RosterError as exc:
+        fail(str(exc))

@@ -17,6 +17,7 @@ from rich.progress import (
 from rich.table import Table
 
 from custodes.cli._common import (
+    body_or_fail,
     cli_actor,
     console,
     django_ready,
@@ -44,16 +45,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(estate_app, name="estate")
 
 
-def _body(text: str):
-    from custodes import roster as roster_core
-    from custodes.web.bodies.services import find_body
-
-    try:
-        return find_body(text)
-    except roster_core.RosterError as exc:
-        fail(str(exc))
-
-
 def _day(text: str | None):
     return parse_moment(text, end_of_day=True).date() if text else None
 
@@ -79,7 +70,7 @@ def import_command(
     django_ready()
     from custodes.web.estate.services import import_register
 
-    target = _body(body)
+    target = body_or_fail(body)
     total = core.estimate_rows(file) if file.is_file() else None
     columns = [
         TextColumn("[progress.description]{task.description}"),
@@ -142,7 +133,7 @@ def exposure_command(
     django_ready()
     from custodes.web.estate.services import exposure
 
-    summary = exposure(_body(body) if body else None, _day(as_of))
+    summary = exposure(body_or_fail(body) if body else None, _day(as_of))
     if json_output:
         print_json(summary.to_dict())
         return
@@ -254,7 +245,7 @@ def export_command(
     from custodes.web.estate import exports
     from custodes.web.estate.services import exposure
 
-    target = _body(body) if body else None
+    target = body_or_fail(body) if body else None
     if what == "register":
         headings, rows = exports.REGISTER_HEADINGS, exports.register_rows(target)
     else:
@@ -283,7 +274,7 @@ def agent_token_command(
     django_ready()
     from custodes.web.estate.scans import issue_agent_token
 
-    target = _body(body)
+    target = body_or_fail(body)
     row, raw = issue_agent_token(target, actor=cli_actor(by), label=label, days=days)
     err_console.print(
         f"Agent token {row.pk} for {target.name}, expires {row.expires_at:%Y-%m-%d}. "
@@ -304,7 +295,7 @@ def agent_tokens_command(
 
     rows = AgentToken.objects.select_related("body")
     if body:
-        rows = rows.filter(body=_body(body))
+        rows = rows.filter(body=body_or_fail(body))
 
     def state(t: AgentToken) -> str:
         if t.revoked_at is not None:
@@ -368,7 +359,7 @@ def scans_command(body: BodyOption, json_output: JsonOption = False) -> None:
     django_ready()
     from custodes.web.estate.scans import latest_reconciliation
 
-    target = _body(body)
+    target = body_or_fail(body)
     found = latest_reconciliation(target)
     if found is None:
         if json_output:
@@ -409,3 +400,81 @@ def scans_command(body: BodyOption, json_output: JsonOption = False) -> None:
             m.matched_by,
         )
     console.print(mismatches)
+
+
+def _asset(body: str, asset_id: str):
+    from custodes.web.estate.models import Asset
+
+    target = body_or_fail(body)
+    asset = Asset.objects.filter(body=target, asset_id=asset_id).first()
+    if asset is None:
+        fail(f"{target.name} has no asset {asset_id!r} (asset ids are in `estate export`)")
+    return asset
+
+
+@estate_app.command("override")
+def override(
+    body: BodyOption,
+    asset_id: Annotated[str, typer.Option("--asset", help="Asset id, as in the register.")],
+    manufacturer: Annotated[
+        str, typer.Option(help="Who really made it (empty: back to the resolver's answer).")
+    ],
+    reason: Annotated[str, typer.Option(help="Why, e.g. the label seen on site.")],
+    by: ByOption = None,
+) -> None:
+    """Override an asset's resolved manufacturer, with a reason; the change is kept."""
+    django_ready()
+    from custodes.web.estate.services import update_asset
+
+    asset = _asset(body, asset_id)
+    override_to = manufacturer.strip()
+    try:
+        changed = update_asset(
+            asset,
+            {
+                "manufacturer_override": override_to,
+                "override_reason": reason if override_to else "",
+            },
+            actor=cli_actor(by),
+            reason=reason,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    asset.refresh_from_db()
+    console.print(
+        f"{asset.asset_id}: manufacturer {asset.manufacturer or 'unknown'}"
+        + ("" if changed else " (unchanged)")
+    )
+
+
+@estate_app.command("history")
+def history(
+    body: BodyOption,
+    asset_id: Annotated[str, typer.Option("--asset", help="Asset id, as in the register.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Every change to an asset: what, who, when and why."""
+    django_ready()
+    asset = _asset(body, asset_id)
+    changes = [
+        {
+            "at": c.at.isoformat(),
+            "action": c.action,
+            "by": c.by,
+            "reason": c.reason,
+            "before": c.before,
+            "after": c.after,
+        }
+        for c in asset.changes.all()
+    ]
+    if json_output:
+        print_json({"body": asset.body.code, "asset": asset.asset_id, "changes": changes})
+        return
+    table = Table("when", "what", "who", "why", "changed")
+    for change in changes:
+        fields = sorted(set(change["before"]) | set(change["after"]))
+        shown = "; ".join(
+            f"{f}: {change['before'].get(f)!r} → {change['after'].get(f)!r}" for f in fields
+        )
+        table.add_row(change["at"][:16], change["action"], change["by"], change["reason"], shown)
+    console.print(table)

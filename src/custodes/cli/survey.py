@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from custodes.cli._common import (
+    body_or_fail,
     cli_actor,
     console,
     django_ready,
@@ -51,21 +52,11 @@ def _round(name: str):
         fail(f"no round named {name!r} (rounds: {known})")
 
 
-def _body(text: str):
-    from custodes import roster as roster_core
-    from custodes.web.bodies.services import find_body
-
-    try:
-        return find_body(text)
-    except roster_core.RosterError as exc:
-        fail(str(exc))
-
-
 def _return_of(round_name: str, body: str):
     """The body's return in the round, or a clear error when it has none."""
     from custodes.web.surveys.models import Return
 
-    round_, target = _round(round_name), _body(body)
+    round_, target = _round(round_name), body_or_fail(body)
     record = Return.objects.filter(round=round_, body=target).first()
     if record is None:
         fail(f"{target.name} has no return in {round_.name}")
@@ -214,7 +205,7 @@ def round_invite(
 
     round_ = _round(name)
     if body:
-        bodies = [_body(b) for b in body]
+        bodies = [body_or_fail(b) for b in body]
     else:
         bodies = [s.body for s in body_statuses(round_) if s.outstanding]
     if not bodies:
@@ -242,7 +233,7 @@ def round_revoke(
     from custodes.web.surveys.models import Invitation
     from custodes.web.surveys.tokens import revoke_invitation
 
-    round_, target = _round(name), _body(body)
+    round_, target = _round(name), body_or_fail(body)
     active = Invitation.objects.filter(round=round_, body=target, revoked_at__isnull=True)
     if not active:
         fail(f"{target.name} has no active link in {round_.name}")
@@ -291,7 +282,7 @@ def contacts_add(
     from custodes.web.bodies.choices import ContactRole
     from custodes.web.bodies.models import Contact
 
-    target = _body(body)
+    target = body_or_fail(body)
     try:
         validate_email(email)
     except ValidationError:

@@ -150,3 +150,50 @@ def test_the_survey_report_lists_returns_contradicted_by_registers(
     start = html.index('id="register-discrepancy-table"')
     table = html[start : html.index("</table>", start)]
     assert table.count('data-body="kent"') == 2 and "Dahua; Hikvision" in table
+
+
+def test_override_a_manufacturer_and_read_the_history(kent_imported):
+    result = runner.invoke(
+        _app(),
+        [
+            "estate",
+            "override",
+            "--body",
+            "kent",
+            "--asset",
+            "K3",
+            "--manufacturer",
+            "Dahua",
+            "--reason",
+            "Dahua label seen on site visit",
+            "--by",
+            "analyst",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    asset = Asset.objects.get(body=kent_imported, asset_id="K3")
+    assert (asset.manufacturer, asset.manufacturer_override) == ("Dahua", "Dahua")
+    assert asset.concern_since is not None
+    history = json.loads(
+        runner.invoke(_app(), ["estate", "history", "-b", "kent", "--asset", "K3", "--json"]).stdout
+    )
+    last = history["changes"][-1]
+    assert (last["by"], last["reason"]) == ("analyst", "Dahua label seen on site visit")
+    assert last["before"]["manufacturer"] == "Axis Communications"
+    assert last["after"]["manufacturer"] == "Dahua"
+    missing = runner.invoke(
+        _app(),
+        [
+            "estate",
+            "override",
+            "-b",
+            "kent",
+            "--asset",
+            "NOPE",
+            "--manufacturer",
+            "x",
+            "--reason",
+            "r",
+        ],
+    )
+    assert missing.exit_code == 1 and "no asset" in missing.output
