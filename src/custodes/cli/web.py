@@ -27,6 +27,11 @@ def _serve(host: str, port: int) -> None:
     from django.core.servers.basehttp import WSGIServer, run
     from django.core.wsgi import get_wsgi_application
 
+    from custodes.web.estate.captures import fail_interrupted_analyses
+
+    if interrupted := fail_interrupted_analyses():
+        console.print(f"{interrupted} capture analysis(es) interrupted by the last stop: failed.")
+
     try:
         run(host, port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
     except OSError as exc:

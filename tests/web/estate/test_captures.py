@@ -217,3 +217,33 @@ def test_register_directory_and_kept_captures(kent_register, settings, tmp_path)
     assert analyse_capture(analysis.pk).status == "done" and stored.exists()
     stored.unlink()
     assert analyse_capture(analysis.pk).problems[0]["message"].startswith("cannot read")
+
+
+def test_analyses_interrupted_by_a_stop_are_marked_failed(kent):
+    from custodes.web.estate.captures import fail_interrupted_analyses
+
+    running = CaptureAnalysis.objects.create(
+        body=kent,
+        uploaded_by="test",
+        file_name="a.pcap",
+        size=10,
+        stored_path="a.pcap",
+        status=CaptureAnalysis.Status.RUNNING,
+    )
+    done = CaptureAnalysis.objects.create(
+        body=kent,
+        uploaded_by="test",
+        file_name="b.pcap",
+        size=10,
+        status=CaptureAnalysis.Status.DONE,
+    )
+    (captures_dir() / "a.pcap").write_bytes(b"partial")
+    assert fail_interrupted_analyses() == 1
+    running.refresh_from_db()
+    done.refresh_from_db()
+    assert (
+        running.status == CaptureAnalysis.Status.FAILED
+        and "Upload the capture again" in running.error
+    )
+    assert done.status == CaptureAnalysis.Status.DONE
+    assert not (captures_dir() / "a.pcap").exists()

@@ -36,6 +36,7 @@ __all__ = [
     "analyse_capture",
     "capture_max_bytes",
     "captures_dir",
+    "fail_interrupted_analyses",
     "register_directory",
     "start_analysis",
     "store_upload",
@@ -139,14 +140,20 @@ def store_upload(body: Body, upload: StoredCapture, *, actor: str) -> CaptureAna
     return analysis
 
 
+# At most this many captures are analysed at once; later uploads wait, shown as pending.
+ANALYSIS_SLOTS = threading.BoundedSemaphore(2)
+
+
 def start_analysis(analysis_id: int) -> threading.Thread:
-    """Runs :func:`analyse_capture` in a daemon thread, which closes its DB connection."""
+    """Runs :func:`analyse_capture` in a daemon thread (waiting for a free slot), which closes
+    its DB connection."""
 
     def run() -> None:
-        try:
-            analyse_capture(analysis_id)
-        finally:
-            connection.close()
+        with ANALYSIS_SLOTS:
+            try:
+                analyse_capture(analysis_id)
+            finally:
+                connection.close()
 
     thread = threading.Thread(target=run, name=f"capture-{analysis_id}", daemon=True)
     thread.start()
@@ -219,3 +226,19 @@ def analyse_capture(analysis_id: int) -> CaptureAnalysis:
         update_fields=["status", "error", "result", "problems", "progress_bytes", "finished_at"]
     )
     return analysis
+
+
+def fail_interrupted_analyses() -> int:
+    """Marks analyses left pending or running by a server that stopped as failed (their
+    threads died with it); returns how many. Call once when a single server process starts."""
+    interrupted = CaptureAnalysis.objects.filter(
+        status__in=[CaptureAnalysis.Status.PENDING, CaptureAnalysis.Status.RUNNING]
+    )
+    for analysis in interrupted:
+        if not getattr(settings, "KEEP_CAPTURES", False):
+            (captures_dir() / analysis.stored_path).unlink(missing_ok=True)
+    return interrupted.update(
+        status=CaptureAnalysis.Status.FAILED,
+        error="The server stopped during the analysis. Upload the capture again.",
+        finished_at=timezone.now(),
+    )
