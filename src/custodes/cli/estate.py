@@ -88,6 +88,9 @@ def import_command(
                 reason=reason,
                 mapping=mapping_data,
                 progress=lambda rows: progress.update(task, completed=rows),
+                writing=lambda done, rows: progress.update(
+                    task, description=f"Writing into {target.code}", completed=done, total=rows
+                ),
             )
     except core.RegisterInvalid as exc:
         if json_output:

@@ -48,10 +48,19 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_many_batches_write_every_row_with_its_history(kent, tmp_path: Path, small_batches):
     seen: list[int] = []
+    written: list[tuple[int, int]] = []
     path = write_csv(tmp_path / "r.csv", register_rows(50))
-    result = import_register(kent, path, actor="test", reason="load", progress=seen.append)
+    result = import_register(
+        kent,
+        path,
+        actor="test",
+        reason="load",
+        progress=seen.append,
+        writing=lambda done, rows: written.append((done, rows)),
+    )
     assert (result.rows, result.created, result.updated, result.unchanged) == (50, 50, 0, 0)
     assert seen[-1] == 50 and seen == sorted(seen)
+    assert written == [(min(7 * n, 50), 50) for n in range(1, 9)]
     assert Asset.objects.filter(body=kent).count() == 50
     changes = AssetChange.objects.filter(asset__body=kent)
     assert changes.count() == 50

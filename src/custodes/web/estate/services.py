@@ -448,11 +448,13 @@ def import_register(
     reason: str = "register import",
     mapping: core.Mapping | None = None,
     progress: Progress | None = None,
+    writing: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Imports a register file into ``body``'s register; all or nothing.
 
-    The first pass validates the whole file and stages the valid rows in a temporary file;
-    only a valid file gets a second pass, which writes it in one transaction.
+    The first pass validates the whole file and stages the valid rows in a temporary file
+    (``progress`` gets the rows read); only a valid file gets a second pass, which writes it
+    in one transaction (``writing`` gets the rows written and the rows to write).
     Raises ``custodes.estate.RegisterInvalid`` (nothing written) when any row has a problem,
     and ``SpreadsheetError`` when the file cannot be read at all.
     """
@@ -470,8 +472,12 @@ def import_register(
             raise core.RegisterInvalid(reader.problems, reader.problem_count)
         with transaction.atomic():
             writer = _Writer(body, actor, reason, result)
+            written = 0
             for batch in _staged_batches(store):
                 writer.write(batch)
+                written += len(batch)
+                if writing is not None:
+                    writing(written, result.rows)
             refresh_tally([body.pk])
     result.skipped_rows = reader.skipped_rows
     if progress is not None:
