@@ -109,6 +109,9 @@ DATABASES = {
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
+        # Tests use a file too (not shared-cache memory, where a background thread's write
+        # fails at once with "table is locked" instead of waiting like it does in production).
+        "TEST": {"NAME": str(DATA_DIR / "test-custodes.sqlite3")},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

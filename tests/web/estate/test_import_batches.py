@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from register_rows import write_csv
 
-from conftest import write_csv
 from custodes import estate as core
 from custodes.web.estate import services
 from custodes.web.estate.models import Asset, AssetChange, ExposureTally

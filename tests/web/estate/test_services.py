@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from register_rows import FIXTURES, KENT_ROWS, write_csv
 
-from conftest import FIXTURES, KENT_ROWS, write_csv
 from custodes import estate as core
 from custodes.web.bodies.models import Body
 from custodes.web.estate.models import Asset, AssetChange, ExposureTally

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.national, name="national"),
     path("export/", views.export, name="export"),
     path("bodies/<slug:code>/", views.body_register, name="body"),
+    path("bodies/<slug:code>/assets/<path:asset_id>/", views.asset_detail, name="asset"),
     path("rounds/<slug:name>/discrepancies/", views.discrepancies, name="discrepancies"),
     path("my-register/", views.own_register, name="own-register"),
     path(

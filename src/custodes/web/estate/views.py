@@ -4,13 +4,14 @@ discrepancies; a respondent's own register, reachable only from that body's sess
 from __future__ import annotations
 
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from custodes import estate as core
@@ -23,17 +24,20 @@ from custodes.web.estate.services import (
     import_register,
     replacement_progress,
     round_reconciliations,
+    update_asset,
 )
 from custodes.web.estate.upload_views import uploads_context
 from custodes.web.surveys.models import Round
 from custodes.web.surveys.permissions import watchdog_required
 from custodes.web.surveys.views.respond import Respondent, respondent_view
 
-__all__ = ["body_register", "discrepancies", "export", "national", "own_register"]
+__all__ = ["asset_detail", "body_register", "discrepancies", "export", "national", "own_register"]
 
 PAGE_SIZE = 100
 MAX_UPLOAD_BYTES = 50_000_000
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".ods")
+MAX_REASON_CHARS = 1000
+SHOWN_SEPARATELY = {"id", "body", "manufacturer_evidence", "manufacturer_confidence"}
 
 
 def _as_of(request: HttpRequest) -> date | None:
@@ -88,6 +92,119 @@ def body_register(request: HttpRequest, code: str) -> HttpResponse:
         **uploads_context(body),
     }
     return render(request, "estate/body.html", context)
+
+
+def _shown(value: object) -> str:
+    """A field value as text for the asset page ("" when empty)."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return dateformat.format(timezone.localtime(value), "j F Y H:i")
+    if isinstance(value, date):
+        return dateformat.format(value, "j F Y")
+    return "" if value is None else str(value)
+
+
+def _asset_fields(asset: Asset) -> list[tuple[str, str]]:
+    """Every field of the asset but those the page shows in their own section, labelled."""
+    rows = []
+    for field in Asset._meta.fields:
+        if field.name in SHOWN_SEPARATELY:
+            continue
+        value = (
+            getattr(asset, f"get_{field.name}_display")()
+            if field.choices
+            else getattr(asset, field.name)
+        )
+        rows.append((field.verbose_name[:1].upper() + field.verbose_name[1:], _shown(value)))
+    return rows
+
+
+def _recorded(value: object) -> str:
+    """A value as kept in a change record (JSON), as text; "–" when empty."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "–" if value is None or value == "" else str(value)
+
+
+def _history(asset: Asset) -> list[dict]:
+    """The asset's changes, oldest first, each with ``(field, before, after)`` rows."""
+    return [
+        {
+            "change": change,
+            "fields": [
+                (name, _recorded(change.before.get(name)), _recorded(change.after.get(name)))
+                for name in sorted(set(change.before) | set(change.after))
+            ],
+        }
+        for change in asset.changes.all()
+    ]
+
+
+def _override_errors(manufacturer: str, reason: str) -> list[dict[str, str]]:
+    """What is wrong with an override form, each with the field it links to."""
+    errors = []
+    if len(manufacturer) > Asset._meta.get_field("manufacturer_override").max_length:
+        errors.append({"href": "#manufacturer", "message": "Manufacturer is too long"})
+    if not reason:
+        errors.append({"href": "#reason", "message": "Say why the manufacturer is overridden"})
+    elif len(reason) > MAX_REASON_CHARS:
+        errors.append(
+            {"href": "#reason", "message": f"Reason must be {MAX_REASON_CHARS} characters or fewer"}
+        )
+    return errors
+
+
+@watchdog_required
+@require_http_methods(["GET", "POST"])
+def asset_detail(request: HttpRequest, code: str, asset_id: str) -> HttpResponse:
+    """One asset: every field, the resolved manufacturer with its evidence, its full history,
+    and a form to override the manufacturer with a reason (empty manufacturer: no override)."""
+    body = get_object_or_404(Body, code=code)
+    asset = get_object_or_404(Asset, body=body, asset_id=asset_id)
+    errors: list[dict[str, str]] = []
+    manufacturer, reason = asset.manufacturer_override, ""
+    if request.method == "POST":
+        manufacturer = request.POST.get("manufacturer", "").strip()
+        reason = request.POST.get("reason", "").strip()
+        errors = _override_errors(manufacturer, reason)
+        if not errors:
+            try:
+                changed = update_asset(
+                    asset,
+                    {
+                        "manufacturer_override": manufacturer,
+                        "override_reason": reason if manufacturer else "",
+                    },
+                    actor=f"user:{request.user.get_username()}",
+                    reason=reason,
+                )
+            except ValueError as exc:
+                errors.append({"href": "#reason", "message": str(exc)})
+            else:
+                if changed:
+                    messages.success(
+                        request,
+                        f"Manufacturer of {asset.asset_id} is now "
+                        f"{asset.manufacturer or 'not identified'}.",
+                    )
+                else:
+                    messages.info(request, "Nothing changed.")
+                return redirect("estate:asset", body.code, asset.asset_id)
+    context = {
+        "body": body,
+        "asset": asset,
+        "fields": _asset_fields(asset),
+        "history": _history(asset),
+        "errors": errors,
+        "reason_error": next((e["message"] for e in errors if e["href"] == "#reason"), ""),
+        "manufacturer_error": next(
+            (e["message"] for e in errors if e["href"] == "#manufacturer"), ""
+        ),
+        "form": {"manufacturer": manufacturer, "reason": reason},
+        "max_reason": MAX_REASON_CHARS,
+    }
+    return render(request, "estate/asset.html", context, status=400 if errors else 200)
 
 
 def _export_response(body: Body | None, what: str, fmt: str, as_of: date | None) -> HttpResponse:

@@ -6,146 +6,324 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('bodies', '0001_initial'),
+        ("bodies", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgentToken',
+            name="AgentToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(blank=True, max_length=200)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.CharField(max_length=150)),
-                ('expires_at', models.DateTimeField()),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_by', models.CharField(blank=True, max_length=150)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agent_tokens', to='bodies.body')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=200)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("created_by", models.CharField(max_length=150)),
+                ("expires_at", models.DateTimeField()),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_by", models.CharField(blank=True, max_length=150)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agent_tokens",
+                        to="bodies.body",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Asset',
+            name="Asset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('asset_id', models.CharField(max_length=64, verbose_name='asset id')),
-                ('kind', models.CharField(choices=[('external_cctv_camera', 'external cctv camera'), ('internal_cctv_camera', 'internal cctv camera'), ('anpr_camera', 'anpr camera'), ('body_worn_camera', 'body worn camera'), ('drone', 'drone'), ('aircraft_camera', 'aircraft camera'), ('recorder', 'recorder'), ('facial_recognition', 'facial recognition'), ('other', 'other')], max_length=32)),
-                ('brand', models.CharField(blank=True, max_length=200, verbose_name='brand as recorded')),
-                ('model', models.CharField(blank=True, max_length=200, verbose_name='model as recorded')),
-                ('manufacturer', models.CharField(blank=True, max_length=200, verbose_name='resolved manufacturer')),
-                ('manufacturer_confidence', models.FloatField(default=0.0)),
-                ('manufacturer_evidence', models.JSONField(blank=True, default=list)),
-                ('manufacturer_override', models.CharField(blank=True, max_length=200)),
-                ('override_reason', models.TextField(blank=True)),
-                ('concern_since', models.DateField(blank=True, null=True)),
-                ('kev_since', models.DateField(blank=True, null=True)),
-                ('quantity', models.PositiveIntegerField(default=1)),
-                ('firmware', models.CharField(blank=True, max_length=100)),
-                ('serial', models.CharField(blank=True, max_length=100)),
-                ('mac', models.CharField(blank=True, max_length=17, verbose_name='MAC address')),
-                ('ip', models.CharField(blank=True, max_length=45, verbose_name='IP address')),
-                ('site', models.CharField(blank=True, max_length=200)),
-                ('sensitive_site', models.BooleanField(default=False)),
-                ('connectivity', models.CharField(blank=True, choices=[('isolated', 'isolated'), ('internal_network', 'internal network'), ('internet', 'internet'), ('vendor_cloud', 'vendor cloud')], max_length=20)),
-                ('supplier', models.CharField(blank=True, max_length=200, verbose_name='supplier or installer')),
-                ('procured_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('in_service', 'in service'), ('to_be_replaced', 'to be replaced'), ('removed', 'removed')], default='in_service', max_length=20)),
-                ('status_date', models.DateField(blank=True, help_text='Replace-by date, or the day it was removed.', null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assets', to='bodies.body')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("asset_id", models.CharField(max_length=64, verbose_name="asset id")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("external_cctv_camera", "external cctv camera"),
+                            ("internal_cctv_camera", "internal cctv camera"),
+                            ("anpr_camera", "anpr camera"),
+                            ("body_worn_camera", "body worn camera"),
+                            ("drone", "drone"),
+                            ("aircraft_camera", "aircraft camera"),
+                            ("recorder", "recorder"),
+                            ("facial_recognition", "facial recognition"),
+                            ("other", "other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "brand",
+                    models.CharField(blank=True, max_length=200, verbose_name="brand as recorded"),
+                ),
+                (
+                    "model",
+                    models.CharField(blank=True, max_length=200, verbose_name="model as recorded"),
+                ),
+                (
+                    "manufacturer",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="resolved manufacturer"
+                    ),
+                ),
+                ("manufacturer_confidence", models.FloatField(default=0.0)),
+                ("manufacturer_evidence", models.JSONField(blank=True, default=list)),
+                ("manufacturer_override", models.CharField(blank=True, max_length=200)),
+                ("override_reason", models.TextField(blank=True)),
+                ("concern_since", models.DateField(blank=True, null=True)),
+                ("kev_since", models.DateField(blank=True, null=True)),
+                ("quantity", models.PositiveIntegerField(default=1)),
+                ("firmware", models.CharField(blank=True, max_length=100)),
+                ("serial", models.CharField(blank=True, max_length=100)),
+                ("mac", models.CharField(blank=True, max_length=17, verbose_name="MAC address")),
+                ("ip", models.CharField(blank=True, max_length=45, verbose_name="IP address")),
+                ("site", models.CharField(blank=True, max_length=200)),
+                ("sensitive_site", models.BooleanField(default=False)),
+                (
+                    "connectivity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("isolated", "isolated"),
+                            ("internal_network", "internal network"),
+                            ("internet", "internet"),
+                            ("vendor_cloud", "vendor cloud"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="supplier or installer"
+                    ),
+                ),
+                ("procured_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_service", "in service"),
+                            ("to_be_replaced", "to be replaced"),
+                            ("removed", "removed"),
+                        ],
+                        default="in_service",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Replace-by date, or the day it was removed.",
+                        null=True,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assets",
+                        to="bodies.body",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['body__name', 'asset_id'],
+                "ordering": ["body__name", "asset_id"],
             },
         ),
         migrations.CreateModel(
-            name='AssetChange',
+            name="AssetChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('by', models.CharField(max_length=150)),
-                ('reason', models.TextField()),
-                ('action', models.CharField(max_length=20)),
-                ('before', models.JSONField(blank=True, default=dict)),
-                ('after', models.JSONField(blank=True, default=dict)),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='estate.asset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("by", models.CharField(max_length=150)),
+                ("reason", models.TextField()),
+                ("action", models.CharField(max_length=20)),
+                ("before", models.JSONField(blank=True, default=dict)),
+                ("after", models.JSONField(blank=True, default=dict)),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="estate.asset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaptureAnalysis',
+            name="CaptureAnalysis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uploaded_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('uploaded_by', models.CharField(max_length=150)),
-                ('file_name', models.CharField(max_length=255)),
-                ('size', models.BigIntegerField(default=0)),
-                ('stored_path', models.CharField(blank=True, max_length=500)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('progress_bytes', models.BigIntegerField(default=0)),
-                ('result', models.JSONField(blank=True, default=list)),
-                ('problems', models.JSONField(blank=True, default=list)),
-                ('error', models.TextField(blank=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='capture_analyses', to='bodies.body')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("uploaded_by", models.CharField(max_length=150)),
+                ("file_name", models.CharField(max_length=255)),
+                ("size", models.BigIntegerField(default=0)),
+                ("stored_path", models.CharField(blank=True, max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("progress_bytes", models.BigIntegerField(default=0)),
+                ("result", models.JSONField(blank=True, default=list)),
+                ("problems", models.JSONField(blank=True, default=list)),
+                ("error", models.TextField(blank=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="capture_analyses",
+                        to="bodies.body",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-uploaded_at', '-id'],
+                "ordering": ["-uploaded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ExposureTally',
+            name="ExposureTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('manufacturer', models.CharField(blank=True, max_length=200)),
-                ('kind', models.CharField(choices=[('external_cctv_camera', 'external cctv camera'), ('internal_cctv_camera', 'internal cctv camera'), ('anpr_camera', 'anpr camera'), ('body_worn_camera', 'body worn camera'), ('drone', 'drone'), ('aircraft_camera', 'aircraft camera'), ('recorder', 'recorder'), ('facial_recognition', 'facial recognition'), ('other', 'other')], max_length=32)),
-                ('sensitive_site', models.BooleanField()),
-                ('concern_since', models.DateField(null=True)),
-                ('kev_since', models.DateField(null=True)),
-                ('removed_on', models.DateField(null=True)),
-                ('devices', models.BigIntegerField()),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='bodies.body')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("manufacturer", models.CharField(blank=True, max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("external_cctv_camera", "external cctv camera"),
+                            ("internal_cctv_camera", "internal cctv camera"),
+                            ("anpr_camera", "anpr camera"),
+                            ("body_worn_camera", "body worn camera"),
+                            ("drone", "drone"),
+                            ("aircraft_camera", "aircraft camera"),
+                            ("recorder", "recorder"),
+                            ("facial_recognition", "facial recognition"),
+                            ("other", "other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("sensitive_site", models.BooleanField()),
+                ("concern_since", models.DateField(null=True)),
+                ("kev_since", models.DateField(null=True)),
+                ("removed_on", models.DateField(null=True)),
+                ("devices", models.BigIntegerField()),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="bodies.body",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ScanUpload',
+            name="ScanUpload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('scanner', models.CharField(max_length=200)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField()),
-                ('targets', models.JSONField(default=list)),
-                ('devices', models.JSONField(default=list)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scan_uploads', to='bodies.body')),
-                ('token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='uploads', to='estate.agenttoken')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("scanner", models.CharField(max_length=200)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField()),
+                ("targets", models.JSONField(default=list)),
+                ("devices", models.JSONField(default=list)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scan_uploads",
+                        to="bodies.body",
+                    ),
+                ),
+                (
+                    "token",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="uploads",
+                        to="estate.agenttoken",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['body', 'kind'], name='estate_asset_body_kind'),
+            model_name="asset",
+            index=models.Index(fields=["body", "kind"], name="estate_asset_body_kind"),
         ),
         migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.UniqueConstraint(fields=('body', 'asset_id'), name='estate_asset_unique_id'),
+            model_name="asset",
+            constraint=models.UniqueConstraint(
+                fields=("body", "asset_id"), name="estate_asset_unique_id"
+            ),
         ),
         migrations.AddIndex(
-            model_name='exposuretally',
-            index=models.Index(fields=['body'], name='estate_tally_body'),
+            model_name="exposuretally",
+            index=models.Index(fields=["body"], name="estate_tally_body"),
         ),
     ]
