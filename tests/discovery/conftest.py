@@ -15,6 +15,21 @@ from custodes.discovery.lab import Lab, LabThread
 from custodes.discovery.lab.profiles import DeviceProfile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# The keys of one device in `custodes scan --json` (a public interface).
+DEVICE_KEYS = {
+    "address",
+    "open_ports",
+    "manufacturer",
+    "brand",
+    "model",
+    "firmware",
+    "serial",
+    "mac",
+    "device_kind",
+    "confidence",
+    "evidence",
+    "concerns",
+}
 UNPRIVILEGED_OFFSET = 20000
 FAST_TIMEOUT = 0.6
 

@@ -16,20 +16,7 @@ from typer.testing import CliRunner
 from custodes.cli.discovery import register
 from custodes.discovery.lab import Lab
 
-KEYS = {
-    "address",
-    "open_ports",
-    "manufacturer",
-    "brand",
-    "model",
-    "firmware",
-    "serial",
-    "mac",
-    "device_kind",
-    "confidence",
-    "evidence",
-    "concerns",
-}
+from .conftest import DEVICE_KEYS
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +45,7 @@ def test_scan_json_prints_one_object_per_device(app: typer.Typer, lab: Lab) -> N
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert len(records) == len(lab.addresses)
     for record in records:
-        assert set(record) == KEYS
+        assert set(record) == DEVICE_KEYS
     makers = {record["manufacturer"] for record in records}
     assert {"Hikvision", "Dahua", "Uniview", "Vivotek", "NUUO"} <= makers
 

@@ -9,7 +9,7 @@ from custodes.discovery.accuracy import evaluate_lab, same_maker
 from custodes.discovery.lab import Lab
 from custodes.discovery.naming import default_resolver
 
-from .conftest import scan_lab
+from .conftest import DEVICE_KEYS, scan_lab
 
 
 @pytest.fixture(scope="module")
@@ -94,20 +94,7 @@ def test_tls_certificates_are_read(lab: Lab, devices: dict[str, Device]) -> None
 
 def test_evidence_names_probe_port_and_rule(lab: Lab, devices: dict[str, Device]) -> None:
     record = by_name(lab, devices, "dahua-camera").to_dict()
-    assert set(record) == {
-        "address",
-        "open_ports",
-        "manufacturer",
-        "brand",
-        "model",
-        "firmware",
-        "serial",
-        "mac",
-        "device_kind",
-        "confidence",
-        "evidence",
-        "concerns",
-    }
+    assert set(record) == DEVICE_KEYS
     for item in record["evidence"]:
         assert set(item) == {"probe", "port", "observed", "rule"}
     assert {

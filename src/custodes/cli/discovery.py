@@ -39,6 +39,18 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+PortOffsetOption = Annotated[
+    int,
+    typer.Option(
+        "--port-offset",
+        min=0,
+        max=60000,
+        help="Add this to every port: the lab without root listens on shifted ports, and a scan "
+        "of it uses the same offset.",
+    ),
+]
+
+
 def register(app: typer.Typer) -> None:
     """Add the top-level ``scan`` and ``lab`` commands to the root Typer app."""
     app.command(name="scan")(scan)
@@ -87,15 +99,7 @@ def scan(
     concurrency: Annotated[
         int, typer.Option("--concurrency", min=1, max=4096, help="Open connections at most.")
     ] = 64,
-    port_offset: Annotated[
-        int,
-        typer.Option(
-            "--port-offset",
-            min=0,
-            max=60000,
-            help="Add this to every port (to scan a lab started with --port-offset).",
-        ),
-    ] = 0,
+    port_offset: PortOffsetOption = 0,
     multicast: Annotated[
         str | None,
         typer.Option(
@@ -247,15 +251,7 @@ def lab(
     base: Annotated[
         str, typer.Option("--base", help="Loopback base address; devices get base+1, base+2, ...")
     ] = DEFAULT_BASE,
-    port_offset: Annotated[
-        int,
-        typer.Option(
-            "--port-offset",
-            min=0,
-            max=60000,
-            help="Add this to every port, so the lab runs without root.",
-        ),
-    ] = 0,
+    port_offset: PortOffsetOption = 0,
     duration: Annotated[
         float | None,
         typer.Option("--duration", min=0.1, help="Stop after this many seconds (default: Ctrl-C)."),
