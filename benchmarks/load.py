@@ -1,0 +1,1028 @@
+"""Respondents under load: throughput, latency, errors and lost saves against `custodes serve`.
+
+Virtual respondents, each with its own synthetic body, secret link and session (cookie jar),
+open their link, then repeatedly fetch a section of the form, save it through the real form
+POST (with the page's CSRF token and every other hidden field it carries) and read it back.
+Each save carries a sequence number: the respondent's role (free text) on the first section
+and the external-CCTV camera count (a number) on the second, alternately.
+
+    .venv/bin/python benchmarks/load.py [--backend sqlite|postgresql|both] [--scenario a|b|both]
+        [--steady-respondents 500 --steady-think 5 --steady-duration 60]
+        [--burst-respondents 200 --burst-duration 30]
+        [--serve-args "--workers 4"] [--connections N] [--timeout 30]
+        [--baseline-duration 15 | --no-baseline] [--port P] [--json FILE]
+
+Scenarios: (a) steady: 500 respondents, each thinking 5 s (±20 %) between saves, for 60 s,
+starting spread over the first think time; (b) burst: 200 respondents starting at once with
+no think time, for 30 s. After an error a respondent pauses 1 s (a person reloading), so a
+refused connection does not turn into a tight loop.
+
+Per backend the benchmark makes a data directory (and, for PostgreSQL, its own database
+``custodes_load_bench_<pid>``, dropped after) holding synthetic bodies ``load-00001``… in the
+synthetic recipient list ``load-synthetic`` and one synthetic round per run. It starts the
+server as the README says (``custodes serve --port P`` plus ``--serve-args``), waits until it
+answers and runs the scenario. The baseline, measured in the same run, is the same scenario
+shortened to ``--baseline-duration`` seconds against Django's development server
+(``django-admin runserver --noreload``, what ``custodes serve`` used to be) on the same
+settings and data directory.
+
+Reported per run: requests/s (answered 2xx/3xx), p50/p99 latency of saves and of reads
+(every answered request and every timeout counts), errors by kind (HTTP status >= 400 or
+unexpected, timeouts, connection errors), read-backs that did not show the value just saved,
+and lost saves. A save is acknowledged when the POST answers 302. After the run every
+respondent's answers are read back, through the form pages and directly in the database: the
+last acknowledged value of each (respondent, question) must be the stored one, unless a later
+unacknowledged save of the same respondent (which may have been applied) replaced it; any
+other stored value is a lost save (``audit_saves``).
+
+The load generator is one process (asyncio + httpx) sharing the machine with the server. By
+default each respondent has its own keep-alive connection, as a browser has (so the server
+sees as many connections as respondents); ``--connections N`` makes all share one pool of N
+instead. The output says how many distinct connections were opened. Requests time out after
+30 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import json
+import math
+import os
+import random
+import re
+import resource
+import shlex
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+QUESTIONNAIRE = "police-estate-2022"
+RECIPIENT_LIST = "load-synthetic"
+ACTOR = "benchmark:load"
+ERROR_PAUSE_S = 1.0
+READY_TIMEOUT_S = 120.0
+STOP_TIMEOUT_S = 30.0
+FINAL_CHECK_CONCURRENCY = 16
+
+# Wide enough for the results table when the output is a file or a pipe.
+console = Console(width=None if sys.stdout.isatty() else 150)
+
+
+# Which answers the respondents save
+
+
+@dataclass(frozen=True)
+class Section:
+    """A block of the form a respondent saves: the field carrying the sequence number and
+    the fixed answers posted with it."""
+
+    block: str
+    field: str
+    question: str
+    fixed: tuple[tuple[str, str], ...]
+
+    @property
+    def path(self) -> str:
+        return f"/respond/{self.block}/"
+
+    def value(self, code: str, sequence: int) -> str:
+        """The distinct value of save ``sequence``, as the form shows it back."""
+        if self.field == "count":
+            return str(sequence)
+        return f"Synthetic load respondent {code} save {sequence}"
+
+
+SECTIONS = (
+    Section(
+        "respondent",
+        "role",
+        "respondent.role",
+        (("name", "Synthetic load respondent"), ("on_behalf_of", "")),
+    ),
+    Section("ext_cctv", "count", "ext_cctv.count", (("operates", "yes"),)),
+)
+
+
+# Lost-save accounting (pure)
+
+
+@dataclass(frozen=True)
+class SaveRecord:
+    """One save a respondent attempted: ``sequence`` orders that respondent's saves."""
+
+    respondent: str
+    question: str
+    sequence: int
+    value: str
+    acknowledged: bool
+
+
+@dataclass(frozen=True)
+class LostSave:
+    """An acknowledged value that is not stored although nothing later replaced it."""
+
+    respondent: str
+    question: str
+    acknowledged: str
+    stored: str | None
+
+
+@dataclass
+class SaveAudit:
+    """The outcome of checking every final acknowledged save against the stored answers.
+
+    ``checked`` counts (respondent, question) pairs with at least one acknowledged save;
+    each is ``kept`` (the last acknowledged value is stored), ``superseded`` (a later,
+    unacknowledged save of that respondent is stored), ``unverified`` (the stored value
+    could not be read) or lost.
+    """
+
+    checked: int = 0
+    kept: int = 0
+    superseded: int = 0
+    unverified: int = 0
+    lost: list[LostSave] = field(default_factory=list)
+
+
+def audit_saves(
+    saves: Iterable[SaveRecord], stored: Mapping[tuple[str, str], str | None]
+) -> SaveAudit:
+    """Decides which acknowledged saves were lost, given what is stored at the end.
+
+    ``stored`` maps (respondent, question) to the final stored value (None when empty or
+    absent); a pair missing from ``stored`` could not be read and is ``unverified``. An
+    acknowledged save superseded by a later acknowledged save of the same respondent and
+    question is not checked: only the last acknowledged one can still be required.
+    """
+    by_key: dict[tuple[str, str], list[SaveRecord]] = {}
+    for save in saves:
+        by_key.setdefault((save.respondent, save.question), []).append(save)
+    audit = SaveAudit()
+    for key, attempts in by_key.items():
+        attempts.sort(key=lambda save: save.sequence)
+        acknowledged = [save for save in attempts if save.acknowledged]
+        if not acknowledged:
+            continue
+        audit.checked += 1
+        last = acknowledged[-1]
+        if key not in stored:
+            audit.unverified += 1
+            continue
+        value = stored[key]
+        later = {save.value for save in attempts if save.sequence > last.sequence}
+        if value == last.value:
+            audit.kept += 1
+        elif value in later:
+            audit.superseded += 1
+        else:
+            audit.lost.append(LostSave(key[0], key[1], last.value, value))
+    return audit
+
+
+# Reading the form pages
+
+_POST_FORM = re.compile(r"<form\b[^>]*\bmethod=\"post\"[^>]*>(.*?)</form>", re.S | re.I)
+_INPUT = re.compile(r"<input\b([^>]*)>", re.I)
+_TEXTAREA = re.compile(r"<textarea\b([^>]*)>(.*?)</textarea>", re.S | re.I)
+_ATTRIBUTE = re.compile(r"([a-zA-Z_:][-\w:.]*)\s*=\s*\"([^\"]*)\"")
+
+
+@dataclass(frozen=True)
+class PageForm:
+    """The POST form of a page: its hidden fields, and the values of its text fields."""
+
+    hidden: dict[str, str]
+    values: dict[str, str]
+
+
+def read_form(page: str) -> PageForm | None:
+    """The first POST form on ``page``, or None when there is none."""
+    match = _POST_FORM.search(page)
+    if match is None:
+        return None
+    hidden: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for tag in _INPUT.finditer(match.group(1)):
+        attributes = dict(_ATTRIBUTE.findall(tag.group(1)))
+        name = attributes.get("name")
+        if name is None:
+            continue
+        kind = attributes.get("type", "text").lower()
+        if kind == "hidden":
+            hidden[name] = html.unescape(attributes.get("value", ""))
+        elif kind == "text":
+            values[name] = html.unescape(attributes.get("value", ""))
+    for tag in _TEXTAREA.finditer(match.group(1)):
+        name = dict(_ATTRIBUTE.findall(tag.group(1))).get("name")
+        if name is not None:
+            values[name] = html.unescape(tag.group(2))
+    return PageForm(hidden, values)
+
+
+# Virtual respondents
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """How many respondents, how long each thinks between saves, and for how long."""
+
+    name: str
+    respondents: int
+    think_s: float
+    duration_s: float
+
+
+@dataclass
+class LoadStats:
+    """What one run's respondents observed."""
+
+    latencies: dict[str, list[float]] = field(
+        default_factory=lambda: {"open": [], "read": [], "save": []}
+    )
+    answered: int = 0  # responses below 400, expected or not
+    failed: int = 0  # responses of 400 and over, timeouts and connection errors
+    errors: Counter[str] = field(default_factory=Counter)
+    saves: list[SaveRecord] = field(default_factory=list)
+    stale_reads: int = 0
+    client_addresses: set[Any] = field(default_factory=set)
+
+
+class VirtualRespondent:
+    """One body's respondent: its own link, session and sequence of saves."""
+
+    def __init__(
+        self, code: str, token: str, client: httpx.AsyncClient, stats: LoadStats, seed: int
+    ) -> None:
+        self.code = code
+        self.token = token
+        self.client = client
+        self.stats = stats
+        self.rng = random.Random(seed)
+        self.opened = False
+        self.sequence = 0
+
+    async def _request(
+        self, kind: str, method: str, path: str, expected: int, **kwargs: Any
+    ) -> httpx.Response | None:
+        """The response when it has the ``expected`` status; errors are counted by kind."""
+        started = time.perf_counter()
+        try:
+            response = await self.client.request(method, path, **kwargs)
+        except httpx.TimeoutException as exc:
+            self.stats.latencies[kind].append(time.perf_counter() - started)
+            self.stats.errors[f"{kind}: timeout ({type(exc).__name__})"] += 1
+            self.stats.failed += 1
+            return None
+        except httpx.TransportError as exc:
+            self.stats.errors[f"{kind}: connection ({type(exc).__name__})"] += 1
+            self.stats.failed += 1
+            return None
+        self.stats.latencies[kind].append(time.perf_counter() - started)
+        stream = response.extensions.get("network_stream")
+        if stream is not None:
+            self.stats.client_addresses.add(stream.get_extra_info("client_addr"))
+        if response.status_code == expected:
+            self.stats.answered += 1
+            return response
+        if response.status_code < 400:
+            self.stats.answered += 1
+            self.stats.errors[f"{kind}: unexpected HTTP {response.status_code}"] += 1
+        else:
+            self.stats.failed += 1
+            self.stats.errors[f"{kind}: HTTP {response.status_code}"] += 1
+        if response.status_code == 403 and kind != "save":
+            self.opened = False  # the session ended: open the link again
+        return None
+
+    async def open_link(self) -> bool:
+        if not self.opened:
+            self.opened = await self._request("open", "GET", f"/r/{self.token}/", 302) is not None
+        return self.opened
+
+    async def save_and_read_back(self, section: Section) -> bool:
+        """Fetches the section, saves a new value through its form and reads it back."""
+        page = await self._request("read", "GET", section.path, 200)
+        if page is None:
+            return False
+        form = read_form(page.text)
+        if form is None:
+            self.stats.errors["read: no form on the section page"] += 1
+            return False
+        self.sequence += 1
+        value = section.value(self.code, self.sequence)
+        data = {**form.hidden, **dict(section.fixed), section.field: value, "action": "continue"}
+        saved = await self._request("save", "POST", section.path, 302, data=data)
+        self.stats.saves.append(
+            SaveRecord(self.code, section.question, self.sequence, value, saved is not None)
+        )
+        if saved is None:
+            return False
+        page = await self._request("read", "GET", section.path, 200)
+        if page is None:
+            return False
+        shown = read_form(page.text)
+        if shown is None or shown.values.get(section.field) != value:
+            self.stats.stale_reads += 1
+        return True
+
+    async def run(self, scenario: Scenario, deadline: float, start_delay: float) -> None:
+        await asyncio.sleep(start_delay)
+        turn = 0
+        while time.monotonic() < deadline:
+            succeeded = await self.open_link()
+            if succeeded:
+                succeeded = await self.save_and_read_back(SECTIONS[turn % len(SECTIONS)])
+                turn += 1
+            pause = scenario.think_s * self.rng.uniform(0.8, 1.2)
+            if not succeeded:
+                pause = max(pause, ERROR_PAUSE_S)
+            await asyncio.sleep(max(0.0, min(pause, deadline - time.monotonic())))
+
+    async def stored_answers(self) -> dict[str, str | None] | None:
+        """The saved values as the form pages show them now (None if they cannot be read)."""
+        if not await self.open_link():
+            return None
+        found: dict[str, str | None] = {}
+        for section in SECTIONS:
+            page = await self._request("read", "GET", section.path, 200)
+            form = read_form(page.text) if page is not None else None
+            if form is None:
+                return None
+            found[section.question] = form.values.get(section.field) or None
+        return found
+
+
+@dataclass
+class RunResult:
+    """The figures of one scenario against one server on one backend."""
+
+    backend: str
+    scenario: str
+    server: str
+    command: str
+    respondents: int
+    think_s: float
+    duration_s: float
+    elapsed_s: float
+    connection_limit: int
+    connections_opened: int
+    client_cpu_percent: float
+    requests: int
+    requests_per_s: float
+    save_p50_ms: float | None
+    save_p99_ms: float | None
+    read_p50_ms: float | None
+    read_p99_ms: float | None
+    errors: int
+    errors_by_kind: dict[str, int]
+    error_rate: float
+    saves_attempted: int
+    saves_acknowledged: int
+    stale_reads: int
+    final_checked: int
+    lost_form: int
+    unverified_form: int
+    lost_database: int
+    superseded_database: int
+    lost_examples: list[dict[str, Any]]
+
+
+def percentile_ms(values: list[float], percent: float) -> float | None:
+    """Nearest-rank percentile of ``values`` (seconds), in milliseconds; None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)] * 1000
+
+
+async def drive(
+    base_url: str,
+    tokens: list[tuple[str, str]],
+    scenario: Scenario,
+    connections: int,
+    timeout_s: float,
+) -> tuple[LoadStats, float, float, dict[tuple[str, str], str | None]]:
+    """Runs the scenario, then reads every respondent's answers back through the form.
+
+    ``connections`` = 0 gives each respondent its own keep-alive connection, as a browser
+    has; otherwise all share one pool of that many. Returns the stats, the elapsed time, the
+    client's CPU use (percent of one core) and the stored values the form pages show.
+    """
+    stats = LoadStats()
+    tls = ssl.create_default_context()  # never used (plain HTTP), built once rather than per pool
+
+    def pool(size: int) -> httpx.AsyncHTTPTransport:
+        limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+        return httpx.AsyncHTTPTransport(limits=limits, verify=tls)
+
+    shared = pool(connections) if connections else None
+    transports: list[httpx.AsyncHTTPTransport] = []
+    respondents = []
+    for index, (code, token) in enumerate(tokens[: scenario.respondents]):
+        transport = shared or pool(1)
+        transports.append(transport)
+        # A client per respondent for its own cookies; clients are not closed one by one
+        # (that would close a shared transport): the transports are closed at the end.
+        client = httpx.AsyncClient(
+            base_url=base_url,
+            transport=transport,
+            timeout=httpx.Timeout(timeout_s),
+            follow_redirects=False,
+            trust_env=False,
+        )
+        respondents.append(VirtualRespondent(code, token, client, stats, seed=index))
+    spread = random.Random(0)
+    cpu_before = _cpu_seconds()
+    started = time.monotonic()
+    deadline = started + scenario.duration_s
+    await asyncio.gather(
+        *(
+            respondent.run(scenario, deadline, spread.uniform(0, scenario.think_s))
+            for respondent in respondents
+        )
+    )
+    elapsed = time.monotonic() - started
+    cpu_percent = 100 * (_cpu_seconds() - cpu_before) / elapsed
+    saving = {save.respondent for save in stats.saves}
+    stored = await _read_back_through_forms([r for r in respondents if r.code in saving])
+    for transport in set(transports):
+        await transport.aclose()
+    return stats, elapsed, cpu_percent, stored
+
+
+async def _read_back_through_forms(
+    respondents: list[VirtualRespondent],
+) -> dict[tuple[str, str], str | None]:
+    """Each respondent's stored answers through its own session, a few at a time."""
+    quiet = LoadStats()  # the final check's requests are not part of the run's figures
+    gate = asyncio.Semaphore(FINAL_CHECK_CONCURRENCY)
+    stored: dict[tuple[str, str], str | None] = {}
+
+    async def one(respondent: VirtualRespondent) -> None:
+        respondent.stats = quiet
+        async with gate:
+            answers = await respondent.stored_answers()
+        if answers is not None:
+            for question, value in answers.items():
+                stored[(respondent.code, question)] = value
+
+    await asyncio.gather(*(one(r) for r in respondents))
+    return stored
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# Servers
+
+
+@dataclass
+class Server:
+    """A server process started by the benchmark, with its log file."""
+
+    label: str
+    command: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    base_url: str
+
+    def log_tail(self, lines: int = 25) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def start_server(
+    label: str, argv: list[str], shown: str, port: int, env: dict[str, str], work: Path
+) -> Server:
+    """Starts ``argv`` in its own process group, logging to a file, and waits until the
+    server answers HTTP on ``port``."""
+    log = work / f"{label}-{port}.log"
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            argv, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(label, shown, process, log, f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{shown} exited with status {process.returncode}:\n{server.log_tail()}"
+            )
+        try:
+            httpx.get(f"{server.base_url}/accounts/login/", timeout=2, trust_env=False)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.25)
+    stop_server(server)
+    raise RuntimeError(f"{shown} did not answer within {READY_TIMEOUT_S:.0f} s")
+
+
+def stop_server(server: Server) -> None:
+    """SIGTERM (a graceful stop); after STOP_TIMEOUT_S, SIGKILL to the server's own process
+    group (it is still alive then, so the group is still its own)."""
+    if server.process.poll() is not None:
+        return
+    server.process.send_signal(signal.SIGTERM)
+    try:
+        server.process.wait(STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        console.print(f"{server.command} ignored SIGTERM for {STOP_TIMEOUT_S:.0f} s: killed")
+        os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Child processes (Django reads its database settings once per process)
+
+
+def child_prepare(plan: dict[str, int], work: Path) -> None:
+    """Creates the synthetic bodies, their recipient list and one synthetic round per run
+    with a link for each body; writes the raw links to ``tokens.json`` (mode 0600)."""
+    from datetime import timedelta
+
+    from custodes.web.bootstrap import setup
+
+    setup()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from custodes.web.bodies.choices import BodyKind
+    from custodes.web.bodies.models import Body, RecipientList
+    from custodes.web.surveys.lifecycle import create_round
+    from custodes.web.surveys.tokens import issue_invitation
+
+    codes = [f"load-{index:05d}" for index in range(1, max(plan.values()) + 1)]
+    tokens: dict[str, list[tuple[str, str]]] = {}
+    with transaction.atomic():
+        existing = set(Body.objects.filter(code__in=codes).values_list("code", flat=True))
+        Body.objects.bulk_create(
+            Body(
+                code=code,
+                name=f"Synthetic load-test body {code[5:]}",
+                kind=BodyKind.TERRITORIAL,
+                country="England",
+            )
+            for code in codes
+            if code not in existing
+        )
+        recipients, _ = RecipientList.objects.get_or_create(
+            name=RECIPIENT_LIST,
+            version=1,
+            defaults={
+                "title": "Synthetic bodies for the load benchmark",
+                "description": "Made-up bodies, one per virtual respondent. Not real bodies.",
+            },
+        )
+        bodies = list(Body.objects.filter(code__in=codes).order_by("code"))
+        recipients.bodies.add(*bodies)
+        now = timezone.now()
+        for name, respondents in plan.items():
+            round_ = create_round(
+                name,
+                questionnaire=QUESTIONNAIRE,
+                recipients=RECIPIENT_LIST,
+                opens_at=now - timedelta(hours=1),
+                closes_at=now + timedelta(days=30),
+                title=f"Load benchmark {name} (SYNTHETIC DATA)",
+                actor=ACTOR,
+                synthetic=True,
+            )
+            tokens[name] = [
+                (body.code, issue_invitation(round_, body, actor=ACTOR)[1])
+                for body in bodies[:respondents]
+            ]
+    path = work / "tokens.json"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(tokens, handle)
+
+
+def child_stored(round_name: str) -> None:
+    """Prints the drafts of the round's returns (the saved answers) as JSON by body code."""
+    from custodes.web.bootstrap import setup
+
+    setup()
+    from custodes.web.surveys.models import Return
+
+    drafts = {
+        record.body.code: record.draft
+        for record in Return.objects.filter(round__name=round_name).select_related("body")
+    }
+    sys.stdout.write(json.dumps(drafts) + "\n")
+
+
+def _run_child(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"child step {args[0]} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def stored_in_database(
+    round_name: str, env: dict[str, str], codes: Iterable[str]
+) -> dict[tuple[str, str], str | None]:
+    """Every respondent's saved values read directly from the database."""
+    drafts = json.loads(_run_child(["stored", "--round", round_name], env).splitlines()[-1])
+    stored: dict[tuple[str, str], str | None] = {}
+    for code in codes:
+        draft = drafts.get(code, {})
+        for section in SECTIONS:
+            value = draft.get(section.question)
+            stored[(code, section.question)] = None if value in (None, "") else str(value)
+    return stored
+
+
+# Backends and runs
+
+
+@dataclass
+class Backend:
+    """A data directory (and maybe a PostgreSQL database) with the environment to reach it."""
+
+    name: str
+    work: Path
+    env: dict[str, str]
+    database: str | None = None
+
+
+def make_backend(name: str, postgres_url: str) -> Backend | None:
+    """A fresh data directory; for PostgreSQL also a fresh database (None if unreachable)."""
+    work = Path(tempfile.mkdtemp(prefix=f"custodes-load-{name.lower()}-"))
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["CUSTODES_DATA_DIR"] = str(work / "data")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    backend = Backend(name, work, env)
+    if name == "PostgreSQL":
+        import psycopg
+
+        database = f"custodes_load_bench_{os.getpid()}"
+        try:
+            with psycopg.connect(f"{postgres_url}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+                conn.execute(f'CREATE DATABASE "{database}"')
+        except psycopg.Error as exc:
+            console.print(f"PostgreSQL not reachable at {postgres_url} ({exc}); skipping it")
+            shutil.rmtree(work, ignore_errors=True)
+            return None
+        env["DATABASE_URL"] = f"{postgres_url}/{database}"
+        backend.database = database
+    return backend
+
+
+def drop_backend(backend: Backend, postgres_url: str) -> None:
+    if backend.database is not None:
+        import psycopg
+
+        with psycopg.connect(f"{postgres_url}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{backend.database}" WITH (FORCE)')
+    shutil.rmtree(backend.work, ignore_errors=True)
+
+
+def server_command(kind: str, port: int, serve_args: list[str]) -> tuple[list[str], str]:
+    """The argv to start, and the command line as the README writes it."""
+    if kind == "custodes":
+        tail = ["serve", "--port", str(port), *serve_args]
+        return [sys.executable, "-m", "custodes", *tail], shlex.join(["custodes", *tail])
+    tail = ["runserver", "--noreload", f"127.0.0.1:{port}"]
+    return [sys.executable, "-m", "django", *tail], shlex.join(["django-admin", *tail])
+
+
+def run_once(
+    backend: Backend,
+    scenario: Scenario,
+    kind: str,
+    tokens: list[tuple[str, str]],
+    args: argparse.Namespace,
+    port: int,
+) -> RunResult:
+    """Starts the server, drives the scenario, reads everything back and stops the server."""
+    argv, shown = server_command(kind, port, args.serve_args)
+    env = dict(backend.env)
+    if kind == "baseline":
+        env["DJANGO_SETTINGS_MODULE"] = "custodes.web.settings"
+    connections = args.connections or scenario.respondents
+    console.print(
+        f"[bold]{backend.name}[/], {scenario.name}: {scenario.respondents} respondents, "
+        f"think {scenario.think_s:g} s, {scenario.duration_s:g} s against {shown}",
+        highlight=False,
+    )
+    server = start_server(kind, argv, shown, port, env, backend.work)
+    try:
+        stats, elapsed, cpu, form_stored = asyncio.run(
+            drive(server.base_url, tokens, scenario, args.connections, args.timeout)
+        )
+    finally:
+        stop_server(server)
+    round_name = _round_name(scenario, kind)
+    codes = [code for code, _ in tokens[: scenario.respondents]]
+    database_stored = stored_in_database(round_name, backend.env, codes)
+    form_audit = audit_saves(stats.saves, form_stored)
+    database_audit = audit_saves(stats.saves, database_stored)
+    errors = sum(stats.errors.values())
+    attempted = stats.answered + stats.failed
+    return RunResult(
+        backend=backend.name,
+        scenario=scenario.name,
+        server=kind,
+        command=shown,
+        respondents=scenario.respondents,
+        think_s=scenario.think_s,
+        duration_s=scenario.duration_s,
+        elapsed_s=elapsed,
+        connection_limit=connections,
+        connections_opened=len(stats.client_addresses),
+        client_cpu_percent=cpu,
+        requests=stats.answered,
+        requests_per_s=stats.answered / elapsed,
+        save_p50_ms=percentile_ms(stats.latencies["save"], 50),
+        save_p99_ms=percentile_ms(stats.latencies["save"], 99),
+        read_p50_ms=percentile_ms(stats.latencies["read"], 50),
+        read_p99_ms=percentile_ms(stats.latencies["read"], 99),
+        errors=errors,
+        errors_by_kind=dict(stats.errors.most_common()),
+        error_rate=errors / attempted if attempted else 0.0,
+        saves_attempted=len(stats.saves),
+        saves_acknowledged=sum(save.acknowledged for save in stats.saves),
+        stale_reads=stats.stale_reads,
+        final_checked=database_audit.checked,
+        lost_form=len(form_audit.lost),
+        unverified_form=form_audit.unverified,
+        lost_database=len(database_audit.lost),
+        superseded_database=database_audit.superseded,
+        lost_examples=[asdict(lost) for lost in database_audit.lost[:5]],
+    )
+
+
+def _round_name(scenario: Scenario, kind: str) -> str:
+    return f"load-{scenario.name}-{kind}"
+
+
+def run_backend(name: str, scenarios: list[Scenario], args: argparse.Namespace) -> list[RunResult]:
+    """Every scenario against `custodes serve` (and the baseline) on one backend."""
+    backend = make_backend(name, args.postgres_url)
+    if backend is None:
+        return []
+    kinds = ["custodes"] if args.no_baseline else ["custodes", "baseline"]
+    runs = [(scenario, kind) for scenario in scenarios for kind in kinds]
+    results: list[RunResult] = []
+    try:
+        plan = {_round_name(scenario, kind): scenario.respondents for scenario, kind in runs}
+        console.print(f"Preparing {name}: {max(plan.values())} synthetic bodies and links…")
+        _run_child(
+            ["prepare", "--plan", json.dumps(plan), "--work", str(backend.work)], backend.env
+        )
+        tokens = {
+            round_name: [(code, token) for code, token in pairs]
+            for round_name, pairs in json.loads((backend.work / "tokens.json").read_text()).items()
+        }
+        for index, (scenario, kind) in enumerate(runs):
+            if kind == "baseline":
+                scenario = Scenario(
+                    scenario.name,
+                    scenario.respondents,
+                    scenario.think_s,
+                    min(scenario.duration_s, args.baseline_duration),
+                )
+                if name == "PostgreSQL":
+                    console.print(
+                        "  (the development server holds a PostgreSQL connection per client "
+                        "connection: with many respondents it can exhaust max_connections, "
+                        "for every client of that server, while it runs)"
+                    )
+            port = args.port + index if args.port else _free_port()
+            result = run_once(
+                backend, scenario, kind, tokens[_round_name(scenario, kind)], args, port
+            )
+            results.append(result)
+            console.print(
+                f"  {result.requests_per_s:,.1f} req/s, save p99 {result.save_p99_ms:,.0f} ms, "
+                f"{result.errors} errors, {result.lost_database} lost saves",
+                highlight=False,
+            )
+    finally:
+        drop_backend(backend, args.postgres_url)
+    return results
+
+
+# Output
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def _times(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{ratio:.2f}×"
+
+
+def print_results(results: list[RunResult], args: argparse.Namespace) -> None:
+    table = Table(title="Load: virtual respondents saving and reading back their sections")
+    for column in (
+        "backend",
+        "scenario",
+        "server",
+        "resp.",
+        "conns",
+        "s",
+        "requests",
+        "req/s",
+        "save p50/p99 ms",
+        "read p50/p99 ms",
+        "errors",
+        "stale reads",
+        "lost saves (form/db)",
+    ):
+        table.add_column(column, justify="left" if column in ("backend", "server") else "right")
+    for r in results:
+        table.add_row(
+            r.backend,
+            r.scenario,
+            r.server,
+            str(r.respondents),
+            f"{r.connections_opened}/{r.connection_limit}",
+            f"{r.elapsed_s:.0f}",
+            f"{r.requests:,}",
+            f"{r.requests_per_s:,.1f}",
+            f"{_ms(r.save_p50_ms)} / {_ms(r.save_p99_ms)}",
+            f"{_ms(r.read_p50_ms)} / {_ms(r.read_p99_ms)}",
+            f"{r.errors:,} ({r.error_rate:.1%})",
+            str(r.stale_reads),
+            f"{r.lost_form} / {r.lost_database} of {r.final_checked}",
+        )
+    console.print(table)
+    console.print(
+        "Load generator: one process (asyncio + httpx) on the same machine; "
+        + (
+            "one keep-alive connection per respondent, as a browser has"
+            if not args.connections
+            else f"one pool of {args.connections} connections shared by the respondents"
+        )
+        + f"; timeout {args.timeout:g} s; 'conns' = distinct client connections opened / limit.",
+        highlight=False,
+    )
+    for r in results:
+        line = (
+            f"{r.backend} {r.scenario} {r.server} ({r.command}): "
+            f"{r.saves_acknowledged:,} of {r.saves_attempted:,} saves acknowledged; "
+            f"client CPU {r.client_cpu_percent:.0f}% of a core"
+        )
+        if r.errors_by_kind:
+            line += "; errors: " + ", ".join(f"{k} ×{v}" for k, v in r.errors_by_kind.items())
+        if r.unverified_form:
+            line += f"; {r.unverified_form} answers not readable through the form at the end"
+        if r.superseded_database:
+            line += f"; {r.superseded_database} replaced by a later unacknowledged save"
+        console.print(line, highlight=False, soft_wrap=True)
+        for lost in r.lost_examples:
+            console.print(
+                f"  lost: {lost['respondent']} {lost['question']} acknowledged "
+                f"{lost['acknowledged']!r}, stored {lost['stored']!r}",
+                highlight=False,
+            )
+    for ratio in ratios(results):
+        console.print(ratio["text"], highlight=False)
+
+
+def ratios(results: list[RunResult]) -> list[dict[str, Any]]:
+    """`custodes serve` against the development-server baseline, per backend and scenario."""
+    found = []
+    by_key = {(r.backend, r.scenario, r.server): r for r in results}
+    for (backend, scenario, server), ours in by_key.items():
+        base = by_key.get((backend, scenario, "baseline"))
+        if server != "custodes" or base is None:
+            continue
+        throughput = ours.requests_per_s / base.requests_per_s if base.requests_per_s else None
+        p99 = (
+            base.save_p99_ms / ours.save_p99_ms
+            if ours.save_p99_ms and base.save_p99_ms is not None
+            else None
+        )
+        found.append(
+            {
+                "backend": backend,
+                "scenario": scenario,
+                "throughput_ratio": throughput,
+                "save_p99_ratio": p99,
+                "error_rate": ours.error_rate,
+                "baseline_error_rate": base.error_rate,
+                "text": (
+                    f"Ratio {backend} {scenario}: custodes serve / development server: "
+                    f"throughput {_times(throughput)}, save p99 {_times(p99)} lower "
+                    f"({_ms(ours.save_p99_ms)} vs {_ms(base.save_p99_ms)} ms), errors "
+                    f"{ours.error_rate:.1%} vs {base.error_rate:.1%}, lost saves "
+                    f"{ours.lost_database} vs {base.lost_database}"
+                ),
+            }
+        )
+    return found
+
+
+# Command line
+
+
+def _scenarios(args: argparse.Namespace) -> list[Scenario]:
+    steady = Scenario("a-steady", args.steady_respondents, args.steady_think, args.steady_duration)
+    burst = Scenario("b-burst", args.burst_respondents, 0.0, args.burst_duration)
+    return {"a": [steady], "b": [burst], "both": [steady, burst]}[args.scenario]
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--scenario", choices=["a", "b", "both"], default="both")
+    parser.add_argument("--steady-respondents", type=int, default=500)
+    parser.add_argument("--steady-think", type=float, default=5.0, help="seconds")
+    parser.add_argument("--steady-duration", type=_positive, default=60.0, help="seconds")
+    parser.add_argument("--burst-respondents", type=int, default=200)
+    parser.add_argument("--burst-duration", type=_positive, default=30.0, help="seconds")
+    parser.add_argument(
+        "--serve-args",
+        type=shlex.split,
+        default=[],
+        help='extra options for custodes serve, e.g. --serve-args="--workers 4"',
+    )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=0,
+        help="one client pool of N connections shared by all respondents "
+        "(default: each respondent its own connection)",
+    )
+    parser.add_argument("--timeout", type=_positive, default=30.0, help="per request, seconds")
+    parser.add_argument("--baseline-duration", type=_positive, default=15.0, help="seconds")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--port", type=int, default=0, help="first port to use (default: free ports)"
+    )
+    parser.add_argument("--postgres-url", default=PG_SERVER, help="server without a database")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--child", choices=["prepare", "stored"], help=argparse.SUPPRESS)
+    parser.add_argument("--plan", help=argparse.SUPPRESS)
+    parser.add_argument("--round", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        sys.path.insert(0, str(ROOT / "src"))
+        if args.child == "prepare":
+            child_prepare(json.loads(args.plan), args.work)
+        else:
+            child_stored(args.round)
+        return
+    for option in ("steady_respondents", "burst_respondents", "connections"):
+        if getattr(args, option) < (0 if option == "connections" else 1):
+            parser.error(f"--{option.replace('_', '-')} must be at least 1")
+    scenarios = _scenarios(args)
+    backends = {"sqlite": ["SQLite"], "postgresql": ["PostgreSQL"]}.get(
+        args.backend, ["SQLite", "PostgreSQL"]
+    )
+    results: list[RunResult] = []
+    for backend in backends:
+        results += run_backend(backend, scenarios, args)
+    print_results(results, args)
+    if args.json:
+        args.json.write_text(
+            json.dumps({"runs": [asdict(r) for r in results], "ratios": ratios(results)}, indent=2)
+            + "\n"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The load benchmark's lost-save accounting and form reading, on synthetic records and pages."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "load.py"
+
+
+@pytest.fixture(scope="module")
+def load():
+    spec = importlib.util.spec_from_file_location("load_benchmark", _PATH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules[spec.name]
+
+
+def _saves(load, respondent, question, outcomes):
+    """Saves 1, 2, … of one respondent's question, valued "v1", "v2", …; "ack" or "lost"."""
+    return [
+        load.SaveRecord(respondent, question, sequence, f"v{sequence}", outcome == "ack")
+        for sequence, outcome in enumerate(outcomes, start=1)
+    ]
+
+
+def test_the_last_acknowledged_value_stored_is_kept(load):
+    audit = load.audit_saves(_saves(load, "a", "q", ["ack", "ack", "ack"]), {("a", "q"): "v3"})
+    assert (audit.checked, audit.kept, audit.lost) == (1, 1, [])
+
+
+def test_an_earlier_value_stored_loses_the_last_acknowledged_save(load):
+    audit = load.audit_saves(_saves(load, "a", "q", ["ack", "ack", "ack"]), {("a", "q"): "v2"})
+    assert audit.lost == [load.LostSave("a", "q", "v3", "v2")]
+    assert audit.kept == 0
+
+
+def test_nothing_stored_after_an_acknowledged_save_is_a_lost_save(load):
+    audit = load.audit_saves(_saves(load, "a", "q", ["ack"]), {("a", "q"): None})
+    assert audit.lost == [load.LostSave("a", "q", "v1", None)]
+
+
+def test_a_later_unacknowledged_save_may_replace_the_acknowledged_one(load):
+    saves = _saves(load, "a", "q", ["ack", "ack", "failed", "failed"])
+    for stored in ("v3", "v4"):
+        audit = load.audit_saves(saves, {("a", "q"): stored})
+        assert (audit.superseded, audit.lost) == (1, [])
+
+
+def test_an_earlier_unacknowledged_save_may_not_replace_a_later_acknowledged_one(load):
+    saves = _saves(load, "a", "q", ["ack", "failed", "ack"])
+    audit = load.audit_saves(saves, {("a", "q"): "v2"})
+    assert audit.lost == [load.LostSave("a", "q", "v3", "v2")]
+
+
+def test_respondents_and_questions_are_audited_separately_whatever_the_order(load):
+    saves = [
+        *_saves(load, "a", "role", ["ack", "ack"]),
+        *_saves(load, "a", "count", ["ack"]),
+        *_saves(load, "b", "role", ["ack", "failed"]),
+        *_saves(load, "c", "role", ["failed", "failed"]),  # nothing acknowledged: not checked
+    ]
+    stored = {("a", "role"): "v2", ("a", "count"): "v2", ("b", "role"): "v1"}
+    audit = load.audit_saves(reversed(saves), stored)
+    assert audit.checked == 3
+    assert audit.kept == 2
+    assert audit.lost == [load.LostSave("a", "count", "v1", "v2")]
+
+
+def test_a_value_another_respondent_saved_does_not_count_as_kept(load):
+    saves = [*_saves(load, "a", "q", ["ack"]), *_saves(load, "b", "q", ["ack", "ack"])]
+    audit = load.audit_saves(saves, {("a", "q"): "v2", ("b", "q"): "v2"})
+    assert audit.lost == [load.LostSave("a", "q", "v1", "v2")]
+
+
+def test_answers_that_could_not_be_read_are_unverified_not_lost(load):
+    audit = load.audit_saves(_saves(load, "a", "q", ["ack"]), {})
+    assert (audit.checked, audit.unverified, audit.lost) == (1, 1, [])
+
+
+def test_reads_the_hidden_fields_and_answers_of_the_post_form(load):
+    page = """
+    <form method="get" action="/search"><input type="hidden" name="q" value="x"></form>
+    <form method="post" action="/respond/respondent/" novalidate>
+      <input type="hidden" name="csrfmiddlewaretoken" value="abc&amp;1">
+      <textarea class="textarea" id="respondent-role" name="role" rows="4">R &amp; D
+lead</textarea>
+      <input class="input" id="ext-count" name="count" type="text" value="42">
+      <input class="radios__input" name="operates" type="radio" value="yes" checked>
+    </form>"""
+    form = load.read_form(page)
+    assert form.hidden == {"csrfmiddlewaretoken": "abc&1"}
+    assert form.values == {"role": "R & D\nlead", "count": "42"}
+    assert load.read_form("<p>Your return has been submitted</p>") is None
+
+
+def test_percentiles_are_nearest_rank_in_milliseconds(load):
+    values = [i / 1000 for i in range(1, 101)]  # 1 … 100 ms
+    assert load.percentile_ms(values, 50) == pytest.approx(50)
+    assert load.percentile_ms(values, 99) == pytest.approx(99)
+    assert load.percentile_ms([], 99) is None
