@@ -788,14 +788,16 @@ def _round_name(scenario: Scenario, kind: str) -> str:
     return f"load-{scenario.name}-{kind}"
 
 
-def run_backend(name: str, scenarios: list[Scenario], args: argparse.Namespace) -> list[RunResult]:
-    """Every scenario against `custodes serve` (and the baseline) on one backend."""
+def run_backend(
+    name: str, scenarios: list[Scenario], args: argparse.Namespace, results: list[RunResult]
+) -> None:
+    """Every scenario against `custodes serve` (and the baseline) on one backend, appending
+    each run's figures to ``results`` as it ends."""
     backend = make_backend(name, args.postgres_url)
     if backend is None:
-        return []
+        return
     kinds = ["custodes"] if args.no_baseline else ["custodes", "baseline"]
     runs = [(scenario, kind) for scenario in scenarios for kind in kinds]
-    results: list[RunResult] = []
     try:
         plan = {_round_name(scenario, kind): scenario.respondents for scenario, kind in runs}
         console.print(f"Preparing {name}: {max(plan.values())} synthetic bodies and links…")
@@ -832,7 +834,6 @@ def run_backend(name: str, scenarios: list[Scenario], args: argparse.Namespace) 
             )
     finally:
         drop_backend(backend, args.postgres_url)
-    return results
 
 
 # Output
@@ -847,6 +848,8 @@ def _times(ratio: float | None) -> str:
 
 
 def print_results(results: list[RunResult], args: argparse.Namespace) -> None:
+    if not results:
+        return
     table = Table(title="Load: virtual respondents saving and reading back their sections")
     for column in (
         "backend",
@@ -938,8 +941,8 @@ def ratios(results: list[RunResult]) -> list[dict[str, Any]]:
                 "baseline_error_rate": base.error_rate,
                 "text": (
                     f"Ratio {backend} {scenario}: custodes serve / development server: "
-                    f"throughput {_times(throughput)}, save p99 {_times(p99)} lower "
-                    f"({_ms(ours.save_p99_ms)} vs {_ms(base.save_p99_ms)} ms), errors "
+                    f"throughput {_times(throughput)}, save p99 {_ms(ours.save_p99_ms)} vs "
+                    f"{_ms(base.save_p99_ms)} ms ({_times(p99)} shorter), errors "
                     f"{ours.error_rate:.1%} vs {base.error_rate:.1%}, lost saves "
                     f"{ours.lost_database} vs {base.lost_database}"
                 ),
@@ -1014,14 +1017,21 @@ def main() -> None:
         args.backend, ["SQLite", "PostgreSQL"]
     )
     results: list[RunResult] = []
+    failed = False
     for backend in backends:
-        results += run_backend(backend, scenarios, args)
+        try:
+            run_backend(backend, scenarios, args, results)
+        except RuntimeError as exc:  # a server or a child step that failed: say so, go on
+            console.print(f"[bold red]{backend} stopped:[/] {exc}", highlight=False)
+            failed = True
     print_results(results, args)
     if args.json:
         args.json.write_text(
             json.dumps({"runs": [asdict(r) for r in results], "ratios": ratios(results)}, indent=2)
             + "\n"
         )
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
