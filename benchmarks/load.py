@@ -266,18 +266,38 @@ class LoadStats:
 
 
 class VirtualRespondent:
-    """One body's respondent: its own link, session and sequence of saves."""
+    """One body's respondent: its own link, session (cookies) and sequence of saves.
+
+    Its client is never closed on its own, since the transport may be shared: whoever made
+    the transport closes it.
+    """
 
     def __init__(
-        self, code: str, token: str, client: httpx.AsyncClient, stats: LoadStats, seed: int
+        self,
+        code: str,
+        token: str,
+        client: httpx.AsyncClient,
+        stats: LoadStats,
+        seed: int,
     ) -> None:
         self.code = code
         self.token = token
         self.client = client
+        self.client.event_hooks["response"] = [self._note_connection]
         self.stats = stats
         self.rng = random.Random(seed)
         self.opened = False
         self.sequence = 0
+
+    async def _note_connection(self, response: httpx.Response) -> None:
+        """Counts the client connection a response came on (while its socket is open)."""
+        stream = response.extensions.get("network_stream")
+        try:
+            address = stream.get_extra_info("client_addr") if stream is not None else None
+        except OSError:
+            address = None
+        if address is not None:
+            self.stats.client_addresses.add(address)
 
     async def _request(
         self, kind: str, method: str, path: str, expected: int, **kwargs: Any
@@ -291,14 +311,11 @@ class VirtualRespondent:
             self.stats.errors[f"{kind}: timeout ({type(exc).__name__})"] += 1
             self.stats.failed += 1
             return None
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             self.stats.errors[f"{kind}: connection ({type(exc).__name__})"] += 1
             self.stats.failed += 1
             return None
         self.stats.latencies[kind].append(time.perf_counter() - started)
-        stream = response.extensions.get("network_stream")
-        if stream is not None:
-            self.stats.client_addresses.add(stream.get_extra_info("client_addr"))
         if response.status_code == expected:
             self.stats.answered += 1
             return response
@@ -439,8 +456,7 @@ async def drive(
     for index, (code, token) in enumerate(tokens[: scenario.respondents]):
         transport = shared or pool(1)
         transports.append(transport)
-        # A client per respondent for its own cookies; clients are not closed one by one
-        # (that would close a shared transport): the transports are closed at the end.
+        # A client per respondent for its own cookies; the transports are closed at the end.
         client = httpx.AsyncClient(
             base_url=base_url,
             transport=transport,
