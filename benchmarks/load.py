@@ -17,9 +17,10 @@ starting spread over the first think time; (b) burst: 200 respondents starting a
 no think time, for 30 s. After an error a respondent pauses 1 s (a person reloading), so a
 refused connection does not turn into a tight loop.
 
-Per backend the benchmark makes a data directory (and, for PostgreSQL, its own database
-``custodes_load_bench_<pid>``, dropped after) holding synthetic bodies ``load-00001``… in the
-synthetic recipient list ``load-synthetic`` and one synthetic round per run. It starts the
+Per backend the benchmark makes a data directory under ``$TMPDIR`` (and, for PostgreSQL, its
+own database ``custodes_load_bench_<pid>``), both removed after, holding synthetic bodies
+``load-00001``… in the synthetic recipient list ``load-synthetic`` and one synthetic round per
+run (the roster refresh at start-up only adds and updates bodies, so they stay). It starts the
 server as the README says (``custodes serve --port P`` plus ``--serve-args``), waits until it
 answers and runs the scenario. The baseline, measured in the same run, is the same scenario
 shortened to ``--baseline-duration`` seconds against Django's development server
