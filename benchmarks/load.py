@@ -435,12 +435,12 @@ async def drive(
     base_url: str,
     tokens: list[tuple[str, str]],
     scenario: Scenario,
-    connections: int,
+    connections: int | None,
     timeout_s: float,
 ) -> tuple[LoadStats, float, float, dict[tuple[str, str], str | None]]:
     """Runs the scenario, then reads every respondent's answers back through the form.
 
-    ``connections`` = 0 gives each respondent its own keep-alive connection, as a browser
+    ``connections`` None gives each respondent its own keep-alive connection, as a browser
     has; otherwise all share one pool of that many. Returns the stats, the elapsed time, the
     client's CPU use (percent of one core) and the stored values the form pages show.
     """
@@ -984,14 +984,28 @@ def _positive(text: str) -> float:
     return value
 
 
+def _not_negative(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not zero or a positive number")
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--scenario", choices=["a", "b", "both"], default="both")
-    parser.add_argument("--steady-respondents", type=int, default=500)
-    parser.add_argument("--steady-think", type=float, default=5.0, help="seconds")
+    parser.add_argument("--steady-respondents", type=_count, default=500)
+    parser.add_argument("--steady-think", type=_not_negative, default=5.0, help="seconds")
     parser.add_argument("--steady-duration", type=_positive, default=60.0, help="seconds")
-    parser.add_argument("--burst-respondents", type=int, default=200)
+    parser.add_argument("--burst-respondents", type=_count, default=200)
     parser.add_argument("--burst-duration", type=_positive, default=30.0, help="seconds")
     parser.add_argument(
         "--serve-args",
@@ -1001,8 +1015,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--connections",
-        type=int,
-        default=0,
+        type=_count,
         help="one client pool of N connections shared by all respondents "
         "(default: each respondent its own connection)",
     )
@@ -1026,9 +1039,6 @@ def main() -> None:
         else:
             child_stored(args.round)
         return
-    for option in ("steady_respondents", "burst_respondents", "connections"):
-        if getattr(args, option) < (0 if option == "connections" else 1):
-            parser.error(f"--{option.replace('_', '-')} must be at least 1")
     scenarios = _scenarios(args)
     backends = {"sqlite": ["SQLite"], "postgresql": ["PostgreSQL"]}.get(
         args.backend, ["SQLite", "PostgreSQL"]
