@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import typer
-from django.core.cache import cache
 from django.utils import timezone
 from typer.testing import CliRunner
 
@@ -34,14 +33,6 @@ LAB_BASE = "127.0.47.0"
 LAB_PROFILES = ("hikvision-camera", "dahua-camera", "axis-camera", "office-printer")
 NOW = "2026-01-01T10:00:00+00:00"
 LATER = "2026-01-01T10:05:00+00:00"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(db):
-    """Failed token attempts are counted in the cache; every test starts from none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(scope="module")
