@@ -69,7 +69,7 @@ class FailureThrottle:
                 window_started = CASE WHEN {table}.window_started > %s
                     THEN {table}.window_started ELSE excluded.window_started END
             RETURNING failures, window_started
-        """  # noqa: S608 - the table name is ours, every value is a parameter
+        """  # the table name is ours; every value is a parameter
         started_after = connection.ops.adapt_datetimefield_value(now - window)
         params = [
             self.scope,

@@ -63,7 +63,6 @@ __all__ = [
     "record_token_failure",
     "resolve_agent_token",
     "revoke_agent_token",
-    "token_attempts_blocked",
 ]
 
 DEFAULT_TOKEN_DAYS = 365

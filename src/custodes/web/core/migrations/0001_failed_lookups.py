@@ -4,27 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='FailedLookups',
+            name="FailedLookups",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=40)),
-                ('address_hash', models.CharField(max_length=64)),
-                ('window_started', models.DateTimeField()),
-                ('failures', models.PositiveIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scope", models.CharField(max_length=40)),
+                ("address_hash", models.CharField(max_length=64)),
+                ("window_started", models.DateTimeField()),
+                ("failures", models.PositiveIntegerField()),
             ],
             options={
-                'verbose_name': 'failed look-ups',
-                'verbose_name_plural': 'failed look-ups',
-                'indexes': [models.Index(fields=['scope', 'window_started'], name='core_failed_scope_900404_idx')],
-                'constraints': [models.UniqueConstraint(fields=('scope', 'address_hash'), name='core_failedlookups_one_per_address')],
+                "verbose_name": "failed look-ups",
+                "verbose_name_plural": "failed look-ups",
+                "indexes": [
+                    models.Index(
+                        fields=["scope", "window_started"], name="core_failed_scope_900404_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("scope", "address_hash"), name="core_failedlookups_one_per_address"
+                    )
+                ],
             },
         ),
     ]
