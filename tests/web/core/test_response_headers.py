@@ -100,4 +100,3 @@ def test_the_readme_states_the_referrer_policy_that_is_sent(client):
     assert stated == [page["Referrer-Policy"]]
     meta = re.search(r'<meta name="referrer" content="([a-z-]+)">', page.content.decode())
     assert meta is not None and meta[1] == page["Referrer-Policy"]
-
