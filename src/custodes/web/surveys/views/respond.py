@@ -121,8 +121,9 @@ def _too_many_attempts(request: HttpRequest, retry_after: int) -> HttpResponse:
         request,
         429,
         "Too many attempts",
-        "There have been too many attempts to open survey links from your connection. "
-        f"Wait {max(1, round(retry_after / 60))} minutes, then use the link in your email again.",
+        "This link does not open a return, and there have been too many such attempts from "
+        f"your connection to say more for {max(1, round(retry_after / 60))} minutes. Check that "
+        "you used the whole link from the most recent email you were sent.",
     )
     response.headers["Retry-After"] = str(retry_after)
     return response
