@@ -7,6 +7,10 @@ table, by one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` statement: the 
 concurrent increments, so with a limit of ten exactly ten failed look-ups from an address are
 answered (404 or 410) in a window, in any number of worker processes, and every later failure
 gets 429 with ``Retry-After``. A refusal says nothing about whether the secret ever existed.
+
+What stops guessing is the secrets' 256 bits; the throttle caps how many answers an address
+gets that say more than "no" (410: this link existed), and logs the address once it passes the
+limit (logger ``custodes.security``).
 """
 
 from __future__ import annotations
