@@ -153,13 +153,11 @@ class AgentBearer(HttpBearer):
     """A body's agent token; failed attempts are counted per client address."""
 
     def authenticate(self, request: HttpRequest, token: str) -> AgentToken | None:
-        address = client_address(request)
-        if wait := scans.token_attempts_blocked(address):
-            raise TooManyTokenAttempts(wait)
         try:
             return scans.resolve_agent_token(token.strip())
         except scans.AgentTokenInvalid:
-            scans.record_token_failure(address)
+            if wait := scans.record_token_failure(client_address(request)):
+                raise TooManyTokenAttempts(wait) from None
             return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "custodes.web.core",
     "custodes.web.bodies",
     "custodes.web.surveys",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "custodes.web.urls"
@@ -136,6 +140,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Watchdog logins (the sign-in page and the admin's) are throttled by django-axes, counting
+# failures in the database so that every worker process sees them: after
+# CUSTODES_LOGIN_FAILURE_LIMIT failures for one account, or from one address, further attempts
+# are refused (429) until CUSTODES_LOGIN_COOLOFF_MINUTES after the latest. Each failure and
+# lockout is logged (logger "axes") with the account and address, never the password.
+AUTHENTICATION_BACKENDS = [
+    "custodes.web.core.logins.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CUSTODES_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CUSTODES_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per address
+AXES_LOCKOUT_CALLABLE = "custodes.web.core.logins.lockout_response"
+AXES_SENSITIVE_PARAMETERS: list[str] = []  # log the account and address (the password never)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)  # as the token throttle: set by the proxy
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "surveys:dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -6,21 +6,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 FIXTURES = Path(__file__).parent / "fixtures"
 QUESTIONNAIRE = FIXTURES / "respond-test.yaml"
 BODY_A = "avon-and-somerset"
 BODY_B = "bedfordshire"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(db):
-    """The throttle counts failures in the cache; every test starts from none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

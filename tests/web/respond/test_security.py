@@ -163,19 +163,35 @@ def test_bad_tokens_are_throttled_per_address(settings, link_a):
     guesser = Client(REMOTE_ADDR="127.0.0.9")
     for attempt in range(3):
         assert guesser.get(f"/r/{attempt}{UNKNOWN_TOKEN}/").status_code == 404
-    refused = guesser.get(f"/r/{link_a[1]}/")  # even a good token, from that address
+    refused = guesser.get(f"/r/{UNKNOWN_TOKEN}/")
     assert refused.status_code == 429
-    assert int(refused["Retry-After"]) > 0
+    assert 0 < int(refused["Retry-After"]) <= 15 * 60
     assert "Too many attempts" in refused.content.decode()
-    assert Client(REMOTE_ADDR="127.0.0.10").get(f"/r/{link_a[1]}/").status_code == 302
+    assert Client(REMOTE_ADDR="127.0.0.10").get(f"/r/{UNKNOWN_TOKEN}/").status_code == 404
+
+
+def test_a_valid_link_opens_from_a_throttled_address(settings, link_a, link_b):
+    """A force's headquarters behind one NAT address: a guesser there blocks no one's link."""
+    settings.TOKEN_THROTTLE_LIMIT = 2
+    shared = "127.0.0.13"
+    for attempt in range(4):
+        Client(REMOTE_ADDR=shared).get(f"/r/{attempt}{UNKNOWN_TOKEN}/")
+    assert Client(REMOTE_ADDR=shared).get(f"/r/{UNKNOWN_TOKEN}/").status_code == 429
+    colleague = open_link(Client(REMOTE_ADDR=shared), link_a[1])
+    assert colleague.get("/respond/").status_code == 200
+    link_a[0].refresh_from_db()
+    revoke_invitation(link_a[0], actor="test")
+    assert Client(REMOTE_ADDR=shared).get(f"/r/{link_a[1]}/").status_code == 429  # no 410 hint
+    assert Client(REMOTE_ADDR=shared).get(f"/r/{link_b[1]}/").status_code == 302
 
 
 def test_throttle_window_ends(settings, link_a):
     settings.TOKEN_THROTTLE_LIMIT = 1
-    settings.TOKEN_THROTTLE_WINDOW_SECONDS = 0
     guesser = Client(REMOTE_ADDR="127.0.0.11")
     assert guesser.get(f"/r/{UNKNOWN_TOKEN}/").status_code == 404
-    assert guesser.get(f"/r/{link_a[1]}/").status_code == 302
+    assert guesser.get(f"/r/{UNKNOWN_TOKEN}/").status_code == 429
+    settings.TOKEN_THROTTLE_WINDOW_SECONDS = 0
+    assert guesser.get(f"/r/{UNKNOWN_TOKEN}/").status_code == 404
 
 
 def test_good_links_do_not_count_as_failures(settings, link_a):

@@ -63,7 +63,6 @@ __all__ = [
     "record_token_failure",
     "resolve_agent_token",
     "revoke_agent_token",
-    "token_attempts_blocked",
 ]
 
 DEFAULT_TOKEN_DAYS = 365
@@ -252,15 +251,10 @@ def resolve_agent_token(raw: str) -> AgentToken:
     return token
 
 
-def token_attempts_blocked(address: str) -> int:
-    """Seconds until ``address`` may try agent tokens again (0 when it may now); the same
-    limit and window as respondents' links."""
-    return AGENT_TOKEN_FAILURES.blocked_for(address)
-
-
-def record_token_failure(address: str) -> None:
-    """Counts one failed agent-token look-up from ``address``."""
-    AGENT_TOKEN_FAILURES.record_failure(address)
+def record_token_failure(address: str) -> int:
+    """Counts one failed agent-token look-up from ``address``: 0 while within the limit, else
+    the seconds it must wait (the same limit and window as respondents' links)."""
+    return AGENT_TOKEN_FAILURES.record_failure(address)
 
 
 # Receiving and reconciling

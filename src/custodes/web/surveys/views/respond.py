@@ -8,10 +8,11 @@ no URL carries a round, body or return id, so there is nothing to change to reac
 body's answers. The watchdog's pages (rounds, reports, API, admin) need a logged-in watchdog
 account, which a respondent's session never is.
 
-Failed token look-ups are counted per client address in Django's cache; past
-``TOKEN_THROTTLE_LIMIT`` failures in ``TOKEN_THROTTLE_WINDOW_SECONDS`` every token from that
-address is refused with 429 until the window ends. The address is ``REMOTE_ADDR``: a proxy in
-front must set it (a client-supplied X-Forwarded-For would let guessers pick their own).
+Failed token look-ups are counted per client address (``core.throttle``); past
+``TOKEN_THROTTLE_LIMIT`` failures in ``TOKEN_THROTTLE_WINDOW_SECONDS`` every further failure
+from that address is refused with 429 until the window ends, while a valid link from the same
+address still opens. The address is ``REMOTE_ADDR``: a proxy in front must set it (a
+client-supplied X-Forwarded-For would let guessers pick their own).
 Tokens are never logged here; request logs pass through ``core.logging.RedactTokensFilter``.
 """
 
@@ -115,16 +116,14 @@ def _refuse(
     )
 
 
-def _throttled(request: HttpRequest) -> HttpResponse | None:
-    retry_after = LINK_FAILURES.blocked_for(client_address(request))
-    if not retry_after:
-        return None
+def _too_many_attempts(request: HttpRequest, retry_after: int) -> HttpResponse:
     response = _refuse(
         request,
         429,
         "Too many attempts",
-        "There have been too many attempts to open survey links from your connection. "
-        f"Wait {max(1, round(retry_after / 60))} minutes, then use the link in your email again.",
+        "This link does not open a return, and there have been too many such attempts from "
+        f"your connection to say more for {max(1, round(retry_after / 60))} minutes. Check that "
+        "you used the whole link from the most recent email you were sent.",
     )
     response.headers["Retry-After"] = str(retry_after)
     return response
@@ -136,12 +135,11 @@ def _throttled(request: HttpRequest) -> HttpResponse | None:
 @require_GET
 def start(request: HttpRequest, token: str) -> HttpResponse:
     """Opens a session for the body behind ``token`` and moves the token out of the address."""
-    if (refused := _throttled(request)) is not None:
-        return refused
     try:
         invitation = resolve_token(token)
     except InvalidToken as error:
-        LINK_FAILURES.record_failure(client_address(request))
+        if retry_after := LINK_FAILURES.record_failure(client_address(request)):
+            return _too_many_attempts(request, retry_after)
         known = (
             Invitation.objects.filter(token_hash=hash_token(token)).exists()
             if (0 < len(token) <= 200)
