@@ -232,6 +232,28 @@ def test_save_racing_a_submission_is_in_it_or_refused(race_round, token, clients
         reopen_return(record, actor="test", reason=f"round {n}")
 
 
+def test_save_racing_a_reopening_lands_after_it_or_is_refused(race_round, token, clients, watchdog):
+    saver, reopener = respondent(clients, token), watchdog_session(clients, watchdog)
+    _complete_return(race_round)
+    path = f"/rounds/{race_round.name}/bodies/{BODY}/"
+    for n in range(ROUNDS):
+        notes = Form(saver, "/respond/other/")  # opened while the return was editable
+        submit_return(Return.objects.get(round=race_round, body__code=BODY), actor="test")
+        reopen = Form(reopener, path)
+        saved, reopened = together(
+            lambda: notes.post({"notes": f"after reopening {n}", "action": "later"}),  # noqa: B023
+            lambda: reopen.post({"reason": f"round {n}"}, path=path + "reopen/"),  # noqa: B023
+        )
+        assert reopened.status_code == 302
+        record = Return.objects.get(round=race_round, body__code=BODY)
+        assert not record.locked, f"round {n}: the reopening was lost"
+        if saved.status_code == 302:
+            assert record.draft.get("other.notes") == f"after reopening {n}", f"round {n}: lost"
+        else:
+            assert saved.status_code in (403, 409) and "read-only" in saved.text
+            assert record.draft.get("other.notes") != f"after reopening {n}"
+
+
 def test_save_racing_responses_import_never_overwrites_the_imported_return(
     race_round, token, clients, tmp_path
 ):

@@ -521,6 +521,7 @@ def correct_answer(
 ) -> Correction:
     """Corrects one submitted answer after a follow-up enquiry; the original stays on record.
 
+    A reopened return's draft gets the correction too, unless the body changed that answer.
     ``raw_value`` is text as typed (lists separated by ``;``); an empty value removes the answer.
     """
     if not reason or not reason.strip():
@@ -557,6 +558,13 @@ def correct_answer(
         corrected_by=actor,
         user=user,
     )
+    if not record.locked and _blank(record.draft.get(question_id)) == _blank(old_value):
+        # A reopened return: its next submission replaces every answer, so the draft the body
+        # will submit carries the correction too (unless the body has changed that answer).
+        record.draft = {k: v for k, v in record.draft.items() if k != question_id}
+        if new_value is not None:
+            record.draft[question_id] = new_value
+        record.save(update_fields=["draft"])
     Activity.objects.create(
         actor=actor,
         action=Action.ANSWER_CORRECTED,

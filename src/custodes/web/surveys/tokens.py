@@ -50,7 +50,7 @@ def issue_invitation(
     # turns: otherwise both could revoke the same earlier link and both insert a new one, and
     # the one-active-link constraint would refuse the second (an IntegrityError, a 500).
     # SQLite: Django skips FOR UPDATE; IMMEDIATE transactions serialise writers there.
-    Body.objects.select_for_update(no_key=True).filter(pk=body.pk).first()
+    Body.objects.select_for_update(no_key=True).get(pk=body.pk)
     now = timezone.now()
     revoked = Invitation.objects.filter(round=round_, body=body, revoked_at__isnull=True).update(
         revoked_at=now
