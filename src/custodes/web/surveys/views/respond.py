@@ -297,7 +297,7 @@ def block(request: HttpRequest, respondent: Respondent, block_id: str) -> HttpRe
         try:
             shown_baseline = _read_baseline(request, respondent, block_def)
         except _StaleBaseline:
-            shown_baseline, page_errors = None, [_STALE_PAGE_ERROR]
+            shown_baseline, page_errors, status = None, [_STALE_PAGE_ERROR], 409
         if not errors and not page_errors:
             try:
                 saved = save_draft(record, posted, actor=respondent.actor, baseline=shown_baseline)
