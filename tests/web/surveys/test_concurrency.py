@@ -24,7 +24,7 @@ from django.test import Client
 from django.utils import timezone
 
 from custodes.web.bodies.models import Body
-from custodes.web.surveys.imports import import_responses
+from custodes.web.surveys.imports import ResponsesImportError, import_responses
 from custodes.web.surveys.lifecycle import create_round, reopen_return, return_for, submit_return
 from custodes.web.surveys.models import Correction, Invitation, Return, Round
 from custodes.web.surveys.tokens import issue_invitation
@@ -37,16 +37,20 @@ ROUNDS = 8
 CONFLICT = "changed by someone else since you opened this page"
 
 
-@pytest.fixture
-def race_round(roster) -> Round:
+def new_round(name: str) -> Round:
     return create_round(
-        "race",
+        name,
         questionnaire=str(QUESTIONNAIRE),
         recipients="police-ew",
         closes_at=timezone.now() + timedelta(days=14),
         opens_at=timezone.now() - timedelta(days=1),
         actor="test",
     )
+
+
+@pytest.fixture
+def race_round(roster) -> Round:
+    return new_round("race")
 
 
 @pytest.fixture
@@ -278,6 +282,35 @@ def test_save_racing_responses_import_never_overwrites_the_imported_return(
         if saved.status_code != 302:
             assert saved.status_code in (403, 409) and "read-only" in saved.text
         reopen_return(record, actor="test", reason=f"round {n}")
+
+
+def test_submission_racing_an_import_gives_one_submission_never_two(roster, clients, tmp_path):
+    for n in range(ROUNDS // 2):
+        round_ = new_round(f"import-race-{n}")
+        codes = sorted(round_.recipient_list.bodies.values_list("code", flat=True))
+        link = issue_invitation(round_, Body.objects.get(code=BODY), actor="test")[1]
+        _complete_return(round_)
+        check = Form(respondent(clients, link), "/respond/check/")
+        path = tmp_path / f"returns-{n}.csv"
+        path.write_text(
+            "body,respondent.contact_name\n" + "".join(f"{code},Imported\n" for code in codes),
+            encoding="utf-8",
+        )
+
+        def run_import(round_: Round = round_, path: Path = path) -> Exception | None:
+            try:
+                import_responses(round_, path, actor="test")
+            except ResponsesImportError as error:
+                return error
+            return None
+
+        submitted, refused = together(lambda: check.post({}), run_import)  # noqa: B023
+        record = Return.objects.get(round=round_, body__code=BODY)
+        assert record.submissions.count() == 1, f"round {n}: the import added a second one"
+        if submitted.status_code == 302:
+            assert refused is not None and "submitted" in str(refused)
+        else:
+            assert submitted.status_code in (403, 409) and refused is None
 
 
 def test_concurrent_corrections_record_the_true_old_value(race_round, clients, watchdog):

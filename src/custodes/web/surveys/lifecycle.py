@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from custodes import findings as fcore
@@ -132,16 +132,20 @@ def create_round(
     if closes_at <= opens_at:
         raise SurveyError("the closing date must be after the opening date")
     stored = load_questionnaire(questionnaire)
-    round_ = Round.objects.create(
-        name=name,
-        title=title or stored.title,
-        questionnaire=stored,
-        recipient_list=recipient_list,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        synthetic=synthetic,
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the unique name decides between two creators
+            round_ = Round.objects.create(
+                name=name,
+                title=title or stored.title,
+                questionnaire=stored,
+                recipient_list=recipient_list,
+                opens_at=opens_at,
+                closes_at=closes_at,
+                synthetic=synthetic,
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise SurveyError(f"a round named {name!r} already exists") from None
     Activity.objects.create(
         actor=actor,
         action=Action.ROUND_CREATED,
