@@ -264,7 +264,7 @@ def test_save_racing_responses_import_never_overwrites_the_imported_return(
     # Every body is in the file, so the import holds its lock a while.
     codes = sorted(race_round.recipient_list.bodies.values_list("code", flat=True))
     saver = respondent(clients, token)
-    for n in range(ROUNDS):
+    for n in range(ROUNDS // 2):  # each import writes 47 returns
         path = tmp_path / f"returns-{n}.csv"
         path.write_text(
             "body,respondent.contact_name\n" + "".join(f"{code},Imported {n}\n" for code in codes),
