@@ -43,24 +43,23 @@ def register(app: typer.Typer) -> None:
 
 
 def _round(name: str):
-    from custodes.web.surveys.models import Round
+    from custodes.web.surveys.lifecycle import SurveyError, round_named
 
     try:
-        return Round.objects.select_related("questionnaire", "recipient_list").get(name=name)
-    except Round.DoesNotExist:
-        known = ", ".join(Round.objects.values_list("name", flat=True)) or "none yet"
-        fail(f"no round named {name!r} (rounds: {known})")
+        return round_named(name)
+    except SurveyError as exc:
+        fail(str(exc))
 
 
 def _return_of(round_name: str, body: str):
     """The body's return in the round, or a clear error when it has none."""
-    from custodes.web.surveys.models import Return
+    from custodes.web.surveys.lifecycle import SurveyError, existing_return
 
     round_, target = _round(round_name), body_or_fail(body)
-    record = Return.objects.filter(round=round_, body=target).first()
-    if record is None:
-        fail(f"{target.name} has no return in {round_.name}")
-    return record
+    try:
+        return existing_return(round_, target)
+    except SurveyError as exc:
+        fail(str(exc))
 
 
 #
@@ -107,7 +106,7 @@ def round_create(
 def round_list(json_output: JsonOption = False) -> None:
     """List rounds."""
     django_ready()
-    from custodes.web.surveys.models import Round
+    from custodes.web.surveys.lifecycle import list_rounds
 
     rows = [
         {
@@ -118,7 +117,7 @@ def round_list(json_output: JsonOption = False) -> None:
             "closes_at": r.closes_at.isoformat(),
             "synthetic": r.synthetic,
         }
-        for r in Round.objects.select_related("questionnaire", "recipient_list")
+        for r in list_rounds()
     ]
     if json_output:
         print_json(rows)
@@ -230,15 +229,11 @@ def round_revoke(
 ) -> None:
     """Withdraw a body's link at once (issue a new one with `round invite`)."""
     django_ready()
-    from custodes.web.surveys.models import Invitation
-    from custodes.web.surveys.tokens import revoke_invitation
+    from custodes.web.surveys.tokens import revoke_active_invitations
 
     round_, target = _round(name), body_or_fail(body)
-    active = Invitation.objects.filter(round=round_, body=target, revoked_at__isnull=True)
-    if not active:
+    if not revoke_active_invitations(round_, target, actor=cli_actor(by)):
         fail(f"{target.name} has no active link in {round_.name}")
-    for invitation in active:
-        revoke_invitation(invitation, actor=cli_actor(by))
     console.print(f"Revoked {target.name}'s link.")
 
 
@@ -276,22 +271,14 @@ def contacts_add(
 ) -> None:
     """Add (or update) who receives a body's invitations."""
     django_ready()
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    from custodes.web.bodies.choices import ContactRole
-    from custodes.web.bodies.models import Contact
+    from custodes.web.surveys.contacts import set_contact
+    from custodes.web.surveys.lifecycle import SurveyError
 
     target = body_or_fail(body)
     try:
-        validate_email(email)
-    except ValidationError:
-        fail(f"{email!r} is not an email address")
-    if role not in ContactRole.values:
-        fail(f"role must be one of {', '.join(ContactRole.values)}")
-    Contact.objects.update_or_create(
-        body=target, email=email, defaults={"name": name, "role": role}
-    )
+        set_contact(target, email, name=name, role=role)
+    except SurveyError as exc:
+        fail(str(exc))
     console.print(f"{target.name}: {email} receives invitations.")
 
 
@@ -299,11 +286,11 @@ def contacts_add(
 def contacts_list(json_output: JsonOption = False) -> None:
     """List contacts by body."""
     django_ready()
-    from custodes.web.bodies.models import Contact
+    from custodes.web.surveys.contacts import list_contacts
 
     rows = [
         {"body": c.body.code, "name": c.name, "email": c.email, "role": c.role}
-        for c in Contact.objects.select_related("body")
+        for c in list_contacts()
     ]
     if json_output:
         print_json(rows)
@@ -392,31 +379,11 @@ def responses_history(
 ) -> None:
     """A return's submissions and corrections: original and new values, who, when and why."""
     django_ready()
+    from custodes.web.surveys.lifecycle import return_history
+
     record = _return_of(round_name, body)
     round_, target = record.round, record.body
-    events = [
-        {
-            "at": s.submitted_at.isoformat(),
-            "kind": "submission",
-            "channel": s.channel,
-            "by": s.recorded_by,
-            "recorded_at": s.recorded_at.isoformat(),
-            "answers": len(s.answers),
-        }
-        for s in record.submissions.all()
-    ] + [
-        {
-            "at": c.corrected_at.isoformat(),
-            "kind": "correction",
-            "question": c.question_id,
-            "old_value": c.old_value,
-            "new_value": c.new_value,
-            "by": c.corrected_by,
-            "reason": c.reason,
-        }
-        for c in record.corrections.all()
-    ]
-    events.sort(key=lambda e: e["at"])
+    events = return_history(record)
     if json_output:
         print_json({"round": round_.name, "body": target.code, "events": events})
         return

@@ -6,13 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custodes.questionnaire import load_questionnaire
+from custodes.web.surveys.lifecycle import drop_inapplicable
 from custodes.web.surveys.views.respond_fields import (
     BlockStatus,
     answer_lines,
     block_status,
     build_fields,
     condition_note,
-    drop_inapplicable,
     field_id,
     raw_values,
     read_block,

@@ -143,6 +143,17 @@ def test_reopen_keeps_earlier_submission_counting(survey_round):
     assert record.submissions.count() == 2
 
 
+def test_correction_of_a_reopened_return_survives_its_resubmission(survey_round):
+    record = return_for(survey_round, Body.objects.get(code="kent"))
+    submit_return(record, {**COMPLETE, "bwv.operates": "yes", "bwv.concerns": "yes"}, actor="r")
+    reopen_return(record, actor="w", reason="check the drones count")
+    correct_answer(record, "bwv.concerns", "no", reason="follow-up", actor="w")
+    save_draft(record, {"drones.count": 12}, actor="r")
+    submit_return(record, actor="r")
+    assert current_answers(record)["bwv.concerns"] == "no"
+    assert current_answers(record)["drones.count"] == 12
+
+
 def test_correction_keeps_original_and_as_of_reproduces_it(past_round):
     record = return_for(past_round, Body.objects.get(code="kent"))
     submit_return(

@@ -23,7 +23,7 @@ from custodes.web.surveys.lifecycle import (
     COVERS_QUESTION,
     covered_codes,
     definition_of,
-    return_for,
+    lock_returns,
     submit_return,
 )
 from custodes.web.surveys.models import Activity, Return, Round
@@ -230,12 +230,30 @@ def import_responses(
         raise ResponsesImportError(path, [ImportProblem(2, None, "no rows to import")])
 
     result = ImportResult()
-    bodies = {b.code: b for b in Body.objects.filter(code__in=[p[1] for p in parsed])}
+    bodies = Body.objects.filter(code__in=[p[1] for p in parsed])
     with transaction.atomic():
+        # Every return in the file is locked (in a stable order) for the whole import: a
+        # respondent's save or submission waits, then finds its return submitted, and cannot
+        # overwrite it. Whether a body has submitted is checked again under the lock, since a
+        # submission may have arrived while the file was being checked.
+        records = lock_returns(round_, bodies)
+        if not replace:
+            arrived = [
+                ImportProblem(
+                    row,
+                    BODY_COLUMN,
+                    f"{records[code].body.name} submitted a return while "
+                    "this file was being checked (use --replace to record this row as a "
+                    "resubmission)",
+                )
+                for row, code, _, _ in parsed
+                if records[code].submissions.exists()
+            ]
+            if arrived:
+                raise ResponsesImportError(path, arrived)
         for _, code, answers, submitted_at in parsed:
-            record = return_for(round_, bodies[code])
             submit_return(
-                record,
+                records[code],
                 answers,
                 actor=actor,
                 channel=Channel.IMPORT,

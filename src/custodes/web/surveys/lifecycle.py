@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from custodes import findings as fcore
@@ -30,27 +31,43 @@ from custodes.web.surveys.models import (
 __all__ = [
     "COVERS_QUESTION",
     "AnswersInvalid",
+    "Conflict",
+    "DraftSaved",
+    "ReturnLocked",
     "SurveyError",
     "correct_answer",
     "covered_codes",
     "create_round",
     "current_answers",
     "definition_of",
+    "drop_inapplicable",
+    "existing_return",
+    "list_rounds",
     "load_questionnaire",
+    "lock_returns",
     "reopen_return",
     "return_events",
     "return_for",
+    "return_history",
+    "round_named",
     "save_draft",
     "submit_return",
+    "update_email_text",
 ]
 
 # The questionnaire question whose answer names the other bodies a lead-body return covers.
 COVERS_QUESTION = "respondent.on_behalf_of"
 _COVERS_SPLIT = re.compile(r"[;\n,]+")
+# The round's texts a watchdog may edit (the email_text page).
+EMAIL_TEXT_FIELDS = ("invitation_subject", "invitation_body", "reminder_subject", "reminder_body")
 
 
 class SurveyError(Exception):
     """A survey operation was refused; the message says why, for the person who asked."""
+
+
+class ReturnLocked(SurveyError):
+    """The return is read-only (submitted, or being imported): nothing was written."""
 
 
 # Questionnaires
@@ -115,16 +132,20 @@ def create_round(
     if closes_at <= opens_at:
         raise SurveyError("the closing date must be after the opening date")
     stored = load_questionnaire(questionnaire)
-    round_ = Round.objects.create(
-        name=name,
-        title=title or stored.title,
-        questionnaire=stored,
-        recipient_list=recipient_list,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        synthetic=synthetic,
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the unique name decides between two creators
+            round_ = Round.objects.create(
+                name=name,
+                title=title or stored.title,
+                questionnaire=stored,
+                recipient_list=recipient_list,
+                opens_at=opens_at,
+                closes_at=closes_at,
+                synthetic=synthetic,
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise SurveyError(f"a round named {name!r} already exists") from None
     Activity.objects.create(
         actor=actor,
         action=Action.ROUND_CREATED,
@@ -132,6 +153,35 @@ def create_round(
         message=f"Round created for {recipient_list} ({recipient_list.bodies.count()} bodies)",
     )
     return round_
+
+
+# Rounds: look-ups
+
+
+def round_named(name: str) -> Round:
+    """The round called ``name``; the error lists the rounds there are."""
+    try:
+        return Round.objects.select_related("questionnaire", "recipient_list").get(name=name)
+    except Round.DoesNotExist:
+        known = ", ".join(Round.objects.values_list("name", flat=True)) or "none yet"
+        raise SurveyError(f"no round named {name!r} (rounds: {known})") from None
+
+
+def list_rounds() -> models.QuerySet[Round]:
+    """Every round, newest first, with its questionnaire and recipient list."""
+    return Round.objects.select_related("questionnaire", "recipient_list")
+
+
+@transaction.atomic
+def update_email_text(round_: Round, texts: Mapping[str, str], *, actor: str) -> None:
+    """Saves the round's invitation and reminder texts (``EMAIL_TEXT_FIELDS``), logged."""
+    unknown = set(texts) - set(EMAIL_TEXT_FIELDS)
+    if unknown:
+        raise SurveyError("not an email text: " + ", ".join(sorted(unknown)))
+    Round.objects.filter(pk=round_.pk).update(**texts)
+    Activity.objects.create(
+        actor=actor, action=Action.ROUND_UPDATED, round=round_, message="Email text changed"
+    )
 
 
 # Returns
@@ -143,6 +193,58 @@ def return_for(round_: Round, body: Body) -> Return:
         raise SurveyError(f"{body.name} is not a recipient of round {round_.name}")
     record, _ = Return.objects.get_or_create(round=round_, body=body)
     return record
+
+
+def existing_return(round_: Round, body: Body) -> Return:
+    """The body's return in the round; an error when it has none (nothing is created)."""
+    record = Return.objects.select_related("round", "body").filter(round=round_, body=body).first()
+    if record is None:
+        raise SurveyError(f"{body.name} has no return in {round_.name}")
+    return record
+
+
+def _require_transaction() -> None:
+    """Row locks last until commit: outside a transaction they would end at once."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("returns can only be locked inside transaction.atomic")
+
+
+def _locked(record: Return) -> Return:
+    """The return re-read inside the caller's transaction, its row locked until commit.
+
+    Every write to a return reads what it changes from this fresh copy, never from the
+    caller's (possibly stale) instance. PostgreSQL: ``FOR NO KEY UPDATE`` makes concurrent
+    writers of one return wait their turn, without blocking the inserts of its submissions
+    and corrections (they only take ``KEY SHARE``). SQLite has no row locks and Django skips
+    the clause: there, the settings' ``transaction_mode: IMMEDIATE`` takes the database's
+    write lock when the transaction begins, which serialises every writer just the same.
+    """
+    _require_transaction()
+    return (
+        Return.objects.select_for_update(no_key=True)
+        .select_related("round__questionnaire", "body")
+        .get(pk=record.pk)
+    )
+
+
+def lock_returns(round_: Round, bodies: Iterable[Body]) -> dict[str, Return]:
+    """The bodies' returns (created if need be) by body code, every row locked till commit.
+
+    For writes that change many returns at once (``responses import``): rows are locked in
+    primary-key order, so two such writers can never deadlock, and a respondent's save or
+    submission waits for the import and then finds its return read-only.
+    """
+    _require_transaction()
+    wanted = list(bodies)
+    for body in wanted:
+        return_for(round_, body)
+    rows = (
+        Return.objects.select_for_update(no_key=True)
+        .select_related("round__questionnaire", "body")
+        .filter(round=round_, body__in=wanted)
+        .order_by("pk")
+    )
+    return {record.body.code: record for record in rows}
 
 
 def current_answers(record: Return) -> dict[str, Any]:
@@ -167,6 +269,34 @@ def return_events(record: Return) -> list[fcore.Submission | fcore.Correction]:
         )
         for c in record.corrections.all()
     ]
+    return events
+
+
+def return_history(record: Return) -> list[dict[str, Any]]:
+    """Submissions and corrections as plain records, in time order (``responses history``)."""
+    events = [
+        {
+            "at": s.submitted_at.isoformat(),
+            "kind": "submission",
+            "channel": s.channel,
+            "by": s.recorded_by,
+            "recorded_at": s.recorded_at.isoformat(),
+            "answers": len(s.answers),
+        }
+        for s in record.submissions.all()
+    ] + [
+        {
+            "at": c.corrected_at.isoformat(),
+            "kind": "correction",
+            "question": c.question_id,
+            "old_value": c.old_value,
+            "new_value": c.new_value,
+            "by": c.corrected_by,
+            "reason": c.reason,
+        }
+        for c in record.corrections.all()
+    ]
+    events.sort(key=lambda e: e["at"])
     return events
 
 
@@ -210,14 +340,82 @@ class AnswersInvalid(SurveyError):
         super().__init__("; ".join(f"{p.question_id}: {p.message}" for p in problems))
 
 
+def _blank(value: Any) -> Any:
+    """An answer with every kind of "no answer" (None, "", []) made None, for comparing."""
+    return None if value in (None, "", []) else value
+
+
+def drop_inapplicable(
+    definition: qcore.Questionnaire, saved: Mapping[str, Any], posted: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``posted`` plus a None for every saved answer the new answers rule out.
+
+    An answer to a question that no longer applies (drones counted, then "operates" changed to
+    no) would contradict the return, so it is cleared when the return is saved.
+    """
+    merged = {**saved, **posted}
+    applicability = definition.applicability_map(merged)
+    cleared = {
+        qid: None
+        for qid, value in merged.items()
+        if value not in (None, "", []) and applicability.get(qid) is False
+    }
+    return {**posted, **cleared}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A question someone else changed after this person opened the page: theirs was kept."""
+
+    question_id: str
+    yours: Any
+    theirs: Any
+
+
+@dataclass(frozen=True)
+class DraftSaved:
+    """What a save did: the answers written, the conflicts left alone, the draft now."""
+
+    applied: dict[str, Any]
+    draft: dict[str, Any]
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
 @transaction.atomic
-def save_draft(record: Return, answers: Mapping[str, Any], *, actor: str) -> None:
-    """Saves answers without submitting them; required questions may still be empty."""
+def save_draft(
+    record: Return,
+    answers: Mapping[str, Any],
+    *,
+    actor: str,
+    baseline: Mapping[str, Any] | None = None,
+) -> DraftSaved:
+    """Saves answers without submitting them; required questions may still be empty.
+
+    ``baseline`` holds the answers as the person's page showed them (question id → value).
+    With it, only the questions the person changed are written, and a question that someone
+    else changed since (the draft no longer equals the baseline, nor the person's value) is
+    left as they saved it and reported in ``conflicts``: never overwritten unseen. Without a
+    baseline every given answer is written. Answers ruled out by the result are cleared.
+    """
+    record = _locked(record)
     if record.locked:
-        raise SurveyError("this return has been submitted and is read-only")
+        raise ReturnLocked(
+            "Your return has been submitted and is read-only now, so these answers were not "
+            "saved. Contact the survey team if you need to change an answer."
+        )
     definition = definition_of(record.round.questionnaire)
-    merged = {**record.draft, **answers}
-    record.draft = _validate(definition, merged, final=False)
+    draft = dict(record.draft)
+    wanted = dict(answers)
+    conflicts: list[Conflict] = []
+    if baseline is not None:
+        wanted = {q: v for q, v in wanted.items() if _blank(v) != _blank(baseline.get(q))}
+        for qid, value in list(wanted.items()):
+            theirs = _blank(draft.get(qid))
+            if theirs != _blank(baseline.get(qid)) and theirs != _blank(value):
+                conflicts.append(Conflict(qid, _blank(value), theirs))
+                del wanted[qid]
+    applied = drop_inapplicable(definition, draft, wanted)
+    record.draft = _validate(definition, {**draft, **applied}, final=False)
     record.draft_saved_at = timezone.now()
     record.save(update_fields=["draft", "draft_saved_at"])
     Activity.objects.create(
@@ -225,8 +423,11 @@ def save_draft(record: Return, answers: Mapping[str, Any], *, actor: str) -> Non
         action=Action.RETURN_SAVED,
         round=record.round,
         body=record.body,
-        message="Answers saved",
+        message="Answers saved"
+        + (f" ({len(conflicts)} changed by someone else kept)" if conflicts else ""),
+        detail={"conflicts": [c.question_id for c in conflicts]} if conflicts else {},
     )
+    return DraftSaved(applied=applied, draft=dict(record.draft), conflicts=conflicts)
 
 
 @transaction.atomic
@@ -240,9 +441,14 @@ def submit_return(
     final: bool = True,
     finder: roster_core.Roster | None = None,
 ) -> Submission:
-    """Records a submission (the draft, or ``answers``) and makes the return read-only."""
+    """Records a submission (the draft, or ``answers``) and makes the return read-only.
+
+    The draft submitted is the one saved last, read under the return's lock; a submission on
+    the web against a return already read-only (a second tab, an import) is refused.
+    """
+    record = _locked(record)
     if record.locked and channel == Channel.WEB:
-        raise SurveyError("this return has already been submitted")
+        raise ReturnLocked("Your return has already been submitted and is read-only now.")
     definition = definition_of(record.round.questionnaire)
     cleaned = _validate(definition, record.draft if answers is None else answers, final=final)
     finder = finder or body_finder()
@@ -287,10 +493,13 @@ def submit_return(
 def reopen_return(record: Return, *, actor: str, reason: str) -> None:
     """Lets the body change a submitted return; its earlier submissions still count until
     it submits again."""
-    if not record.locked:
-        raise SurveyError("this return is not read-only")
     if not reason.strip():
         raise SurveyError("give a reason for reopening")
+    # Locked so that the draft is made from the latest submission and corrections, and a
+    # submission or correction in flight lands wholly before or after the reopening.
+    record = _locked(record)
+    if not record.locked:
+        raise SurveyError("this return is not read-only")
     record.draft = current_answers(record)
     record.locked = False
     record.save(update_fields=["locked", "draft"])
@@ -316,10 +525,14 @@ def correct_answer(
 ) -> Correction:
     """Corrects one submitted answer after a follow-up enquiry; the original stays on record.
 
+    A reopened return's draft gets the correction too, unless the body changed that answer.
     ``raw_value`` is text as typed (lists separated by ``;``); an empty value removes the answer.
     """
     if not reason or not reason.strip():
         raise SurveyError("a correction needs a reason")
+    # Locked before the old value is read: two watchdogs correcting one answer at once take
+    # turns, so each correction's old value is the value the one before it set.
+    record = _locked(record)
     if not record.submissions.exists():
         raise SurveyError(f"{record.body.name} has not submitted a return to correct")
     definition = definition_of(record.round.questionnaire)
@@ -349,6 +562,13 @@ def correct_answer(
         corrected_by=actor,
         user=user,
     )
+    if not record.locked and _blank(record.draft.get(question_id)) == _blank(old_value):
+        # A reopened return: its next submission replaces every answer, so the draft the body
+        # will submit carries the correction too (unless the body has changed that answer).
+        record.draft = {k: v for k, v in record.draft.items() if k != question_id}
+        if new_value is not None:
+            record.draft[question_id] = new_value
+        record.save(update_fields=["draft"])
     Activity.objects.create(
         actor=actor,
         action=Action.ANSWER_CORRECTED,

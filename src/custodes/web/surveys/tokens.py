@@ -20,7 +20,9 @@ __all__ = [
     "InvalidToken",
     "hash_token",
     "issue_invitation",
+    "record_opened",
     "resolve_token",
+    "revoke_active_invitations",
     "revoke_invitation",
 ]
 
@@ -44,6 +46,11 @@ def issue_invitation(
 
     The raw token exists only in the return value (and the email that carries it).
     """
+    # The body's row is locked first so that two links issued for one body at once take
+    # turns: otherwise both could revoke the same earlier link and both insert a new one, and
+    # the one-active-link constraint would refuse the second (an IntegrityError, a 500).
+    # SQLite: Django skips FOR UPDATE; IMMEDIATE transactions serialise writers there.
+    Body.objects.select_for_update(no_key=True).get(pk=body.pk)
     now = timezone.now()
     revoked = Invitation.objects.filter(round=round_, body=body, revoked_at__isnull=True).update(
         revoked_at=now
@@ -72,12 +79,18 @@ def issue_invitation(
 
 
 @transaction.atomic
-def revoke_invitation(invitation: Invitation, *, actor: str) -> None:
-    """Stops a link working at once, including sessions already opened with it."""
-    if invitation.revoked_at is not None:
-        return
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
+def revoke_invitation(invitation: Invitation, *, actor: str) -> bool:
+    """Stops a link working at once, including sessions already opened with it.
+
+    Returns False, and logs nothing, when the link had already been revoked (by anyone).
+    """
+    now = timezone.now()
+    # A filtered update is a compare-and-set: of two revocations at once only one matches.
+    if not Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
+        revoked_at=now
+    ):
+        return False
+    invitation.revoked_at = now
     Activity.objects.create(
         actor=actor,
         action=Action.INVITATION_REVOKED,
@@ -86,6 +99,13 @@ def revoke_invitation(invitation: Invitation, *, actor: str) -> None:
         message="Link revoked",
         detail={"invitation": invitation.pk},
     )
+    return True
+
+
+def revoke_active_invitations(round_: Round, body: Body, *, actor: str) -> int:
+    """Revokes the body's active link(s) in the round; how many were revoked (0: none)."""
+    active = Invitation.objects.filter(round=round_, body=body, revoked_at__isnull=True)
+    return sum(revoke_invitation(invitation, actor=actor) for invitation in active)
 
 
 def resolve_token(token: str) -> Invitation:
@@ -107,14 +127,17 @@ def resolve_token(token: str) -> Invitation:
     return invitation
 
 
+@transaction.atomic
 def record_opened(invitation: Invitation) -> None:
     """Notes that the link was used (the first time is logged)."""
     now = timezone.now()
-    first = invitation.first_opened_at is None
-    Invitation.objects.filter(pk=invitation.pk).update(
-        last_opened_at=now, **({"first_opened_at": now} if first else {})
+    # Compare-and-set, so that of two first openings at once only one is logged as the first.
+    first = Invitation.objects.filter(pk=invitation.pk, first_opened_at__isnull=True).update(
+        first_opened_at=now, last_opened_at=now
     )
-    if first:
+    if not first:
+        Invitation.objects.filter(pk=invitation.pk).update(last_opened_at=now)
+    else:
         Activity.objects.create(
             actor=f"respondent:{invitation.body.code}",
             action=Action.INVITATION_OPENED,

@@ -20,11 +20,12 @@ from custodes.web.surveys.lifecycle import (
     current_answers,
     definition_of,
     reopen_return,
+    update_email_text,
 )
 from custodes.web.surveys.models import Activity, Invitation, Return, Round
 from custodes.web.surveys.notifications import send_invitations
 from custodes.web.surveys.permissions import watchdog_required
-from custodes.web.surveys.tokens import issue_invitation, revoke_invitation
+from custodes.web.surveys.tokens import issue_invitation, revoke_active_invitations
 
 __all__ = [
     "body_detail",
@@ -211,10 +212,8 @@ def issue_link(request: HttpRequest, name: str, code: str) -> HttpResponse:
 def revoke_link(request: HttpRequest, name: str, code: str) -> HttpResponse:
     """Withdraw the body's link at once."""
     round_ = get_object_or_404(Round, name=name)
-    for invitation in Invitation.objects.filter(
-        round=round_, body__code=code, revoked_at__isnull=True
-    ):
-        revoke_invitation(invitation, actor=_actor(request))
+    body = get_object_or_404(round_.recipient_list.bodies, code=code)
+    revoke_active_invitations(round_, body, actor=_actor(request))
     messages.success(request, "Link revoked. Issue a new one when needed.")
     return redirect("surveys:body", name=name, code=code)
 
@@ -225,13 +224,7 @@ def email_text(request: HttpRequest, name: str) -> HttpResponse:
     round_ = get_object_or_404(Round, name=name)
     form = EmailTextForm(request.POST or None, instance=round_)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        Activity.objects.create(
-            actor=_actor(request),
-            action="round.updated",
-            round=round_,
-            message="Email text changed",
-        )
+        update_email_text(round_, form.cleaned_data, actor=_actor(request))
         messages.success(request, "Email text saved.")
         return redirect("surveys:round", name=name)
     return render(request, "surveys/email_text.html", {"round": round_, "form": form})

@@ -14,6 +14,12 @@ from that address is refused with 429 until the window ends, while a valid link 
 address still opens. The address is ``REMOTE_ADDR``: a proxy in front must set it (a
 client-supplied X-Forwarded-For would let guessers pick their own).
 Tokens are never logged here; request logs pass through ``core.logging.RedactTokensFilter``.
+
+Several people of one body may fill in its return at once. Each block page carries a signed
+baseline: the block's answers as the page showed them. A save writes only the questions the
+person changed; a question someone else changed in the meantime keeps their answer, and the
+page comes back with the person's own input and a "changed by someone else" message naming
+the other saved value (``lifecycle.save_draft`` does the comparison under the return's lock).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from functools import cached_property, wraps
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +40,7 @@ from custodes import questionnaire as qcore
 from custodes.web.core.throttle import FailureThrottle, client_address
 from custodes.web.surveys.lifecycle import (
     AnswersInvalid,
+    Conflict,
     SurveyError,
     current_answers,
     definition_of,
@@ -47,7 +55,6 @@ from custodes.web.surveys.views.respond_fields import (
     answer_lines,
     block_status,
     build_fields,
-    drop_inapplicable,
     field_id,
     raw_values,
     read_block,
@@ -59,6 +66,8 @@ __all__ = ["SESSION_INVITATION", "block", "check", "done", "overview", "start"]
 SESSION_INVITATION = "custodes.respondent.invitation"
 LINK_FAILURES = FailureThrottle("respond-links")
 ACTION_LATER = "later"  # the "Save and come back later" button; "Save and continue" is the default
+BASELINE_FIELD = "baseline"  # hidden field: the block's answers as the page showed them, signed
+BASELINE_SALT = "custodes.respond.baseline"
 
 
 @dataclass
@@ -272,25 +281,46 @@ def block(request: HttpRequest, respondent: Respondent, block_id: str) -> HttpRe
                 position=_position(respondent, block_id),
             ),
         )
-    applicability = respondent.applicability
-    shown = shown_questions(block_def, applicability)
+    shown = shown_questions(block_def, respondent.applicability)
     raw = raw_values(block_def, respondent.answers)
+    baseline = _sign_baseline(respondent, block_def)
     errors: dict[str, str] = {}
+    page_errors: list[dict[str, str]] = []
+    status = 200
     if request.method == "POST":
         posted, posted_raw, errors = read_block(
             block_def, dict(request.POST.lists()), [q.id for q in shown]
         )
         raw.update(posted_raw)
-        if not errors:
-            changes = drop_inapplicable(definition, respondent.answers, posted)
+        try:
+            shown_baseline = _read_baseline(request, respondent, block_def)
+        except _StaleBaseline:
+            shown_baseline, page_errors, status = None, [_STALE_PAGE_ERROR], 409
+        if not errors and not page_errors:
             try:
-                save_draft(record, changes, actor=respondent.actor)
+                saved = save_draft(record, posted, actor=respondent.actor, baseline=shown_baseline)
             except AnswersInvalid as invalid:
                 errors = {p.question_id: p.message for p in invalid.problems}
             except SurveyError as error:
                 return _refuse(request, 409, "Your answers were not saved", str(error))
             else:
-                return _after_save(request, respondent, block_def, shown, changes)
+                if not saved.conflicts:
+                    return _after_save(request, respondent, block_def, shown, saved.draft)
+                # Someone else changed some of these questions: show their answers, and the
+                # person's own input where the two differ, against a baseline of the answers
+                # saved now (so saving again deliberately replaces theirs).
+                respondent = Respondent(respondent.invitation, _reloaded(record))
+                shown = shown_questions(block_def, respondent.applicability)
+                raw = raw_values(block_def, respondent.answers)
+                mine = [_name(block_def, c) for c in saved.conflicts]
+                raw.update({name: posted_raw[name] for name in mine})
+                errors = {c.question_id: _conflict_message(definition, c) for c in saved.conflicts}
+                baseline = _sign_baseline(respondent, block_def)
+                status = 409
+                if saved.applied:
+                    messages.success(request, "Your other answers on this page have been saved.")
+        if errors and status == 200 and shown_baseline is not None:
+            baseline = request.POST[BASELINE_FIELD]  # nothing was saved: the page's baseline stands
     return render(
         request,
         "respond/block.html",
@@ -298,14 +328,89 @@ def block(request: HttpRequest, respondent: Respondent, block_id: str) -> HttpRe
             section=block_def,
             read_only=False,
             position=_position(respondent, block_id),
-            fields=build_fields(definition, shown, raw, errors, applicability),
-            errors=[
+            fields=build_fields(definition, shown, raw, errors, respondent.applicability),
+            errors=page_errors
+            + [
                 {"href": f"#{field_id(definition.question(qid))}", "message": message}
                 for qid, message in errors.items()
             ],
+            baseline=baseline,
             hidden_count=len(block_def.questions) - len(shown),
             hidden_because=_hidden_because(respondent, block_def, shown),
         ),
+        status=status,
+    )
+
+
+# The baseline: what the page showed, so that a save changes only what the person changed
+
+
+class _StaleBaseline(Exception):
+    """The posted baseline is not this return's and block's, or not signed by this site."""
+
+
+_STALE_PAGE_ERROR = {
+    "href": "#main-content",
+    "message": "This page could not be matched to your saved answers, so nothing was saved. "
+    "Check the answers below and save again.",
+}
+
+
+def _sign_baseline(respondent: Respondent, block_def: qcore.Block) -> str:
+    """The block's saved answers as this page shows them, signed with the site's key."""
+    answers = {
+        q.id: respondent.answers[q.id]
+        for q in block_def.questions
+        if respondent.answers.get(q.id) not in (None, "", [])
+    }
+    return signing.dumps(
+        {"return": respondent.record.pk, "block": block_def.id, "answers": answers},
+        salt=BASELINE_SALT,
+        compress=True,
+    )
+
+
+def _read_baseline(
+    request: HttpRequest, respondent: Respondent, block_def: qcore.Block
+) -> dict[str, Any] | None:
+    """The posted baseline's answers, or None when the form sent none.
+
+    A form without one (a script, a page from before baselines) writes every answer posted.
+    """
+    token = request.POST.get(BASELINE_FIELD)
+    if token is None:
+        return None
+    try:
+        payload = signing.loads(token, salt=BASELINE_SALT)
+    except signing.BadSignature:
+        raise _StaleBaseline from None
+    if (
+        not isinstance(payload, dict)
+        or payload.get("return") != respondent.record.pk
+        or payload.get("block") != block_def.id
+        or not isinstance(payload.get("answers"), dict)
+    ):
+        raise _StaleBaseline
+    return payload["answers"]
+
+
+def _reloaded(record: Return) -> Return:
+    return Return.objects.select_related("round__questionnaire", "body").get(pk=record.pk)
+
+
+def _name(block_def: qcore.Block, conflict: Conflict) -> str:
+    """The form field name of a conflicting question."""
+    return next(q.name for q in block_def.questions if q.id == conflict.question_id)
+
+
+def _conflict_message(definition: qcore.Questionnaire, conflict: Conflict) -> str:
+    """GOV.UK-style error text: who changed what, what is saved now, what to do."""
+    question = definition.question(conflict.question_id)
+    theirs = "; ".join(answer_lines(question, conflict.theirs)) or "no answer"
+    return (
+        f"{question.text} – this answer was changed by someone else since you opened this "
+        f"page. The saved answer is now ‘{theirs}’. Your answer is shown below: save again "
+        "to replace the saved answer with yours, or change yours"
     )
 
 
@@ -337,11 +442,10 @@ def _after_save(
     respondent: Respondent,
     block_def: qcore.Block,
     shown: list[qcore.Question],
-    changes: dict[str, Any],
+    draft: dict[str, Any],
 ) -> HttpResponse:
     """Back to the same page when the new answers open questions the page did not show."""
-    answers = {**respondent.answers, **changes}
-    now_applicable = respondent.definition.applicability_map(answers)
+    now_applicable = respondent.definition.applicability_map(draft)
     shown_ids = {q.id for q in shown}
     opened = [q for q in shown_questions(block_def, now_applicable) if q.id not in shown_ids]
     if request.POST.get("action") == ACTION_LATER:

@@ -33,7 +33,6 @@ __all__ = [
     "block_status",
     "build_fields",
     "condition_note",
-    "drop_inapplicable",
     "field_id",
     "raw_values",
     "read_block",
@@ -252,24 +251,6 @@ def read_block(
 def shown_questions(block: Block, applicability: Mapping[str, bool | None]) -> list[Question]:
     """The block's questions that may apply (not ruled out by an answer)."""
     return [q for q in block.questions if applicability.get(q.id) is not False]
-
-
-def drop_inapplicable(
-    definition: Questionnaire, saved: Mapping[str, Any], posted: Mapping[str, Any]
-) -> dict[str, Any]:
-    """``posted`` plus a None for every saved answer the new answers rule out.
-
-    An answer to a question that no longer applies (drones counted, then "operates" changed to
-    no) would contradict the return, so it is cleared when the return is saved.
-    """
-    merged = {**saved, **posted}
-    applicability = definition.applicability_map(merged)
-    cleared = {
-        qid: None
-        for qid, value in merged.items()
-        if value not in (None, "", []) and applicability.get(qid) is False
-    }
-    return {**posted, **cleared}
 
 
 def build_fields(
