@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 from register_rows import write_csv
 
 from custodes import estate as core
-from custodes.web.estate import services
 from custodes.web.estate.models import Asset, AssetChange, ExposureTally
-from custodes.web.estate.services import exposure, import_register
+from custodes.web.estate.services import exposure, import_register, imports
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +41,8 @@ def register_rows(count: int, quantity: int = 1) -> list[list[str]]:
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches of 7 rows and a staging file that spills to disk after 2 kB."""
-    monkeypatch.setattr(services, "BATCH_SIZE", 7)
-    monkeypatch.setattr(services, "SPOOL_IN_MEMORY_BYTES", 2_000)
+    monkeypatch.setattr(imports, "BATCH_SIZE", 7)
+    monkeypatch.setattr(imports, "SPOOL_IN_MEMORY_BYTES", 2_000)
 
 
 def test_many_batches_write_every_row_with_its_history(kent, tmp_path: Path, small_batches):
@@ -137,8 +136,8 @@ def test_a_bad_row_after_many_batches_keeps_the_previous_register(
     evidence=st.lists(st.text(max_size=40), max_size=4),
 )
 def test_staged_rows_survive_the_staging_file_whatever_their_text(asset_id, notes, evidence):
-    values = dict.fromkeys(services.TRACKED_FIELDS, "") | {"notes": notes, "quantity": 3}
-    staged = services._Staged(
+    values = dict.fromkeys(imports.TRACKED_FIELDS, "") | {"notes": notes, "quantity": 3}
+    staged = imports._Staged(
         asset_id=asset_id,
         generated_id=False,
         confidence=0.5,
@@ -149,4 +148,4 @@ def test_staged_rows_survive_the_staging_file_whatever_their_text(asset_id, note
     with tempfile.SpooledTemporaryFile(max_size=100, mode="w+", encoding="utf-8") as store:
         store.write(staged.to_line())
         store.write(staged.to_line())
-        assert list(services._staged_batches(store)) == [[staged, staged]]
+        assert list(imports._staged_batches(store)) == [[staged, staged]]
