@@ -18,12 +18,12 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from custodes import __version__
+from custodes.web.core.permissions import is_watchdog
 from custodes.web.core.throttle import client_address
 from custodes.web.estate import scans
 from custodes.web.estate.models import AgentToken
 from custodes.web.surveys.analysis import body_statuses, round_findings
 from custodes.web.surveys.models import Round
-from custodes.web.surveys.permissions import is_watchdog
 
 __all__ = ["api"]
 

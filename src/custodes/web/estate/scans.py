@@ -56,6 +56,8 @@ __all__ = [
     "ScanReconciliation",
     "ScanTooLarge",
     "SeenDevice",
+    "agent_token_records",
+    "find_agent_token",
     "issue_agent_token",
     "latest_reconciliation",
     "receive_scan",
@@ -234,6 +236,39 @@ def revoke_agent_token(token: AgentToken, *, actor: str) -> bool:
     )
     token.refresh_from_db()
     return bool(updated)
+
+
+def find_agent_token(token_id: int) -> AgentToken | None:
+    """The agent token with that id, with its body, or None."""
+    return AgentToken.objects.select_related("body").filter(pk=token_id).first()
+
+
+def _token_state(token: AgentToken) -> str:
+    if token.revoked_at is not None:
+        return "revoked"
+    return "usable" if token.is_usable() else "expired"
+
+
+def agent_token_records(body: Body | None = None) -> list[dict[str, Any]]:
+    """Every agent token (one body's only, when given), newest first, never the token itself
+    (as ``custodes estate agent-tokens --json`` prints them)."""
+    rows = AgentToken.objects.select_related("body")
+    if body is not None:
+        rows = rows.filter(body=body)
+    return [
+        {
+            "id": t.pk,
+            "body": t.body.code,
+            "label": t.label,
+            "state": _token_state(t),
+            "created_at": t.created_at.isoformat(),
+            "created_by": t.created_by,
+            "expires_at": t.expires_at.isoformat(),
+            "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+        }
+        for t in rows
+    ]
 
 
 def resolve_agent_token(raw: str) -> AgentToken:

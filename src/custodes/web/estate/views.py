@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from custodes import estate as core
 from custodes.web.bodies.models import Body
+from custodes.web.core.permissions import watchdog_required
 from custodes.web.estate import charts, exports
 from custodes.web.estate.models import Asset, AssetChange
 from custodes.web.estate.services import (
@@ -28,7 +29,6 @@ from custodes.web.estate.services import (
 )
 from custodes.web.estate.upload_views import uploads_context
 from custodes.web.surveys.models import Round
-from custodes.web.surveys.permissions import watchdog_required
 from custodes.web.surveys.views.respond import Respondent, respondent_view
 
 __all__ = ["asset_detail", "body_register", "discrepancies", "export", "national", "own_register"]
