@@ -419,7 +419,6 @@ def override(
         )
     except ValueError as exc:
         fail(str(exc))
-    asset.refresh_from_db()
     console.print(
         f"{asset.asset_id}: manufacturer {asset.manufacturer or 'unknown'}"
         + ("" if changed else " (unchanged)")

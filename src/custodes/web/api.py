@@ -234,7 +234,12 @@ SCAN_BODY = {
 @api.post(
     "/scans",
     auth=AgentBearer(),
-    response={200: ScanReconciliationOut, 413: ScanRefusedOut, 422: ScanRefusedOut},
+    response={
+        200: ScanReconciliationOut,
+        401: ScanRefusedOut,
+        413: ScanRefusedOut,
+        422: ScanRefusedOut,
+    },
     tags=["scans"],
     openapi_extra=SCAN_BODY,
 )
@@ -251,6 +256,8 @@ def post_scan(request: HttpRequest) -> Status[dict[str, Any]]:
     raw = request.read(scans.MAX_SCAN_BYTES + 1)
     try:
         upload = scans.receive_scan(token, raw)
+    except scans.AgentTokenInvalid as exc:
+        return Status(401, {"detail": str(exc)})
     except scans.ScanTooLarge as exc:
         return Status(413, {"detail": str(exc)})
     except scans.ScanPayloadInvalid as exc:

@@ -309,6 +309,17 @@ def test_receive_scan_refuses_a_revoked_token(kent):
         scans.receive_scan(row, _payload([]))
 
 
+def test_receive_scan_rereads_the_token_it_was_given(kent):
+    """A token revoked after the agent was authenticated (the caller's row is stale) stores
+    nothing."""
+    row, _ = scans.issue_agent_token(kent, actor="test")
+    AgentToken.objects.filter(pk=row.pk).update(revoked_at=timezone.now(), revoked_by="other")
+    assert row.is_usable()
+    with pytest.raises(scans.AgentTokenInvalid):
+        scans.receive_scan(row, _payload([]))
+    assert not ScanUpload.objects.exists()
+
+
 # Commands
 
 

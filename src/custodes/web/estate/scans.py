@@ -230,7 +230,10 @@ def issue_agent_token(
 
 
 def revoke_agent_token(token: AgentToken, *, actor: str) -> bool:
-    """Stops a token working at once. Returns False when it was already revoked."""
+    """Stops a token working at once, recording who revoked it. Returns False when it was
+    already revoked (the first revocation's who and when are kept)."""
+    # One filtered UPDATE is the compare-and-set: of two concurrent revocations only one
+    # matches ``revoked_at IS NULL``; an upload holding the token's row lock finishes first.
     updated = AgentToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=actor
     )
@@ -302,14 +305,22 @@ def record_token_failure(address: str) -> None:
 
 
 def receive_scan(token: AgentToken, payload: bytes | Mapping[str, Any]) -> ScanUpload:
-    """Validates and stores a scan for the token's body; nothing is stored when invalid."""
+    """Validates and stores a scan for the token's body; nothing is stored when invalid, or
+    when the token has stopped working since the agent was authenticated."""
     if not token.is_usable():
         raise AgentTokenInvalid("the agent token is not usable")
     parsed = parse_payload(payload)
     with transaction.atomic():
+        # The token's row, fresh and locked: a revocation committed since the request was
+        # authenticated refuses the upload, and one arriving now waits until this upload is
+        # stored (it was received before the revocation). On SQLite the IMMEDIATE
+        # transaction serialises the two instead.
+        current = AgentToken.objects.select_for_update(no_key=True).filter(pk=token.pk).first()
+        if current is None or not current.is_usable():
+            raise AgentTokenInvalid("the agent token has been revoked or has expired")
         return ScanUpload.objects.create(
             body=token.body,
-            token=token,
+            token=current,
             scanner=parsed.scanner,
             started_at=parsed.started_at,
             finished_at=parsed.finished_at,

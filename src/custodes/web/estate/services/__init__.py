@@ -3,7 +3,8 @@
 - ``imports``: register imports (validate and stage, then write in one transaction);
   ``_bulk_sql`` holds their set-based, vendor-specific SQL.
 - ``edits``: a person's change to one asset.
-- ``history``: the tracked fields and their JSON form in ``AssetChange``.
+- ``history``: the tracked fields, their JSON form in ``AssetChange``, versions for forms.
+- ``locks``: the body's register lock that every writer of a register takes first.
 - ``tally``: the exposure tally rebuilt from the assets, and each body's totals.
 - ``exposure``: exposure and holdings now or as of a day (read side).
 - ``reconcile``: returns in a round against the bodies' registers.
@@ -11,9 +12,9 @@
 Callers import from this package (``from custodes.web.estate.services import exposure``).
 """
 
-from custodes.web.estate.services.edits import find_asset, update_asset
+from custodes.web.estate.services.edits import AssetChangedMeanwhile, find_asset, update_asset
 from custodes.web.estate.services.exposure import exposure, holdings, replacement_progress
-from custodes.web.estate.services.history import TRACKED_FIELDS, asset_history
+from custodes.web.estate.services.history import TRACKED_FIELDS, asset_history, asset_version
 from custodes.web.estate.services.imports import ImportResult, import_register
 from custodes.web.estate.services.reconcile import (
     BodyReconciliation,
@@ -24,9 +25,11 @@ from custodes.web.estate.services.tally import body_totals, refresh_tally
 
 __all__ = [
     "TRACKED_FIELDS",
+    "AssetChangedMeanwhile",
     "BodyReconciliation",
     "ImportResult",
     "asset_history",
+    "asset_version",
     "body_totals",
     "exposure",
     "find_asset",

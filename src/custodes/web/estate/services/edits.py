@@ -10,10 +10,16 @@ from django.utils import timezone
 from custodes import estate as core
 from custodes.web.bodies.models import Body
 from custodes.web.estate.models import Asset, AssetChange
-from custodes.web.estate.services.history import TRACKED_FIELDS, json_value, values_of
+from custodes.web.estate.services.history import (
+    TRACKED_FIELDS,
+    asset_version,
+    json_value,
+    values_of,
+)
+from custodes.web.estate.services.locks import lock_registers
 from custodes.web.estate.services.tally import refresh_tally
 
-__all__ = ["find_asset", "update_asset"]
+__all__ = ["AssetChangedMeanwhile", "find_asset", "update_asset"]
 
 
 def find_asset(body: Body, asset_id: str) -> Asset | None:
@@ -21,22 +27,53 @@ def find_asset(body: Body, asset_id: str) -> Asset | None:
     return Asset.objects.filter(body=body, asset_id=asset_id).first()
 
 
-def update_asset(asset: Asset, changes: dict[str, Any], *, actor: str, reason: str) -> bool:
-    """Changes an asset's fields with who and why; a new brand, model or override re-resolves
-    the manufacturer. Returns False when nothing changed."""
+class AssetChangedMeanwhile(Exception):
+    """The asset was changed by someone else after the person opened it; nothing was written.
+
+    ``asset`` holds the asset as it is now, so the page can show the other change next to what
+    this person typed."""
+
+    def __init__(self, asset: Asset) -> None:
+        self.asset = asset
+        super().__init__(
+            f"Asset {asset.asset_id} was changed by someone else since you opened it. "
+            "Check its values and history below, then save again if your change still applies."
+        )
+
+
+def update_asset(
+    asset: Asset,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    reason: str,
+    opened_version: str | None = None,
+) -> bool:
+    """Changes an asset's fields with who and why, recorded in its history; a new brand, model
+    or override re-resolves the manufacturer. Returns False when nothing changed.
+
+    ``opened_version`` is the ``asset_version`` the person saw; when the asset has changed
+    since, raises ``AssetChangedMeanwhile`` and writes nothing, so that no one's change is
+    silently overwritten. Without it the change applies to the asset as it is now.
+    """
     if not reason.strip():
         raise ValueError("say why the asset is changed")
     unknown = set(changes) - set(TRACKED_FIELDS)
     if unknown:
         raise ValueError(f"not an editable field: {', '.join(sorted(unknown))}")
-    if changes.get("manufacturer_override") and not (
-        changes.get("override_reason") or asset.override_reason
-    ):
-        raise ValueError("a manufacturer override needs a reason")
     with transaction.atomic():
-        locked = Asset.objects.select_for_update().get(pk=asset.pk)
+        # Read-modify-write on the fresh row under the body's register lock (see ``locks``):
+        # an import or another edit of this body waits until this one commits, so "before" is
+        # what the asset really was and the tally is rebuilt from committed rows. The asset's
+        # own row lock is then uncontended but states what this function changes.
+        lock_registers([asset.body_id])
+        locked = Asset.objects.select_for_update(no_key=True).get(pk=asset.pk)
+        if opened_version is not None and asset_version(locked) != opened_version:
+            raise AssetChangedMeanwhile(locked)
         before = values_of(locked)
         values = {**before, **changes}
+        if values["manufacturer_override"] and not values["override_reason"]:
+            raise ValueError("a manufacturer override needs a reason")
         if {"brand", "model", "manufacturer_override"} & set(changes):
             maker = core.MakerResolver().resolve(
                 values["brand"], values["model"], values["manufacturer_override"]

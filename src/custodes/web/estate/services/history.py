@@ -7,12 +7,21 @@ helpers, so the history reads the same whoever changed the asset.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 from typing import Any
 
 from custodes.web.estate.models import Asset
 
-__all__ = ["TRACKED_FIELDS", "asset_history", "json_value", "snapshot", "values_of"]
+__all__ = [
+    "TRACKED_FIELDS",
+    "asset_history",
+    "asset_version",
+    "json_value",
+    "snapshot",
+    "values_of",
+]
 
 TRACKED_FIELDS = (
     "kind",
@@ -51,6 +60,15 @@ def snapshot(values: dict[str, Any]) -> dict[str, Any]:
 
 def values_of(asset: Asset) -> dict[str, Any]:
     return {name: getattr(asset, name) for name in TRACKED_FIELDS}
+
+
+def asset_version(asset: Asset) -> str:
+    """A fingerprint of the asset's tracked fields, for optimistic checks: a form carries the
+    version it was opened at, and a save is refused when the asset's version is no longer the
+    same (someone else changed it meanwhile). Equal values give equal versions, so a change
+    undone before the save does not count."""
+    text = json.dumps(snapshot(values_of(asset)), sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:32]
 
 
 def asset_history(asset: Asset) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from custodes.web.estate.services._bulk_sql import (
     BulkSql,
 )
 from custodes.web.estate.services.history import TRACKED_FIELDS, json_value, snapshot
+from custodes.web.estate.services.locks import lock_registers
 from custodes.web.estate.services.tally import refresh_tally
 
 __all__ = ["ImportResult", "import_register", "new_asset_id"]
@@ -302,6 +303,11 @@ def import_register(
         if reader.problem_count:
             raise core.RegisterInvalid(reader.problems, reader.problem_count)
         with transaction.atomic():
+            # The body's register lock (see ``locks``), before anything is read: an edit or
+            # another import of this body waits for this one to commit (or this one waits), so
+            # each batch compares the file with the assets as they really are, the history
+            # records the true "before", and no concurrent change is overwritten unrecorded.
+            lock_registers([body.pk])
             writer = _Writer(body, actor, reason, result)
             written = 0
             for batch in _staged_batches(store):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
 from custodes import estate as core
 from custodes.web.estate.models import Asset, ExposureTally
+from custodes.web.estate.services.locks import lock_registers
 
 __all__ = ["body_totals", "refresh_tally"]
 
@@ -18,8 +20,19 @@ INSERT_BATCH_SIZE = 5_000
 
 def refresh_tally(body_ids: Iterable[int]) -> None:
     """Rebuilds the exposure tally of the given bodies from their assets (in one statement per
-    body set: delete, then insert the grouped counts)."""
+    body set: delete, then insert the grouped counts), in the caller's transaction if any.
+
+    The bodies' register lock (``locks``) makes rebuilds of one body take turns: each counts
+    the assets as the previous writer committed them, and no two delete-then-insert rebuilds
+    overlap (on PostgreSQL both would insert, counting the body's devices twice)."""
     ids = list(body_ids)
+    with transaction.atomic():
+        lock_registers(ids)
+        _rebuild(ids)
+
+
+def _rebuild(ids: list[int]) -> None:
+    """Deletes and re-inserts the tally rows of the bodies ``ids`` (whose lock is held)."""
     ExposureTally.objects.filter(body_id__in=ids).delete()
     grouped = (
         Asset.objects.filter(body_id__in=ids)
