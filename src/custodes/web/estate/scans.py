@@ -310,7 +310,7 @@ def receive_scan(token: AgentToken, payload: bytes | Mapping[str, Any]) -> ScanU
     if not token.is_usable():
         raise AgentTokenInvalid("the agent token is not usable")
     parsed = parse_payload(payload)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # stored when this returns
         # The token's row, fresh and locked: a revocation committed since the request was
         # authenticated refuses the upload, and one arriving now waits until this upload is
         # stored (it was received before the revocation). On SQLite the IMMEDIATE

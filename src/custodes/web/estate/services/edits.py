@@ -61,7 +61,9 @@ def update_asset(
     unknown = set(changes) - set(TRACKED_FIELDS)
     if unknown:
         raise ValueError(f"not an editable field: {', '.join(sorted(unknown))}")
-    with transaction.atomic():
+    # Durable: the outermost transaction, so the change is committed (and the lock released)
+    # when this returns; nested in a caller's transaction it would raise at once.
+    with transaction.atomic(durable=True):
         # Read-modify-write on the fresh row under the body's register lock (see ``locks``):
         # an import or another edit of this body waits until this one commits, so "before" is
         # what the asset really was and the tally is rebuilt from committed rows. The asset's

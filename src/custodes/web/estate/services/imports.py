@@ -302,7 +302,7 @@ def import_register(
         _stage(reader, store, result, progress)
         if reader.problem_count:
             raise core.RegisterInvalid(reader.problems, reader.problem_count)
-        with transaction.atomic():
+        with transaction.atomic(durable=True):  # committed when this returns
             # The body's register lock (see ``locks``), before anything is read: an edit or
             # another import of this body waits for this one to commit (or this one waits), so
             # each batch compares the file with the assets as they really are, the history
