@@ -502,10 +502,7 @@ def reconcile_scan(upload: ScanUpload) -> ScanReconciliation:
         .order_by("asset_id")
     )
     register = _RegisterIndex(assets.iterator(chunk_size=2_000))
-    makers = core.MakerResolver()
-
-    def canonical(name: str) -> str:
-        return (makers.resolve(name, "").manufacturer or name).casefold()
+    canonical = core.MakerResolver().canonical
 
     result = ScanReconciliation(
         upload_id=upload.pk,
@@ -528,7 +525,8 @@ def reconcile_scan(upload: ScanUpload) -> ScanReconciliation:
         if (
             device.manufacturer
             and asset.manufacturer
-            and canonical(device.manufacturer) != canonical(asset.manufacturer)
+            and canonical(device.manufacturer).casefold()
+            != canonical(asset.manufacturer).casefold()
         ):
             result.mismatches.append(Mismatch(device, _ref(asset), how))
     spans = [parse_span(text) for text in upload.targets]

@@ -37,11 +37,7 @@ def round_reconciliations(
     """Every submitted return of the round compared with its body's register, as of a moment
     (answers with corrections made by then; the register on that day). Now when not given."""
     day = timezone.localdate(as_of) if as_of is not None else timezone.localdate()
-    makers = core.MakerResolver()
-
-    def canonical(name: str) -> str:
-        return makers.resolve(name, "").manufacturer or name
-
+    canonical = core.MakerResolver().canonical
     bodies = {b.code: b for b in round_.recipient_list.bodies.all()}
     found: list[BodyReconciliation] = []
     for record in round_data(round_, as_of=as_of).returns:
