@@ -1,7 +1,8 @@
 """Register writes racing each other against a live server, with real threads and clients.
 
-Two watchdogs overriding one asset, a respondent's register upload during an override, and a
-token revoked while its agent uploads. Every acknowledged write must be kept, a save over a
+Two watchdogs overriding one asset, several overriding different assets of one body, a
+respondent's register upload during overrides, a token revoked while its agent uploads, and
+tally rebuilds of one body on several connections. Every acknowledged write must be kept, a save over a
 change made since the form was opened is refused (409) rather than overwriting it, and each
 asset's history must chain: every change's "before" is what the previous change left.
 """
@@ -40,6 +41,7 @@ SAVES_EACH = 8
 IMPORT_ROUNDS = 4
 EXTRA_ROWS = 1_500
 OVERRIDES_PER_IMPORT = 20
+TALLY_REBUILDS = 25
 OWN_REGISTER = "/estate/my-register/"
 
 
@@ -216,6 +218,31 @@ def test_watchdogs_saving_fresh_forms_lose_no_acknowledged_save(watchdog_http, a
     _assert_tally_counts_every_device(asset.body)
 
 
+def test_overrides_of_different_assets_of_one_body_at_once(watchdog_http, kent_imported):
+    """Four watchdogs each override their own asset of one body, again and again, at once:
+    every save applies (no one else changed that asset), and the body's tally, rebuilt by
+    every save, counts each device once."""
+    asset_ids = ("K1", "K2", "K3", "K4")
+    clients = {asset_id: watchdog_http(f"analyst-{asset_id}") for asset_id in asset_ids}
+
+    def saves(asset_id: str) -> Counter[int]:
+        client, url = clients[asset_id], reverse("estate:asset", args=["kent", asset_id])
+        statuses: Counter[int] = Counter()
+        for n in range(SAVES_EACH):
+            form = _open_form(client, url)
+            maker = ("Axis", "Hikvision")[n % 2]
+            reply = client.post(url, data={**form, "manufacturer": maker, "reason": f"{n}"})
+            statuses[reply.status_code] += 1
+        return statuses
+
+    results = _all_at_once(*(lambda a=a: saves(a) for a in asset_ids))
+    assert all(statuses == {302: SAVES_EACH} for statuses in results)
+    for asset_id in asset_ids:
+        asset = Asset.objects.get(body=kent_imported, asset_id=asset_id)
+        assert len(_assert_history_chains(asset)) == 1 + SAVES_EACH
+    _assert_tally_counts_every_device(kent_imported)
+
+
 def _register(path: Path, k1_quantity: int) -> Path:
     """Kent's register with K1's quantity set, and many more rows so the import takes time."""
     header, *rows = KENT_ROWS[2:-1]
@@ -327,3 +354,24 @@ def test_uploads_racing_a_revocation(http, kent):
     for _, after, refusal in agents:
         assert refusal in (401, 429)
         assert all(status in (401, 429) for status in after)
+
+
+def test_tally_rebuilds_of_one_body_take_turns(kent_imported):
+    """Tally rebuilds of one body on several connections at once: they take turns, so the
+    tally never counts a device twice (on PostgreSQL two overlapping delete-then-insert
+    rebuilds would both insert)."""
+    from custodes.web.estate.services import refresh_tally
+
+    def rebuilds() -> None:
+        for _ in range(TALLY_REBUILDS):
+            refresh_tally([kent_imported.pk])
+
+    _all_at_once(*([rebuilds] * 4))
+    _assert_tally_counts_every_device(kent_imported)
+    assert ExposureTally.objects.filter(body=kent_imported).count() == len(
+        set(
+            ExposureTally.objects.filter(body=kent_imported).values_list(
+                "manufacturer", "kind", "sensitive_site", "concern_since", "kev_since", "removed_on"
+            )
+        )
+    )
