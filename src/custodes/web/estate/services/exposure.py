@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from custodes import estate as core
 from custodes.web.bodies.models import Body
 from custodes.web.estate.models import Asset, ExposureTally
 
-__all__ = ["exposure", "holdings", "in_service_on", "replacement_progress"]
+__all__ = ["exposure", "holdings", "replacement_progress"]
 
 NATIONAL = "national"
 
@@ -42,31 +42,20 @@ def _cells(rows: Iterable[dict[str, Any]], day: date) -> Iterator[core.ExposureC
 GROUP_FIELDS = ("manufacturer", "kind", "sensitive_site", "concern_since", "kev_since")
 
 
-def in_service_on(day: date) -> Q:
-    """Assets in the register on ``day``: procured by then (or undated), not yet removed."""
-    return (Q(procured_on__isnull=True) | Q(procured_on__lte=day)) & ~Q(
-        status=core.AssetStatus.REMOVED, status_date__lte=day
-    )
-
-
-def _assets(body: Body | None) -> QuerySet[Asset]:
-    return Asset.objects.filter(body=body) if body is not None else Asset.objects.all()
-
-
 def exposure(body: Body | None = None, as_of: date | None = None) -> core.ExposureSummary:
     """Devices by manufacturer, concern and kind for one body or the nation, as of a day."""
     today = timezone.localdate()
     day = as_of or today
     scope = body.code if body is not None else NATIONAL
     if day == today:
-        tally = ExposureTally.objects.filter(Q(removed_on__isnull=True) | Q(removed_on__gt=day))
+        tally = ExposureTally.objects.in_service_on(day)
         if body is not None:
             tally = tally.filter(body=body)
         rows = tally.values(*GROUP_FIELDS).annotate(devices=Sum("devices")).order_by()
     else:
         rows = (
-            _assets(body)
-            .filter(in_service_on(day))
+            Asset.objects.of_body(body)
+            .in_service_on(day)
             .values(*GROUP_FIELDS)
             .annotate(devices=Sum("quantity"))
             .order_by()
@@ -78,8 +67,8 @@ def holdings(body: Body, as_of: date | None = None) -> list[core.Holding]:
     """A body's in-service devices grouped by kind, site and manufacturer, as of a day."""
     day = as_of or timezone.localdate()
     rows = (
-        Asset.objects.filter(body=body)
-        .filter(in_service_on(day))
+        Asset.objects.of_body(body)
+        .in_service_on(day)
         .values("kind", "site", "manufacturer", "concern_since")
         .annotate(devices=Sum("quantity"))
         .order_by()
@@ -100,7 +89,7 @@ def replacement_progress(body: Body | None = None) -> list[tuple[int, int, int]]
     """Devices of concern removed and planned for replacement, by year:
     ``[(year, removed, to be replaced)]``, oldest first."""
     rows = (
-        _assets(body)
+        Asset.objects.of_body(body)
         .filter(concern_since__isnull=False, status_date__isnull=False)
         .exclude(status=core.AssetStatus.IN_SERVICE)
         .annotate(year=ExtractYear("status_date"))

@@ -84,7 +84,7 @@ def body_totals() -> list[dict[str, Any]]:
     """Each body with a register: devices and devices of concern in service today."""
     today = timezone.localdate()
     rows = (
-        ExposureTally.objects.filter(Q(removed_on__isnull=True) | Q(removed_on__gt=today))
+        ExposureTally.objects.in_service_on(today)
         .values("body__code", "body__name")
         .annotate(
             total=Sum("devices"),
