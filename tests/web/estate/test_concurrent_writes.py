@@ -2,10 +2,10 @@
 
 Two watchdogs overriding one asset, several overriding different assets of one body, a
 respondent's register upload during overrides, a token revoked while its agent uploads, and
-tally rebuilds of one body on several connections. Every acknowledged write must be kept, a save over a
-change made since the form was opened is refused (409) rather than overwriting it, and each
-asset's history must chain: every change's "before" is what the previous change left.
-"""
+tally rebuilds of one body on several connections. Every acknowledged write must be kept, a
+save over a change made since the form was opened is refused (409) rather than overwriting
+it, and each asset's history must chain: every change's "before" is what the previous change
+left."""
 
 from __future__ import annotations
 

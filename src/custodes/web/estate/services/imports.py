@@ -165,13 +165,13 @@ def _stage(
             progress(reader.rows_read)
 
 
-def _staged_batches(store: IO[str]) -> Iterator[list[_Staged]]:
-    """Second pass: the staged rows read back ``BATCH_SIZE`` at a time."""
+def _staged_batches(store: IO[str], batch_size: int = BATCH_SIZE) -> Iterator[list[_Staged]]:
+    """Second pass: the staged rows read back ``batch_size`` at a time."""
     store.seek(0)
     batch: list[_Staged] = []
     for line in store:
         batch.append(_Staged.from_line(line))
-        if len(batch) >= BATCH_SIZE:
+        if len(batch) >= batch_size:
             yield batch
             batch = []
     if batch:
@@ -281,12 +281,15 @@ def import_register(
     mapping: core.Mapping | None = None,
     progress: Progress | None = None,
     writing: Callable[[int, int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+    spool_bytes: int = SPOOL_IN_MEMORY_BYTES,
 ) -> ImportResult:
     """Imports a register file into ``body``'s register; all or nothing.
 
     The first pass validates the whole file and stages the valid rows in a temporary file
     (``progress`` gets the rows read); only a valid file gets a second pass, which writes it
-    in one transaction (``writing`` gets the rows written and the rows to write).
+    in one transaction (``writing`` gets the rows written and the rows to write), ``batch_size``
+    rows at a time; the staging file stays in memory up to ``spool_bytes``.
     Raises ``custodes.estate.RegisterInvalid`` (nothing written) when any row has a problem,
     and ``SpreadsheetError`` when the file cannot be read at all.
     """
@@ -296,9 +299,7 @@ def import_register(
         header_row=reader.header_row,
         unused_columns=[f"{c.letter} {c.heading}" for c in reader.unused_columns],
     )
-    with tempfile.SpooledTemporaryFile(
-        max_size=SPOOL_IN_MEMORY_BYTES, mode="w+", encoding="utf-8"
-    ) as store:
+    with tempfile.SpooledTemporaryFile(max_size=spool_bytes, mode="w+", encoding="utf-8") as store:
         _stage(reader, store, result, progress)
         if reader.problem_count:
             raise core.RegisterInvalid(reader.problems, reader.problem_count)
@@ -310,7 +311,7 @@ def import_register(
             lock_registers([body.pk])
             writer = _Writer(body, actor, reason, result)
             written = 0
-            for batch in _staged_batches(store):
+            for batch in _staged_batches(store, batch_size):
                 writer.write(batch)
                 written += len(batch)
                 if writing is not None:
