@@ -214,7 +214,8 @@ def test_watchdogs_saving_fresh_forms_lose_no_acknowledged_save(watchdog_http, a
     changes = _assert_history_chains(asset)
     by = Counter(c.by for c in changes[1:])
     assert by == {"user:ann": ann[302], "user:bob": bob[302]}
-    assert ann[302] and bob[302]
+    # A save is refused only when the other's save landed between its form and its post.
+    assert ann[302] + bob[302] >= SAVES_EACH
     _assert_tally_counts_every_device(asset.body)
 
 
@@ -324,7 +325,7 @@ def test_uploads_racing_a_revocation(http, kent):
         "targets": ["10.0.0.0/24"],
         "devices": [{"address": "10.0.0.7", "open_ports": [80]}],
     }
-    revoked = threading.Event()
+    uploading, revoked = threading.Event(), threading.Event()
     headers = {"Authorization": f"Bearer {token}"}
 
     def agent() -> tuple[int, list[int], int]:
@@ -340,9 +341,10 @@ def test_uploads_racing_a_revocation(http, kent):
                 if reply.status_code != 200:
                     return accepted, after_revocation, reply.status_code
                 accepted += 1
+                uploading.set()
 
     def revoke() -> bool:
-        threading.Event().wait(0.3)
+        assert uploading.wait(TIMEOUT)  # revoked while the agents are uploading
         done = scans.revoke_agent_token(token_row, actor="test")
         revoked.set()
         return done

@@ -61,6 +61,7 @@ def update_asset(
     unknown = set(changes) - set(TRACKED_FIELDS)
     if unknown:
         raise ValueError(f"not an editable field: {', '.join(sorted(unknown))}")
+    makers = core.MakerResolver()  # loads the knowledge base once: before the lock, not in it
     # Durable: the outermost transaction, so the change is committed (and the lock released)
     # when this returns; nested in a caller's transaction it would raise at once.
     with transaction.atomic(durable=True):
@@ -77,7 +78,7 @@ def update_asset(
         if values["manufacturer_override"] and not values["override_reason"]:
             raise ValueError("a manufacturer override needs a reason")
         if {"brand", "model", "manufacturer_override"} & set(changes):
-            maker = core.MakerResolver().resolve(
+            maker = makers.resolve(
                 values["brand"], values["model"], values["manufacturer_override"]
             )
             values.update(
