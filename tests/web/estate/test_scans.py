@@ -339,6 +339,17 @@ def test_token_and_scan_commands(kent, client):
 
     listed = json.loads(runner.invoke(app, ["estate", "agent-tokens", "--json"]).stdout)
     assert [(t["body"], t["state"]) for t in listed] == [("kent", "usable")]
+    assert set(listed[0]) == {
+        "id",
+        "body",
+        "label",
+        "state",
+        "created_at",
+        "created_by",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    }
     assert token not in json.dumps(listed)
 
     none_yet = runner.invoke(app, ["estate", "scans", "--body", "kent"])
@@ -352,5 +363,7 @@ def test_token_and_scan_commands(kent, client):
     revoked = runner.invoke(app, ["estate", "revoke-token", str(listed[0]["id"])])
     assert revoked.exit_code == 0 and "revoked" in revoked.output
     assert _post(client, _payload([]), token).status_code == 401
+    again = runner.invoke(app, ["estate", "agent-tokens", "-b", "kent", "--json"]).stdout
+    assert [t["state"] for t in json.loads(again)] == ["revoked"]
     missing = runner.invoke(app, ["estate", "revoke-token", "999999"])
     assert missing.exit_code == 1
