@@ -170,10 +170,9 @@ def discrepancies_command(
 ) -> None:
     """Where a body's return contradicts its register, for follow-up."""
     django_ready()
-    from custodes.web.estate.services import round_reconciliations
-    from custodes.web.surveys.models import Round
+    from custodes.web.estate.services import round_named, round_reconciliations
 
-    round_ = Round.objects.select_related("recipient_list").filter(name=round_name).first()
+    round_ = round_named(round_name)
     if round_ is None:
         fail(f"no round named {round_name!r}")
     moment = parse_moment(as_of, end_of_day=True) if as_of else None
@@ -294,31 +293,9 @@ def agent_tokens_command(
 ) -> None:
     """List scan-agent tokens (never the tokens themselves)."""
     django_ready()
-    from custodes.web.estate.models import AgentToken
+    from custodes.web.estate.scans import agent_token_records
 
-    rows = AgentToken.objects.select_related("body")
-    if body:
-        rows = rows.filter(body=body_or_fail(body))
-
-    def state(t: AgentToken) -> str:
-        if t.revoked_at is not None:
-            return "revoked"
-        return "usable" if t.is_usable() else "expired"
-
-    items = [
-        {
-            "id": t.pk,
-            "body": t.body.code,
-            "label": t.label,
-            "state": state(t),
-            "created_at": t.created_at.isoformat(),
-            "created_by": t.created_by,
-            "expires_at": t.expires_at.isoformat(),
-            "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
-            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
-        }
-        for t in rows
-    ]
+    items = agent_token_records(body_or_fail(body) if body else None)
     if json_output:
         print_json(items)
         return
@@ -344,10 +321,9 @@ def revoke_token_command(
 ) -> None:
     """Revoke a scan-agent token at once."""
     django_ready()
-    from custodes.web.estate.models import AgentToken
-    from custodes.web.estate.scans import revoke_agent_token
+    from custodes.web.estate.scans import find_agent_token, revoke_agent_token
 
-    row = AgentToken.objects.select_related("body").filter(pk=token_id).first()
+    row = find_agent_token(token_id)
     if row is None:
         fail(f"no agent token with id {token_id}")
     if revoke_agent_token(row, actor=cli_actor(by)):
@@ -406,10 +382,10 @@ def scans_command(body: BodyOption, json_output: JsonOption = False) -> None:
 
 
 def _asset(body: str, asset_id: str):
-    from custodes.web.estate.models import Asset
+    from custodes.web.estate.services import find_asset
 
     target = body_or_fail(body)
-    asset = Asset.objects.filter(body=target, asset_id=asset_id).first()
+    asset = find_asset(target, asset_id)
     if asset is None:
         fail(f"{target.name} has no asset {asset_id!r} (asset ids are in `estate export`)")
     return asset
@@ -443,7 +419,6 @@ def override(
         )
     except ValueError as exc:
         fail(str(exc))
-    asset.refresh_from_db()
     console.print(
         f"{asset.asset_id}: manufacturer {asset.manufacturer or 'unknown'}"
         + ("" if changed else " (unchanged)")
@@ -458,18 +433,10 @@ def history(
 ) -> None:
     """Every change to an asset: what, who, when and why."""
     django_ready()
+    from custodes.web.estate.services import asset_history
+
     asset = _asset(body, asset_id)
-    changes = [
-        {
-            "at": c.at.isoformat(),
-            "action": c.action,
-            "by": c.by,
-            "reason": c.reason,
-            "before": c.before,
-            "after": c.after,
-        }
-        for c in asset.changes.all()
-    ]
+    changes = asset_history(asset)
     if json_output:
         print_json({"body": asset.body.code, "asset": asset.asset_id, "changes": changes})
         return

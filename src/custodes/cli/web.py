@@ -89,7 +89,7 @@ def _watchdog_account(username: str, password: str | None = None) -> str:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from custodes.web.surveys.permissions import WATCHDOG_GROUP
+    from custodes.web.core.permissions import WATCHDOG_GROUP
 
     password = password or secrets.token_urlsafe(12)
     user, _ = get_user_model().objects.get_or_create(username=username)

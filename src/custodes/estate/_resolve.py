@@ -87,6 +87,11 @@ class MakerResolver:
                 self._cache[key] = found
         return found
 
+    def canonical(self, name: str) -> str:
+        """The manufacturer that ``name`` (a manufacturer, brand or OEM label) stands for, or
+        ``name`` itself when the knowledge base does not know it."""
+        return self.resolve(name, "").manufacturer or name
+
     def _resolve(self, brand: str, model: str) -> Maker:
         text = " ".join(part for part in (brand, model) if part)
         integrator = self.integrator_in(text)

@@ -18,12 +18,12 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from custodes import __version__
+from custodes.web.core.permissions import is_watchdog
 from custodes.web.core.throttle import client_address
 from custodes.web.estate import scans
 from custodes.web.estate.models import AgentToken
 from custodes.web.surveys.analysis import body_statuses, round_findings
 from custodes.web.surveys.models import Round
-from custodes.web.surveys.permissions import is_watchdog
 
 __all__ = ["api"]
 
@@ -232,7 +232,12 @@ SCAN_BODY = {
 @api.post(
     "/scans",
     auth=AgentBearer(),
-    response={200: ScanReconciliationOut, 413: ScanRefusedOut, 422: ScanRefusedOut},
+    response={
+        200: ScanReconciliationOut,
+        401: ScanRefusedOut,
+        413: ScanRefusedOut,
+        422: ScanRefusedOut,
+    },
     tags=["scans"],
     openapi_extra=SCAN_BODY,
 )
@@ -249,6 +254,8 @@ def post_scan(request: HttpRequest) -> Status[dict[str, Any]]:
     raw = request.read(scans.MAX_SCAN_BYTES + 1)
     try:
         upload = scans.receive_scan(token, raw)
+    except scans.AgentTokenInvalid as exc:
+        return Status(401, {"detail": str(exc)})
     except scans.ScanTooLarge as exc:
         return Status(413, {"detail": str(exc)})
     except scans.ScanPayloadInvalid as exc:

@@ -128,3 +128,30 @@ def test_asset_ids_link_on_watchdog_pages_only(watchdog_client, survey_round, ke
     own = respondent.get(reverse("estate:own-register")).content.decode()
     assert ">K1</th>" in own and "/assets/" not in own
     assert respondent.get(_url("kent", "K1")).status_code == 302  # to the login page
+
+
+def test_save_over_a_change_made_since_the_form_was_opened_is_refused(
+    watchdog_client, kent_imported
+):
+    from custodes.web.estate.services import update_asset
+
+    url = _url("kent", "K1")
+    version = watchdog_client.get(url).context["version"]
+    asset = Asset.objects.get(body=kent_imported, asset_id="K1")
+    update_asset(asset, {"notes": "moved to the car park"}, actor="user:other", reason="survey")
+    refused = watchdog_client.post(
+        url, {"manufacturer": "Axis", "reason": "Axis label", "version": version}
+    )
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert "changed by someone else since you opened it" in html
+    assert 'value="Axis"' in html and "Axis label" in html  # what was typed is kept
+    assert "moved to the car park" in html  # and the other change is shown
+    asset.refresh_from_db()
+    assert asset.manufacturer_override == "" and asset.changes.count() == 2
+    again = watchdog_client.post(
+        url, {"manufacturer": "Axis", "reason": "Axis label", "version": refused.context["version"]}
+    )
+    assert again.status_code == 302
+    asset.refresh_from_db()
+    assert asset.manufacturer_override == "Axis" and asset.notes == "moved to the car park"

@@ -178,6 +178,8 @@ def test_override_a_manufacturer_and_read_the_history(kent_imported):
         runner.invoke(_app(), ["estate", "history", "-b", "kent", "--asset", "K3", "--json"]).stdout
     )
     last = history["changes"][-1]
+    assert set(history) == {"body", "asset", "changes"}
+    assert set(last) == {"at", "action", "by", "reason", "before", "after"}
     assert (last["by"], last["reason"]) == ("analyst", "Dahua label seen on site visit")
     assert last["before"]["manufacturer"] == "Axis Communications"
     assert last["after"]["manufacturer"] == "Dahua"

@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 from register_rows import write_csv
 
 from custodes import estate as core
-from custodes.web.estate import services
 from custodes.web.estate.models import Asset, AssetChange, ExposureTally
-from custodes.web.estate.services import exposure, import_register
+from custodes.web.estate.services import exposure, import_register, imports
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +39,9 @@ def register_rows(count: int, quantity: int = 1) -> list[list[str]]:
 
 
 @pytest.fixture
-def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Batches of 7 rows and a staging file that spills to disk after 2 kB."""
-    monkeypatch.setattr(services, "BATCH_SIZE", 7)
-    monkeypatch.setattr(services, "SPOOL_IN_MEMORY_BYTES", 2_000)
+def small_batches() -> dict[str, int]:
+    """Import options: batches of 7 rows and a staging file that spills to disk after 2 kB."""
+    return {"batch_size": 7, "spool_bytes": 2_000}
 
 
 def test_many_batches_write_every_row_with_its_history(kent, tmp_path: Path, small_batches):
@@ -57,6 +55,7 @@ def test_many_batches_write_every_row_with_its_history(kent, tmp_path: Path, sma
         reason="load",
         progress=seen.append,
         writing=lambda done, rows: written.append((done, rows)),
+        **small_batches,
     )
     assert (result.rows, result.created, result.updated, result.unchanged) == (50, 50, 0, 0)
     assert seen[-1] == 50 and seen == sorted(seen)
@@ -90,13 +89,17 @@ def test_written_values_read_back_as_the_orm_writes_them(kent, tmp_path: Path):
 
 
 def test_reimport_mixes_new_changed_and_unchanged_rows(kent, tmp_path: Path, small_batches):
-    import_register(kent, write_csv(tmp_path / "a.csv", register_rows(30)), actor="first")
+    import_register(
+        kent, write_csv(tmp_path / "a.csv", register_rows(30)), actor="first", **small_batches
+    )
     rows = register_rows(40)
     for row in rows[1:11]:
         row[6] = "9"  # A0..A9 change quantity
     rows[11][4:6] = ["Axis", "P3245"]  # A10 was Axis already: unchanged
     rows[12][4:6] = ["Axis", "P3245"]  # A11 was Dahua: now Axis
-    result = import_register(kent, write_csv(tmp_path / "b.csv", rows), actor="second")
+    result = import_register(
+        kent, write_csv(tmp_path / "b.csv", rows), actor="second", **small_batches
+    )
     assert (result.created, result.updated, result.unchanged) == (10, 11, 19)
     assert Asset.objects.filter(body=kent).count() == 40
     a3 = Asset.objects.get(body=kent, asset_id="A3")
@@ -118,12 +121,14 @@ def test_reimport_mixes_new_changed_and_unchanged_rows(kent, tmp_path: Path, sma
 def test_a_bad_row_after_many_batches_keeps_the_previous_register(
     kent, tmp_path: Path, small_batches
 ):
-    import_register(kent, write_csv(tmp_path / "a.csv", register_rows(20)), actor="first")
+    import_register(
+        kent, write_csv(tmp_path / "a.csv", register_rows(20)), actor="first", **small_batches
+    )
     before = (Asset.objects.count(), AssetChange.objects.count(), ExposureTally.objects.count())
     rows = register_rows(60, quantity=5)
     rows[-1][6] = "many"
     with pytest.raises(core.RegisterInvalid) as caught:
-        import_register(kent, write_csv(tmp_path / "b.csv", rows), actor="second")
+        import_register(kent, write_csv(tmp_path / "b.csv", rows), actor="second", **small_batches)
     assert [p.row for p in caught.value.problems] == [61]
     assert (Asset.objects.count(), AssetChange.objects.count()) == before[:2]
     assert ExposureTally.objects.count() == before[2]
@@ -137,8 +142,8 @@ def test_a_bad_row_after_many_batches_keeps_the_previous_register(
     evidence=st.lists(st.text(max_size=40), max_size=4),
 )
 def test_staged_rows_survive_the_staging_file_whatever_their_text(asset_id, notes, evidence):
-    values = dict.fromkeys(services.TRACKED_FIELDS, "") | {"notes": notes, "quantity": 3}
-    staged = services._Staged(
+    values = dict.fromkeys(imports.TRACKED_FIELDS, "") | {"notes": notes, "quantity": 3}
+    staged = imports._Staged(
         asset_id=asset_id,
         generated_id=False,
         confidence=0.5,
@@ -149,4 +154,4 @@ def test_staged_rows_survive_the_staging_file_whatever_their_text(asset_id, note
     with tempfile.SpooledTemporaryFile(max_size=100, mode="w+", encoding="utf-8") as store:
         store.write(staged.to_line())
         store.write(staged.to_line())
-        assert list(services._staged_batches(store)) == [[staged, staged]]
+        assert list(imports._staged_batches(store)) == [[staged, staged]]

@@ -301,6 +301,17 @@ def test_receive_scan_refuses_a_revoked_token(kent):
         scans.receive_scan(row, _payload([]))
 
 
+def test_receive_scan_rereads_the_token_it_was_given(kent):
+    """A token revoked after the agent was authenticated (the caller's row is stale) stores
+    nothing."""
+    row, _ = scans.issue_agent_token(kent, actor="test")
+    AgentToken.objects.filter(pk=row.pk).update(revoked_at=timezone.now(), revoked_by="other")
+    assert row.is_usable()
+    with pytest.raises(scans.AgentTokenInvalid):
+        scans.receive_scan(row, _payload([]))
+    assert not ScanUpload.objects.exists()
+
+
 # Commands
 
 
@@ -320,6 +331,17 @@ def test_token_and_scan_commands(kent, client):
 
     listed = json.loads(runner.invoke(app, ["estate", "agent-tokens", "--json"]).stdout)
     assert [(t["body"], t["state"]) for t in listed] == [("kent", "usable")]
+    assert set(listed[0]) == {
+        "id",
+        "body",
+        "label",
+        "state",
+        "created_at",
+        "created_by",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    }
     assert token not in json.dumps(listed)
 
     none_yet = runner.invoke(app, ["estate", "scans", "--body", "kent"])
@@ -333,5 +355,7 @@ def test_token_and_scan_commands(kent, client):
     revoked = runner.invoke(app, ["estate", "revoke-token", str(listed[0]["id"])])
     assert revoked.exit_code == 0 and "revoked" in revoked.output
     assert _post(client, _payload([]), token).status_code == 401
+    again = runner.invoke(app, ["estate", "agent-tokens", "-b", "kent", "--json"]).stdout
+    assert [t["state"] for t in json.loads(again)] == ["revoked"]
     missing = runner.invoke(app, ["estate", "revoke-token", "999999"])
     assert missing.exit_code == 1

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from custodes.web.core.permissions import WATCHDOG_GROUP
 from custodes.web.surveys.analysis import round_findings
-from custodes.web.surveys.permissions import WATCHDOG_GROUP
 
 from .conftest import AFTER_CORRECTION, CORRECTOR, OFFICIAL_NAME, ReportedRound
 from .test_build import parse

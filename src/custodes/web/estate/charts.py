@@ -6,7 +6,7 @@ import io
 from collections.abc import Sequence
 
 from custodes import estate as core
-from custodes.web.reports.svg import csp_safe_svg
+from custodes.web.core.svg import csp_safe_svg
 
 __all__ = ["kind_chart", "manufacturer_chart", "replacement_chart"]
 

@@ -11,7 +11,10 @@ changes, so the national summary reads thousands of tally rows instead of millio
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from custodes.estate import AssetKind, AssetStatus, Connectivity
@@ -22,6 +25,20 @@ __all__ = ["AgentToken", "Asset", "AssetChange", "CaptureAnalysis", "ExposureTal
 KIND_CHOICES = [(k.value, k.value.replace("_", " ")) for k in AssetKind]
 STATUS_CHOICES = [(s.value, s.value.replace("_", " ")) for s in AssetStatus]
 CONNECTIVITY_CHOICES = [(c.value, c.value.replace("_", " ")) for c in Connectivity]
+
+
+class AssetQuerySet(models.QuerySet):
+    """Domain questions about assets."""
+
+    def of_body(self, body: Body | None) -> AssetQuerySet:
+        """One body's assets, or every body's when ``body`` is None."""
+        return self.filter(body=body) if body is not None else self.all()
+
+    def in_service_on(self, day: date) -> AssetQuerySet:
+        """Assets in the register on ``day``: procured by then (or undated), not yet removed."""
+        return self.filter(Q(procured_on__isnull=True) | Q(procured_on__lte=day)).exclude(
+            status=AssetStatus.REMOVED, status_date__lte=day
+        )
 
 
 class Asset(models.Model):
@@ -57,6 +74,8 @@ class Asset(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    objects = AssetQuerySet.as_manager()
+
     class Meta:
         ordering = ["body__name", "asset_id"]
         constraints = [
@@ -86,6 +105,14 @@ class AssetChange(models.Model):
         return f"{self.asset} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
+class ExposureTallyQuerySet(models.QuerySet):
+    """Domain questions about tally rows."""
+
+    def in_service_on(self, day: date) -> ExposureTallyQuerySet:
+        """Rows of devices still in service on ``day`` (not removed by then)."""
+        return self.filter(Q(removed_on__isnull=True) | Q(removed_on__gt=day))
+
+
 class ExposureTally(models.Model):
     """Devices per body × manufacturer × kind × flags (derived; rebuilt on every change)."""
 
@@ -97,6 +124,8 @@ class ExposureTally(models.Model):
     kev_since = models.DateField(null=True)
     removed_on = models.DateField(null=True)
     devices = models.BigIntegerField()
+
+    objects = ExposureTallyQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["body"], name="estate_tally_body")]

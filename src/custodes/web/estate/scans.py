@@ -56,6 +56,8 @@ __all__ = [
     "ScanReconciliation",
     "ScanTooLarge",
     "SeenDevice",
+    "agent_token_records",
+    "find_agent_token",
     "issue_agent_token",
     "latest_reconciliation",
     "receive_scan",
@@ -227,12 +229,48 @@ def issue_agent_token(
 
 
 def revoke_agent_token(token: AgentToken, *, actor: str) -> bool:
-    """Stops a token working at once. Returns False when it was already revoked."""
+    """Stops a token working at once, recording who revoked it. Returns False when it was
+    already revoked (the first revocation's who and when are kept)."""
+    # One filtered UPDATE is the compare-and-set: of two concurrent revocations only one
+    # matches ``revoked_at IS NULL``; an upload holding the token's row lock finishes first.
     updated = AgentToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=actor
     )
     token.refresh_from_db()
     return bool(updated)
+
+
+def find_agent_token(token_id: int) -> AgentToken | None:
+    """The agent token with that id, with its body, or None."""
+    return AgentToken.objects.select_related("body").filter(pk=token_id).first()
+
+
+def _token_state(token: AgentToken) -> str:
+    if token.revoked_at is not None:
+        return "revoked"
+    return "usable" if token.is_usable() else "expired"
+
+
+def agent_token_records(body: Body | None = None) -> list[dict[str, Any]]:
+    """Every agent token (one body's only, when given), newest first, never the token itself
+    (as ``custodes estate agent-tokens --json`` prints them)."""
+    rows = AgentToken.objects.select_related("body")
+    if body is not None:
+        rows = rows.filter(body=body)
+    return [
+        {
+            "id": t.pk,
+            "body": t.body.code,
+            "label": t.label,
+            "state": _token_state(t),
+            "created_at": t.created_at.isoformat(),
+            "created_by": t.created_by,
+            "expires_at": t.expires_at.isoformat(),
+            "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+        }
+        for t in rows
+    ]
 
 
 def resolve_agent_token(raw: str) -> AgentToken:
@@ -261,14 +299,22 @@ def record_token_failure(address: str) -> int:
 
 
 def receive_scan(token: AgentToken, payload: bytes | Mapping[str, Any]) -> ScanUpload:
-    """Validates and stores a scan for the token's body; nothing is stored when invalid."""
+    """Validates and stores a scan for the token's body; nothing is stored when invalid, or
+    when the token has stopped working since the agent was authenticated."""
     if not token.is_usable():
         raise AgentTokenInvalid("the agent token is not usable")
     parsed = parse_payload(payload)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # stored when this returns
+        # The token's row, fresh and locked: a revocation committed since the request was
+        # authenticated refuses the upload, and one arriving now waits until this upload is
+        # stored (it was received before the revocation). On SQLite the IMMEDIATE
+        # transaction serialises the two instead.
+        current = AgentToken.objects.select_for_update(no_key=True).filter(pk=token.pk).first()
+        if current is None or not current.is_usable():
+            raise AgentTokenInvalid("the agent token has been revoked or has expired")
         return ScanUpload.objects.create(
             body=token.body,
-            token=token,
+            token=current,
             scanner=parsed.scanner,
             started_at=parsed.started_at,
             finished_at=parsed.finished_at,
@@ -450,10 +496,7 @@ def reconcile_scan(upload: ScanUpload) -> ScanReconciliation:
         .order_by("asset_id")
     )
     register = _RegisterIndex(assets.iterator(chunk_size=2_000))
-    makers = core.MakerResolver()
-
-    def canonical(name: str) -> str:
-        return (makers.resolve(name, "").manufacturer or name).casefold()
+    canonical = core.MakerResolver().canonical
 
     result = ScanReconciliation(
         upload_id=upload.pk,
@@ -476,7 +519,8 @@ def reconcile_scan(upload: ScanUpload) -> ScanReconciliation:
         if (
             device.manufacturer
             and asset.manufacturer
-            and canonical(device.manufacturer) != canonical(asset.manufacturer)
+            and canonical(device.manufacturer).casefold()
+            != canonical(asset.manufacturer).casefold()
         ):
             result.mismatches.append(Mismatch(device, _ref(asset), how))
     spans = [parse_span(text) for text in upload.targets]

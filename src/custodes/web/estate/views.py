@@ -16,9 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from custodes import estate as core
 from custodes.web.bodies.models import Body
+from custodes.web.core.permissions import watchdog_required
 from custodes.web.estate import charts, exports
 from custodes.web.estate.models import Asset, AssetChange
 from custodes.web.estate.services import (
+    AssetChangedMeanwhile,
+    asset_version,
     body_totals,
     exposure,
     import_register,
@@ -28,7 +31,6 @@ from custodes.web.estate.services import (
 )
 from custodes.web.estate.upload_views import uploads_context
 from custodes.web.surveys.models import Round
-from custodes.web.surveys.permissions import watchdog_required
 from custodes.web.surveys.views.respond import Respondent, respondent_view
 
 __all__ = ["asset_detail", "body_register", "discrepancies", "export", "national", "own_register"]
@@ -159,15 +161,20 @@ def _override_errors(manufacturer: str, reason: str) -> list[dict[str, str]]:
 @require_http_methods(["GET", "POST"])
 def asset_detail(request: HttpRequest, code: str, asset_id: str) -> HttpResponse:
     """One asset: every field, the resolved manufacturer with its evidence, its full history,
-    and a form to override the manufacturer with a reason (empty manufacturer: no override)."""
+    and a form to override the manufacturer with a reason (empty manufacturer: no override).
+
+    The form carries the asset's version as it was opened: a save after someone else changed
+    the asset is refused (409) with the asset as it is now and what this person typed kept."""
     body = get_object_or_404(Body, code=code)
     asset = get_object_or_404(Asset, body=body, asset_id=asset_id)
     errors: list[dict[str, str]] = []
     manufacturer, reason = asset.manufacturer_override, ""
+    status = 200
     if request.method == "POST":
         manufacturer = request.POST.get("manufacturer", "").strip()
         reason = request.POST.get("reason", "").strip()
         errors = _override_errors(manufacturer, reason)
+        status = 400
         if not errors:
             try:
                 changed = update_asset(
@@ -178,7 +185,11 @@ def asset_detail(request: HttpRequest, code: str, asset_id: str) -> HttpResponse
                     },
                     actor=f"user:{request.user.get_username()}",
                     reason=reason,
+                    opened_version=request.POST.get("version") or None,
                 )
+            except AssetChangedMeanwhile as exc:
+                asset, status = exc.asset, 409
+                errors.append({"href": "#manufacturer", "message": str(exc)})
             except ValueError as exc:
                 errors.append({"href": "#reason", "message": str(exc)})
             else:
@@ -194,6 +205,7 @@ def asset_detail(request: HttpRequest, code: str, asset_id: str) -> HttpResponse
     context = {
         "body": body,
         "asset": asset,
+        "version": asset_version(asset),
         "fields": _asset_fields(asset),
         "history": _history(asset),
         "errors": errors,
@@ -204,7 +216,7 @@ def asset_detail(request: HttpRequest, code: str, asset_id: str) -> HttpResponse
         "form": {"manufacturer": manufacturer, "reason": reason},
         "max_reason": MAX_REASON_CHARS,
     }
-    return render(request, "estate/asset.html", context, status=400 if errors else 200)
+    return render(request, "estate/asset.html", context, status=status)
 
 
 def _export_response(body: Body | None, what: str, fmt: str, as_of: date | None) -> HttpResponse:

@@ -22,11 +22,11 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from custodes import findings as fcore
+from custodes.web.core.svg import ChartError, csp_safe_svg
 from custodes.web.reports import exports
 from custodes.web.reports.data import CountedReturn, ReportData, report_data
-from custodes.web.reports.errors import ReportAssetMissing, ReportOutputError
+from custodes.web.reports.errors import ReportAssetMissing, ReportError, ReportOutputError
 from custodes.web.reports.summaries import BlockSummary, summarise_blocks
-from custodes.web.reports.svg import csp_safe_svg
 from custodes.web.surveys.models import Round
 
 __all__ = [
@@ -73,8 +73,12 @@ class BlockView:
 
 @lru_cache(maxsize=CHART_CACHE_SIZE)
 def chart_svg(finding: fcore.FindingResult) -> str:
-    """The finding's chart, rewritten for the CSP; memoised, as drawing takes ~0.1 s each."""
-    return csp_safe_svg(fcore.finding_chart_svg(finding))
+    """The finding's chart, rewritten for the CSP; memoised, as drawing takes ~0.1 s each.
+    A chart that cannot be made safe is a ``ReportError``, like every failure of a build."""
+    try:
+        return csp_safe_svg(fcore.finding_chart_svg(finding))
+    except ChartError as error:
+        raise ReportError(str(error)) from error
 
 
 def stylesheet_text() -> str:

@@ -22,6 +22,7 @@ import custodes
 from custodes import findings as fcore
 from custodes import questionnaire as qcore
 from custodes.web.bodies.models import Body
+from custodes.web.estate.services import round_reconciliations
 from custodes.web.reports.errors import InvalidAsOf
 from custodes.web.surveys.analysis import follow_up, round_data, round_findings
 from custodes.web.surveys.lifecycle import definition_of
@@ -352,8 +353,6 @@ def _register_notes(
     round_: Round, definition: qcore.Questionnaire, moment: datetime
 ) -> tuple[RegisterNote, ...]:
     """Returns contradicted by the bodies' registers as they stood on the as-of day."""
-    from custodes.web.estate.services import round_reconciliations
-
     notes = [
         RegisterNote(
             body_code=item.body.code,

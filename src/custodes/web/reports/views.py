@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from custodes.web.core.permissions import is_watchdog
 from custodes.web.reports import exports
 from custodes.web.reports.build import context_from
 from custodes.web.reports.data import report_data
 from custodes.web.surveys.models import Round
-from custodes.web.surveys.permissions import is_watchdog
 
 __all__ = ["findings_csv", "findings_json", "report", "responses_csv"]
 

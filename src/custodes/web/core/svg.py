@@ -3,7 +3,8 @@
 ``style-src 'self'`` blocks ``style="..."`` attributes and ``<style>`` elements in the page,
 including inside inline SVG, but not SVG presentation attributes such as ``fill="#0072b2"``.
 :func:`csp_safe_svg` rewrites every style declaration as the equivalent presentation attribute,
-so the same chart looks the same in the self-contained file and in the web view.
+so the same chart looks the same in the self-contained file and in the web view. Shared by
+the report's charts and the register dashboards.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from xml.etree.ElementTree import Element, ParseError, tostring
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from custodes.web.reports.errors import ReportError
-
-__all__ = ["MAX_SVG_CHARS", "UnsupportedChartStyle", "csp_safe_svg"]
+__all__ = ["MAX_SVG_CHARS", "ChartError", "UnsupportedChartStyle", "csp_safe_svg"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -88,7 +87,11 @@ DROPPED_ELEMENTS = frozenset({f"{{{SVG_NS}}}style", f"{{{SVG_NS}}}metadata"})
 _UNIVERSAL_RULE = re.compile(r"\A\s*\*\s*\{([^{}]*)\}\s*\Z")
 
 
-class UnsupportedChartStyle(ReportError):
+class ChartError(Exception):
+    """A chart's SVG cannot be made safe to inline; the message says what is wrong."""
+
+
+class UnsupportedChartStyle(ChartError):
     """The chart uses styling that cannot be expressed as SVG presentation attributes."""
 
 
@@ -137,25 +140,25 @@ def csp_safe_svg(svg: str) -> str:
 
     ``xlink:href`` becomes plain ``href`` (SVG 2), and ``<metadata>`` is dropped. Raises
     :class:`UnsupportedChartStyle` for styling that has no presentation-attribute equivalent,
-    and :class:`ReportError` when the input is not a bounded, well-formed SVG document.
+    and :class:`ChartError` when the input is not a bounded, well-formed SVG document.
     """
     if len(svg) > MAX_SVG_CHARS:
-        raise ReportError(f"chart SVG is too large ({len(svg):,} characters)")
+        raise ChartError(f"chart SVG is too large ({len(svg):,} characters)")
     try:
         root = fromstring(svg)
     except ParseError as error:
-        raise ReportError(f"chart SVG is not well-formed XML: {error}") from None
+        raise ChartError(f"chart SVG is not well-formed XML: {error}") from None
     except DefusedXmlException as error:
-        raise ReportError(f"chart SVG uses forbidden XML features: {error!r}") from None
+        raise ChartError(f"chart SVG uses forbidden XML features: {error!r}") from None
     if root.tag != f"{{{SVG_NS}}}svg":
-        raise ReportError(f"chart root element is {root.tag!r}, not an SVG <svg>")
+        raise ChartError(f"chart root element is {root.tag!r}, not an SVG <svg>")
     for name, value in _inherited_rules(root):
         # Inherited by every descendant unless it sets its own value, as the '*' rule did.
         root.attrib.setdefault(name, value)
     _prune(root)
     for element in root.iter():
         if not isinstance(element.tag, str) or not element.tag.startswith(f"{{{SVG_NS}}}"):
-            raise ReportError(f"chart holds a non-SVG element {element.tag!r}")
+            raise ChartError(f"chart holds a non-SVG element {element.tag!r}")
         style = element.attrib.pop("style", None)
         if style is not None:
             element_id = element.get("id") or element.tag.rpartition("}")[2]

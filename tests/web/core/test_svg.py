@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custodes.findings import FindingResult, finding_chart_svg
-from custodes.web.reports.errors import ReportError
-from custodes.web.reports.svg import MAX_SVG_CHARS, UnsupportedChartStyle, csp_safe_svg
+from custodes.web.core.svg import MAX_SVG_CHARS, ChartError, UnsupportedChartStyle, csp_safe_svg
 
 SVG = "http://www.w3.org/2000/svg"
 
@@ -109,12 +108,12 @@ def test_style_element_with_other_rules_is_refused():
     ],
 )
 def test_bad_input_is_an_error(svg, message):
-    with pytest.raises(ReportError, match=message):
+    with pytest.raises(ChartError, match=message):
         csp_safe_svg(svg)
 
 
 def test_oversized_input_is_refused():
-    with pytest.raises(ReportError, match="too large"):
+    with pytest.raises(ChartError, match="too large"):
         csp_safe_svg(" " * (MAX_SVG_CHARS + 1))
 
 
@@ -124,6 +123,6 @@ def test_truncated_or_corrupted_charts_fail_cleanly(chart, cut, junk):
     mangled = chart[: cut % len(chart)] + junk
     try:
         safe = csp_safe_svg(mangled)
-    except ReportError:
+    except ChartError:
         return
     assert "style=" not in safe
