@@ -45,3 +45,21 @@ class EmailTextForm(forms.ModelForm):
             if "{link}" not in (cleaned.get(field) or ""):
                 self.add_error(field, "The text must contain {link}.")
         return cleaned
+
+
+MAX_REMINDER_DAYS = 365
+
+
+class ReminderScheduleForm(forms.ModelForm):
+    """The round's automatic reminder: days before closing, or empty for none."""
+
+    class Meta:
+        model = Round
+        fields = ["reminder_days_before_close"]
+        labels = {"reminder_days_before_close": "Days before the round closes"}
+
+    def clean_reminder_days_before_close(self) -> int | None:
+        days = self.cleaned_data.get("reminder_days_before_close")
+        if days is not None and not 1 <= days <= MAX_REMINDER_DAYS:
+            raise forms.ValidationError(f"Give a number of days from 1 to {MAX_REMINDER_DAYS}.")
+        return days
