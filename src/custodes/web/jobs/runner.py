@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, connection
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -132,7 +132,7 @@ def _claim(job_id: int) -> Job | None:
     """Takes a queued job for this worker; None when it is not queued (taken or finished)."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, attempts=F("attempts") + 1, heartbeat_at=now, error=""
+        state=Job.State.RUNNING, attempts=F("attempts") + 1, heartbeat_at=now
     )
     if not claimed:
         return None
@@ -160,7 +160,6 @@ def _fail(run: JobRun, message: str, result: dict[str, Any] | None = None) -> No
 def execute(job_id: int) -> None:
     """Runs the job once if it is waiting. Raises :class:`RetryLater` when the attempt failed
     and another is allowed (the caller's queue retries it with back-off)."""
-    close_old_connections()
     job = _claim(job_id)
     if job is None:
         logger.info("job %s: nothing to run (already taken or finished)", job_id)
@@ -182,8 +181,8 @@ def execute(job_id: int) -> None:
         _fail(run, str(exc), exc.result)
     except Exception as exc:
         message = f"{type(exc).__name__}: {exc}"
-        logger.exception("job %s (%s) attempt %s failed", job.pk, job.kind, run.attempt)
         if run.attempt >= job.max_attempts:
+            logger.exception("job %s (%s) failed for good", job.pk, job.kind)
             _fail(run, f"Failed {run.attempt} times; last error: {message}")
             return
         delay = retry_delay(run.attempt)
@@ -198,6 +197,7 @@ def execute(job_id: int) -> None:
             run,
             Job.State.SUCCEEDED,
             result=result or {},
+            error="",
             progress_done=Coalesce(F("progress_total"), F("progress_done")),
         )
     finally:

@@ -76,7 +76,7 @@ def sweep_jobs() -> None:
 @signal(SIGNAL_INTERRUPTED)
 def release_interrupted(signal_name: str, task: object) -> None:
     """A worker stopping mid-job gives the job back at once (the next worker starts it)."""
-    if getattr(task, "name", None) != run_job.name:
+    if not isinstance(task, run_job.task_class):
         return
     (job_id,) = task.args  # type: ignore[attr-defined]
     Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(

@@ -4,20 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0001_initial'),
+        ("surveys", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='round',
-            name='reminder_days_before_close',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Bodies invited that have not responded are reminded this many days before the round closes (once). Empty: no automatic reminder.', null=True, verbose_name='automatic reminder, days before closing'),
+            model_name="round",
+            name="reminder_days_before_close",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Bodies invited that have not responded are reminded this many days before the round closes (once). Empty: no automatic reminder.",
+                null=True,
+                verbose_name="automatic reminder, days before closing",
+            ),
         ),
         migrations.AlterField(
-            model_name='activity',
-            name='action',
-            field=models.CharField(choices=[('round.created', 'Round created'), ('round.updated', 'Round updated'), ('invitation.issued', 'Invitation link issued'), ('invitation.revoked', 'Invitation link revoked'), ('invitation.opened', 'Invitation link opened'), ('link.expired', 'Expired link revoked'), ('email.invitation', 'Invitation email sent'), ('email.reminder', 'Reminder email sent'), ('email.failed', 'Email could not be sent'), ('return.saved', 'Answers saved'), ('return.submitted', 'Return submitted'), ('return.reopened', 'Return reopened'), ('returns.imported', 'Returns imported'), ('answer.corrected', 'Answer corrected')], max_length=40),
+            model_name="activity",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("round.created", "Round created"),
+                    ("round.updated", "Round updated"),
+                    ("invitation.issued", "Invitation link issued"),
+                    ("invitation.revoked", "Invitation link revoked"),
+                    ("invitation.opened", "Invitation link opened"),
+                    ("link.expired", "Expired link revoked"),
+                    ("email.invitation", "Invitation email sent"),
+                    ("email.reminder", "Reminder email sent"),
+                    ("email.failed", "Email could not be sent"),
+                    ("return.saved", "Answers saved"),
+                    ("return.submitted", "Return submitted"),
+                    ("return.reopened", "Return reopened"),
+                    ("returns.imported", "Returns imported"),
+                    ("answer.corrected", "Answer corrected"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
