@@ -1,0 +1,143 @@
+"""Jobs on real workers: ``custodes worker`` subprocesses on the embedded SQLite queue and on
+Redis; a worker killed with SIGKILL mid-job, and the next one finishing the job once; the web
+server's embedded worker."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import dpkt
+import pytest
+from conftest import HEARTBEAT_SECONDS, stop, wait_for
+from django.db import transaction
+from django.urls import reverse
+
+from custodes.web.bodies.models import Body, Contact
+from custodes.web.estate.models import CaptureAnalysis
+from custodes.web.estate.services import import_register
+from custodes.web.jobs.models import Job
+from custodes.web.surveys.choices import Action
+from custodes.web.surveys.models import Activity
+from custodes.web.surveys.sending import start_sending
+from egress.builders import client_hello, dns_answer, dns_query, tcp, udp, write_pcap
+
+CAMERA = "192.168.1.64"
+CLOUD = "47.91.88.171"
+CODES = ["kent", "essex", "surrey", "sussex", "norfolk", "suffolk"]
+MAIL_DELAY_SECONDS = 0.6
+
+
+def _capture(path: Path) -> Path:
+    name = "litedev.hik-connect.com"
+    return write_pcap(
+        path,
+        [
+            (1_700_000_000.0, udp(CAMERA, 40000, "192.168.1.1", 53, dns_query(name))),
+            (1_700_000_000.1, udp("192.168.1.1", 53, CAMERA, 40000, dns_answer(name, [CLOUD]))),
+            (1_700_000_001.0, tcp(CAMERA, 50000, CLOUD, 443, flags=dpkt.tcp.TH_SYN)),
+            (1_700_000_001.2, tcp(CAMERA, 50000, CLOUD, 443, client_hello(name), seq=1)),
+        ],
+    )
+
+
+def test_a_worker_analyses_an_uploaded_capture(queue, watchdog_client, roster, tmp_path):
+    kent = Body.objects.get(code="kent")
+    register = tmp_path / "kent.csv"
+    register.write_text(
+        f"Asset ID,Site,Type,Make,Model,IP address\nK1,Dover,bullet,Hikvision,X,{CAMERA}\n"
+    )
+    import_register(kent, register, actor="test")
+    worker = queue.start_worker()
+    with _capture(tmp_path / "site.pcap").open("rb") as handle:
+        response = watchdog_client.post(
+            reverse("estate:body-capture-upload", args=["kent"]), {"capture": handle}
+        )
+    assert response.status_code == 302
+    analysis = CaptureAnalysis.objects.get()
+    job = Job.objects.get()
+
+    def finished():
+        job.refresh_from_db()
+        return job.finished
+
+    wait_for(finished, "the capture analysis", queue)
+    analysis.refresh_from_db()
+    assert analysis.status == "done", analysis.error
+    (device,) = analysis.result
+    assert device["name"] == "K1 (Dover)"
+    assert [s["service"] for s in device["vendor_services"]] == ["Hik-Connect"]
+    assert (job.state, job.attempts, job.kind) == ("succeeded", 1, "capture.analyse")
+    assert job.progress_done == job.progress_total == analysis.size
+    assert list((queue.data_dir / "captures").iterdir()) == []
+    page = watchdog_client.get(response["Location"]).content.decode()
+    assert "Hik-Connect" in page
+    assert stop(worker) == 0  # SIGINT: a graceful stop
+
+
+def test_a_job_survives_sigkill_of_its_worker_and_finishes_once(queue, survey_round, tmp_path):
+    bodies = [Body.objects.get(code=code) for code in CODES]
+    for body in bodies:
+        Contact.objects.create(body=body, email=f"sro@{body.code}.example.org")
+    mail_log = tmp_path / "delivered.txt"
+    mail_env = {
+        "CUSTODES_EMAIL_BACKEND": "flaky_mail.SlowFileBackend",
+        "CUSTODES_TEST_MAIL_DELAY": str(MAIL_DELAY_SECONDS),
+        "CUSTODES_TEST_MAIL_LOG": str(mail_log),
+    }
+    with transaction.atomic():
+        job = start_sending(survey_round, bodies, reminder=False, actor="test")
+    first = queue.start_worker(**mail_env)
+
+    def two_sent():
+        job.refresh_from_db()
+        return job.progress_done >= 2
+
+    wait_for(two_sent, "two emails sent", queue)
+    # Just after a body was recorded as sent: the worker is inside the next (slow) delivery.
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    job.refresh_from_db()
+    assert job.state == "running" and job.attempts == 1
+    delivered_before = mail_log.read_text().split()
+    assert 2 <= len(delivered_before) < len(CODES)
+
+    time.sleep(HEARTBEAT_SECONDS * 6 + 0.5)  # its heartbeat is stale now
+    second = queue.start_worker(**mail_env)
+
+    def finished():
+        job.refresh_from_db()
+        return job.finished
+
+    wait_for(finished, "the job finished by the second worker", queue)
+    assert (job.state, job.attempts) == ("succeeded", 2), job.error
+    assert job.result["sent"] == len(CODES)
+    delivered = mail_log.read_text().split()
+    assert sorted(delivered) == sorted(f"sro@{code}.example.org" for code in CODES)  # once each
+    sent = Activity.objects.filter(action=Action.EMAIL_INVITATION)
+    assert sorted(sent.values_list("body__code", flat=True)) == sorted(CODES)
+    assert stop(second) == 0
+
+
+@pytest.mark.parametrize("queue", ["sqlite"], indirect=True)
+def test_the_web_server_runs_its_own_worker(queue, survey_round, monkeypatch, settings):
+    from custodes.web.jobs.worker import background_worker
+
+    body = Body.objects.get(code="kent")
+    Contact.objects.create(body=body, email="sro@kent.example.org")
+    for name, value in queue.env().items():
+        monkeypatch.setenv(name, value)
+    settings.HUEY = {**settings.HUEY, "consumer": {"shutdown_timeout": 5}}
+    with background_worker(True) as child:
+        with transaction.atomic():
+            job = start_sending(survey_round, [body], reminder=False, actor="test")
+
+        def finished():
+            job.refresh_from_db()
+            return job.finished
+
+        wait_for(finished, "the job run by the embedded worker")
+        assert child.poll() is None
+    assert child.returncode == 0  # stopped with the server, gracefully
+    assert job.state == "succeeded" and job.result["sent"] == 1
