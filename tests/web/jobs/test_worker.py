@@ -10,9 +10,9 @@ from pathlib import Path
 
 import dpkt
 import pytest
-from conftest import HEARTBEAT_SECONDS, stop, wait_for
 from django.db import transaction
 from django.urls import reverse
+from job_workers import HEARTBEAT_SECONDS, stop, wait_for
 
 from custodes.web.bodies.models import Body, Contact
 from custodes.web.estate.models import CaptureAnalysis
