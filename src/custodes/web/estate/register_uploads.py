@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 
 from custodes import estate as core
 from custodes.web.bodies.models import Body
@@ -55,19 +54,18 @@ def start_import(body: Body, upload: UploadedFile, *, actor: str, reason: str) -
         for chunk in upload.chunks():
             handle.write(chunk)
     try:
-        with transaction.atomic():
-            return start_job(
-                IMPORT_JOB,
-                {
-                    "body": body.pk,
-                    "file": path.name,
-                    "name": (upload.name or "")[:255],
-                    "reason": reason,
-                    "actor": actor,
-                },
-                actor=actor,
-                subject=body,
-            )
+        return start_job(
+            IMPORT_JOB,
+            {
+                "body": body.pk,
+                "file": path.name,
+                "name": (upload.name or "")[:255],
+                "reason": reason,
+                "actor": actor,
+            },
+            actor=actor,
+            subject=body,
+        )
     except BaseException:
         path.unlink(missing_ok=True)
         raise

@@ -1,12 +1,14 @@
 """Report files built by a background job for download: what ``custodes report`` writes.
 
 A ``report.build`` job runs :func:`write_report` into ``<DATA_DIR>/reports/<round>/<job>/``;
-the report page offers the files once it has finished. ``write_report`` stages every file and
-renames it into place, so a build run again after its worker died simply writes them again.
+the report page offers the files of the latest build once it has finished (earlier builds'
+folders are removed then). ``write_report`` stages every file and renames it into place, so a
+build run again after its worker died simply writes them again.
 """
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -64,5 +66,8 @@ def run_build(run: JobRun) -> dict[str, Any]:
         )
     except ReportError as exc:
         raise JobFailed(str(exc)) from exc
+    for earlier in build_folder(run.job).parent.iterdir():  # only the latest build is offered
+        if earlier.name != str(run.job.pk) and earlier.is_dir():
+            shutil.rmtree(earlier, ignore_errors=True)
     run.progress(1, 1, f"{len(written)} files written", force=True)
     return {"files": [path.name for path in written if path.name in REPORT_FILES]}

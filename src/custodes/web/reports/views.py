@@ -11,7 +11,6 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -127,8 +126,7 @@ def build_report(request: HttpRequest, name: str) -> HttpResponse:
         as_of = end_of_day(as_of_text) if as_of_text else None
     except BadAsOf as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    with transaction.atomic():
-        job = start_build(round_, as_of=as_of, actor=f"user:{request.user.get_username()}")
+    job = start_build(round_, as_of=as_of, actor=f"user:{request.user.get_username()}")
     query = f"?{AS_OF_PARAMETER}={as_of_text}" if as_of_text else ""
     return redirect(reverse("reports:report", args=[round_.name]) + query + f"#job-{job.pk}")
 

@@ -157,11 +157,9 @@ def schedule_reminders(now: datetime | None = None) -> list[Job]:
             and status.status != ReturnStatus.NOT_INVITED
             and status.body.pk in invited_before
         ]
-        with transaction.atomic():
-            job = start_sending(
-                round_, bodies, reminder=True, actor=SCHEDULE_ACTOR, idempotency_key=key
-            )
-        started.append(job)
+        started.append(
+            start_sending(round_, bodies, reminder=True, actor=SCHEDULE_ACTOR, idempotency_key=key)
+        )
     return started
 
 

@@ -119,14 +119,13 @@ def send(request: HttpRequest, name: str) -> HttpResponse:
         messages.info(request, f"Nobody to send {noun}s to.")
         return redirect("surveys:round", name=round_.name)
     form_key = request.POST.get("form_key", "")[:64]
-    with transaction.atomic():
-        job = start_sending(
-            round_,
-            bodies,
-            reminder=reminder,
-            actor=_actor(request),
-            idempotency_key=f"send:{round_.pk}:{form_key}" if form_key else None,
-        )
+    job = start_sending(
+        round_,
+        bodies,
+        reminder=reminder,
+        actor=_actor(request),
+        idempotency_key=f"send:{round_.pk}:{form_key}" if form_key else None,
+    )
     messages.success(
         request, f"Sending {len(bodies)} {noun}(s) in the background: progress is shown below."
     )
