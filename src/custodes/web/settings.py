@@ -204,7 +204,7 @@ HUEY = {
     "immediate": False,
     "results": False,  # outcomes are kept on the Job rows
     **({"url": QUEUE_URL} if QUEUE_URL else {"filename": str(DATA_DIR / "queue.sqlite3")}),
-    "consumer": {"workers": JOB_WORKERS, "worker_type": "thread", "shutdown_timeout": 30},
+    "consumer": {"workers": JOB_WORKERS, "worker_type": "thread", "shutdown_timeout": 10},
 }
 
 LANGUAGE_CODE = "en-gb"

@@ -45,7 +45,9 @@ def analyse(run: JobRun) -> dict[str, Any]:
     size = CaptureAnalysis.objects.filter(pk=analysis_id).values_list("size", flat=True).first()
     if size is None:
         raise JobFailed(f"capture analysis {analysis_id} no longer exists")
-    done = analyse_capture(analysis_id, lambda read: run.progress(read, size, "bytes read"))
+    done = analyse_capture(
+        analysis_id, lambda read: run.progress(read, size, f"{read:,} of {size:,} bytes read")
+    )
     return {"analysis": done.pk, "devices": len(done.result), "problems": len(done.problems)}
 
 

@@ -94,6 +94,7 @@ def run_sending(run: JobRun) -> dict[str, Any]:
     def done_count() -> int:
         return sum(1 for value in outcome.values() if value == SENT)
 
+    run.progress(done_count(), total, f"{done_count()} of {total} {noun}s sent", force=True)
     for body in bodies:
         if str(body.pk) in outcome:
             continue  # handled by an earlier run of this job
