@@ -5,6 +5,9 @@ server's embedded worker."""
 from __future__ import annotations
 
 import signal
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -27,6 +30,22 @@ CAMERA = "192.168.1.64"
 CLOUD = "47.91.88.171"
 CODES = ["kent", "essex", "surrey", "sussex", "norfolk", "suffolk"]
 MAIL_DELAY_SECONDS = 0.6
+
+
+TEST_PORTS = range(18300, 18400)
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A free loopback port for a test server."""
+    for port in TEST_PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip(f"no free port in {TEST_PORTS.start}-{TEST_PORTS.stop - 1}")
 
 
 def _capture(path: Path) -> Path:
@@ -141,3 +160,44 @@ def test_the_web_server_runs_its_own_worker(queue, survey_round, monkeypatch, se
         assert child.poll() is None
     assert child.returncode == 0  # stopped with the server, gracefully
     assert job.state == "succeeded" and job.result["sent"] == 1
+
+
+def _children_of(pid: int) -> list[int]:
+    """Processes started with ``--parent PID`` (the server's embedded worker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"worker" in argv and b"--parent" in argv and str(pid).encode() in argv:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("queue", ["sqlite"], indirect=True)
+def test_custodes_serve_starts_and_stops_its_worker(queue, survey_round, unused_port):
+    body = Body.objects.get(code="kent")
+    Contact.objects.create(body=body, email="sro@kent.example.org")
+    log = (queue.data_dir / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "custodes", "serve", "--port", str(unused_port)],
+        env=queue.env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        (child,) = wait_for(lambda: _children_of(server.pid), "the embedded worker", queue)
+        with transaction.atomic():
+            job = start_sending(survey_round, [body], reminder=False, actor="test")
+
+        def finished():
+            job.refresh_from_db()
+            return job.finished
+
+        wait_for(finished, "the job run by the server's worker", queue)
+        assert job.state == "succeeded"
+    finally:
+        stop(server)
+    assert wait_for(lambda: not Path(f"/proc/{child}").exists(), "the worker stopping")
