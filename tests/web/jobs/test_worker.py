@@ -4,11 +4,14 @@ server's embedded worker."""
 
 from __future__ import annotations
 
+import http.client
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import dpkt
@@ -201,3 +204,75 @@ def test_custodes_serve_starts_and_stops_its_worker(queue, survey_round, unused_
     finally:
         stop(server)
     assert wait_for(lambda: not Path(f"/proc/{child}").exists(), "the worker stopping")
+
+
+@pytest.mark.parametrize("queue", ["sqlite"], indirect=True)
+def test_an_upload_cut_off_by_kill_9_leaves_a_file_the_sweep_removes(
+    queue, survey_round, unused_port
+):
+    from custodes.web.estate.captures import remove_orphaned_captures
+    from custodes.web.surveys.tokens import issue_invitation
+
+    _, token = issue_invitation(survey_round, Body.objects.get(code="kent"), actor="test")
+    log = (queue.data_dir / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "custodes", "serve", "--no-worker", "--port", str(unused_port)],
+        env=queue.env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: killed whole below
+    )
+    try:
+
+        def cookies(path: str, sent: str = "") -> dict[str, str] | None:
+            connection = http.client.HTTPConnection("127.0.0.1", unused_port, timeout=5)
+            try:
+                connection.request("GET", path, headers={"Cookie": sent} if sent else {})
+                headers = connection.getresponse().headers.get_all("Set-Cookie") or []
+            except OSError:
+                return None
+            finally:
+                connection.close()
+            return dict(c.split(";")[0].split("=", 1) for c in headers)
+
+        session = wait_for(lambda: cookies(f"/r/{token}/"), "the server answering", queue)
+        session_cookie = f"sessionid={session['sessionid']}"
+        csrf = cookies("/estate/my-register/", session_cookie)["csrftoken"]
+        cookie = f"{session_cookie}; csrftoken={csrf}"
+        boundary = "custodesboundary"
+        opening = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="capture"; '
+            f'filename="big.pcap"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        ).encode()
+        declared = 50 * 1024 * 1024
+        upload = socket.create_connection(("127.0.0.1", unused_port), timeout=5)
+        upload.sendall(
+            (
+                f"POST /estate/my-register/captures/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Cookie: {cookie}\r\nContent-Length: {declared}\r\n"
+                f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n"
+            ).encode()
+            + opening
+        )
+        for _ in range(16):
+            upload.sendall(b"\0" * 65536)  # 1 MiB of the 50 declared
+        captures = queue.data_dir / "captures"
+
+        def partial_file():
+            files = list(captures.iterdir()) if captures.exists() else []
+            return files if files and files[0].stat().st_size >= 512 * 1024 else None
+
+        (partial,) = wait_for(partial_file, "the upload reaching the disk", queue)
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+        upload.close()
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    assert partial.exists() and not CaptureAnalysis.objects.exists()
+    assert remove_orphaned_captures(timedelta(hours=1)) == []  # maybe still uploading
+    hours_ago = time.time() - 2 * 3600
+    os.utime(partial, (hours_ago, hours_ago))
+    assert remove_orphaned_captures(timedelta(hours=1)) == [partial]
+    assert not partial.exists()
