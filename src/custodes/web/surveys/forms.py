@@ -50,13 +50,12 @@ class EmailTextForm(forms.ModelForm):
 MAX_REMINDER_DAYS = 365
 
 
-class ReminderScheduleForm(forms.ModelForm):
+class ReminderScheduleForm(forms.Form):
     """The round's automatic reminder: days before closing, or empty for none."""
 
-    class Meta:
-        model = Round
-        fields = ["reminder_days_before_close"]
-        labels = {"reminder_days_before_close": "Days before the round closes"}
+    reminder_days_before_close = forms.IntegerField(
+        label="Days before the round closes", required=False
+    )
 
     def clean_reminder_days_before_close(self) -> int | None:
         days = self.cleaned_data.get("reminder_days_before_close")

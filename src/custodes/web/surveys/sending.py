@@ -38,6 +38,7 @@ __all__ = [
     "reminder_point",
     "run_sending",
     "schedule_reminders",
+    "set_automatic_reminder",
     "start_sending",
 ]
 
@@ -127,6 +128,21 @@ def reminder_point(round_: Round) -> datetime | None:
     if round_.reminder_days_before_close is None:
         return None
     return round_.closes_at - timedelta(days=round_.reminder_days_before_close)
+
+
+@transaction.atomic
+def set_automatic_reminder(round_: Round, days: int | None, *, actor: str) -> None:
+    """Sets (or, with None, clears) the round's automatic reminder, in days before closing."""
+    Round.objects.filter(pk=round_.pk).update(reminder_days_before_close=days)
+    round_.reminder_days_before_close = days
+    Activity.objects.create(
+        actor=actor,
+        action=Action.ROUND_UPDATED,
+        round=round_,
+        message=f"Automatic reminder {days} day(s) before closing"
+        if days is not None
+        else "Automatic reminder turned off",
+    )
 
 
 def schedule_reminders(now: datetime | None = None) -> list[Job]:

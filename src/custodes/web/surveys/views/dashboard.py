@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from custodes.findings import describe
 from custodes.web.bodies.models import Body
 from custodes.web.jobs.models import Job
 from custodes.web.surveys.analysis import body_statuses, follow_up, round_findings
-from custodes.web.surveys.choices import Action, ReturnStatus
+from custodes.web.surveys.choices import ReturnStatus
 from custodes.web.surveys.forms import (
     CorrectionForm,
     EmailTextForm,
@@ -33,7 +32,12 @@ from custodes.web.surveys.lifecycle import (
 )
 from custodes.web.surveys.models import Activity, Invitation, Return, Round
 from custodes.web.surveys.permissions import watchdog_required
-from custodes.web.surveys.sending import SEND_JOB, reminder_point, start_sending
+from custodes.web.surveys.sending import (
+    SEND_JOB,
+    reminder_point,
+    set_automatic_reminder,
+    start_sending,
+)
 from custodes.web.surveys.tokens import issue_invitation, revoke_invitation
 
 __all__ = [
@@ -137,22 +141,14 @@ def send(request: HttpRequest, name: str) -> HttpResponse:
 def reminder_schedule(request: HttpRequest, name: str) -> HttpResponse:
     """Set (or clear) the round's automatic reminder, in days before it closes."""
     round_ = get_object_or_404(Round, name=name)
-    form = ReminderScheduleForm(request.POST, instance=round_)
+    form = ReminderScheduleForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("reminder_days_before_close", []):
             messages.error(request, f"Automatic reminder: {error}")
         return redirect("surveys:round", name=name)
-    with transaction.atomic():
-        form.save()
-        days = round_.reminder_days_before_close
-        Activity.objects.create(
-            actor=_actor(request),
-            action=Action.ROUND_UPDATED,
-            round=round_,
-            message=f"Automatic reminder {days} day(s) before closing"
-            if days is not None
-            else "Automatic reminder turned off",
-        )
+    set_automatic_reminder(
+        round_, form.cleaned_data["reminder_days_before_close"], actor=_actor(request)
+    )
     messages.success(request, "Automatic reminder saved.")
     return redirect("surveys:round", name=name)
 
