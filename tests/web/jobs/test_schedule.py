@@ -66,6 +66,7 @@ def test_reminders_go_out_once_at_the_point_set(invited_round, watchdog_client):
     (job,) = schedule_reminders(point + timedelta(hours=2))
     job.refresh_from_db()
     assert job.state == "succeeded" and job.result["sent"] == 2
+    assert job.result["not_sent"] == []
     assert job.started_by == "system:schedule" and job.arguments["reminder"] is True
     assert _reminded() == ["essex", "kent"]
     assert schedule_reminders(point + timedelta(hours=3)) == []  # once per schedule point
@@ -196,3 +197,28 @@ def test_orphaned_uploads_are_removed_after_an_hour(roster, settings, tmp_path):
     assert waiting.exists() and recent.exists() and not partial.exists()
     assert remove_orphaned_registers(timedelta(hours=1)) == [register_orphan]
     assert register_waiting.exists()
+
+
+def test_a_body_that_responds_before_its_reminder_is_not_reminded(invited_round):
+    from custodes.web.jobs.tasks import run_job
+    from custodes.web.surveys.sending import start_sending
+
+    kent, essex = Body.objects.get(code="kent"), Body.objects.get(code="essex")
+    job = Job.objects.get(
+        pk=start_sending(invited_round, [kent, essex], reminder=True, actor="t").pk
+    )
+    assert job.state == "succeeded" and len(mail.outbox) == 2  # ran at once: both reminded
+    mail.outbox.clear()
+    Submission.objects.create(
+        return_record=return_for(invited_round, essex),
+        submitted_at=timezone.now(),
+        answers={},
+        recorded_by="test",
+    )
+    Job.objects.filter(pk=job.pk).update(state="queued", checkpoint={})  # as if not yet run
+    run_job.call_local(job.pk)
+    job.refresh_from_db()
+    assert _reminded() == ["kent"]
+    assert job.result["not_sent"] == [
+        {"body": "Essex Police", "error": "responded before the reminder went"}
+    ]

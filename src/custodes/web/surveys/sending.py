@@ -46,6 +46,7 @@ SEND_JOB = "invitations.send"
 SCHEDULE_ACTOR = "system:schedule"
 EXPIRY_ACTOR = "system:expiry"  # who revokes expired links, in the activity log
 SENT = "sent"
+RESPONDED = "responded before the reminder went"
 
 
 class EmailsNotSent(Exception):
@@ -88,6 +89,11 @@ def run_sending(run: JobRun) -> dict[str, Any]:
     bodies = [by_pk[pk] for pk in arguments["bodies"] if pk in by_pk]
     checkpoint = run.checkpoint
     outcome: dict[str, str] = dict(checkpoint.get("outcome", {}))  # body pk -> sent / why not
+    if arguments["reminder"]:  # a body that has responded since the job started is not reminded
+        responded = {s.body.pk for s in body_statuses(round_) if not s.outstanding}
+        for body in bodies:
+            if body.pk in responded:
+                outcome.setdefault(str(body.pk), RESPONDED)
     total = len(bodies)
     noun = "reminder" if arguments["reminder"] else "invitation"
     retry: list[SendResult] = []
