@@ -96,6 +96,18 @@ def test_a_worker_analyses_an_uploaded_capture(queue, watchdog_client, roster, t
     page = watchdog_client.get(response["Location"]).content.decode()
     assert "Hik-Connect" in page
     assert stop(worker) == 0  # SIGINT: a graceful stop
+    logs = " ".join(queue.logs().split())  # unwrapped
+    where = "SQLite file" if not queue.url else "Redis 127.0.0.1:6379 db 5"
+    assert f"Custodes worker — queue: {where}" in logs
+    assert "Jobs: Capture analysis, Sending emails, Register import, Report files" in logs
+    for task in (
+        "sweep_jobs",
+        "send_due_reminders",
+        "sweep_expired_links",
+        "sweep_orphaned_uploads",
+        "sweep_expired_agent_tokens",
+    ):
+        assert task in logs
 
 
 def test_a_job_survives_sigkill_of_its_worker_and_finishes_once(queue, survey_round, tmp_path):
@@ -140,6 +152,35 @@ def test_a_job_survives_sigkill_of_its_worker_and_finishes_once(queue, survey_ro
     sent = Activity.objects.filter(action=Action.EMAIL_INVITATION)
     assert sorted(sent.values_list("body__code", flat=True)) == sorted(CODES)
     assert stop(second) == 0
+
+
+@pytest.mark.parametrize("queue", ["sqlite"], indirect=True)
+def test_a_live_worker_keeps_its_job_with_heartbeats(queue, survey_round, tmp_path):
+    """Each email takes longer than a heartbeat's staleness: only the heartbeat shows that
+    the worker is alive, and the sweep (run here as often as it likes) leaves the job alone."""
+    from custodes.web.jobs.tasks import recover_jobs
+
+    bodies = [Body.objects.get(code=code) for code in CODES[:2]]
+    for body in bodies:
+        Contact.objects.create(body=body, email=f"sro@{body.code}.example.org")
+    mail_log = tmp_path / "delivered.txt"
+    worker = queue.start_worker(
+        CUSTODES_EMAIL_BACKEND="flaky_mail.SlowFileBackend",
+        CUSTODES_TEST_MAIL_DELAY=str(HEARTBEAT_SECONDS * 6 + 1.5),
+        CUSTODES_TEST_MAIL_LOG=str(mail_log),
+    )
+    with transaction.atomic():
+        job = start_sending(survey_round, bodies, reminder=False, actor="test")
+
+    def finished_while_swept():
+        assert recover_jobs() == 0
+        job.refresh_from_db()
+        return job.finished
+
+    wait_for(finished_while_swept, "the slow job", queue)
+    assert (job.state, job.attempts) == ("succeeded", 1)
+    assert sorted(mail_log.read_text().split()) == ["sro@essex.example.org", "sro@kent.example.org"]
+    assert stop(worker) == 0
 
 
 @pytest.mark.parametrize("queue", ["sqlite"], indirect=True)
