@@ -50,10 +50,10 @@ def start_import(body: Body, upload: UploadedFile, *, actor: str, reason: str) -
     """Stores the uploaded register and starts the job that imports it into ``body``."""
     suffix = Path(upload.name or "").suffix.casefold()[:10]
     path = uploads_dir() / f"{secrets.token_hex(16)}{suffix}"
-    with path.open("xb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
     try:
+        with path.open("xb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
         return start_job(
             IMPORT_JOB,
             {
