@@ -130,3 +130,16 @@ def loopback_base():
         return f"{first}.{second}.{int(third) + shift}.{fourth}"
 
     return shifted
+
+
+@pytest.fixture
+def immediate_jobs(settings):
+    """Background jobs run at once, in this process, when they are queued (Huey's immediate
+    mode, with its in-memory queue). Queued after a commit: in a test inside a transaction,
+    wrap the action in ``django_capture_on_commit_callbacks(execute=True)``."""
+    from huey.contrib.djhuey import HUEY
+
+    settings.JOB_HEARTBEAT_SECONDS = 3600  # the run is over long before a heartbeat is due
+    HUEY.immediate = True
+    yield HUEY
+    HUEY.immediate = False

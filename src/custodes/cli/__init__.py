@@ -58,9 +58,10 @@ def _register_commands() -> None:
         roster,
         survey,
         web,
+        worker,
     )
 
-    for module in (discovery, egress, estate, intel, questionnaire, roster, survey, web):
+    for module in (discovery, egress, estate, intel, questionnaire, roster, survey, web, worker):
         module.register(app)
 
 

@@ -75,6 +75,16 @@ def round_create(
     closes: Annotated[str, typer.Option(help="Closing date (ISO); returns after it are late.")],
     opens: Annotated[str | None, typer.Option(help="Opening date (ISO). Default: now.")] = None,
     title: Annotated[str | None, typer.Option(help="Title shown to respondents.")] = None,
+    remind_days: Annotated[
+        int | None,
+        typer.Option(
+            "--remind-days",
+            min=1,
+            max=365,
+            help="Remind bodies that have not responded this many days before closing "
+            "(sent by the worker).",
+        ),
+    ] = None,
     by: ByOption = None,
 ) -> None:
     """Create a round: a questionnaire sent to a recipient list, with a closing date."""
@@ -91,6 +101,7 @@ def round_create(
             opens_at=parse_moment(opens, end_of_day=False) if opens else None,
             title=title,
             actor=cli_actor(by),
+            reminder_days_before_close=remind_days,
         )
     except (SurveyError, QuestionnaireError) as exc:
         fail(str(exc))
@@ -99,6 +110,7 @@ def round_create(
         f"Created round [bold]{round_.name}[/]: {round_.questionnaire} to "
         f"{round_.recipient_list} ({count} bodies), closes "
         f"{round_.closes_at:%Y-%m-%d %H:%M %Z}."
+        + (f" Automatic reminder {remind_days} day(s) before closing." if remind_days else "")
     )
 
 
@@ -210,17 +222,27 @@ def round_invite(
     if not bodies:
         console.print("Nobody to invite: every recipient has responded.")
         return
-    results = send_invitations(round_, bodies, actor=cli_actor(by), reminder=reminder)
     failed = 0
-    for result in results:
-        if result.error:
-            failed += 1
-            console.print(f"[yellow]{result.body.name}: not emailed ({result.error})[/]")
-        else:
-            console.print(f"{result.body.name}: emailed {', '.join(result.sent_to)}")
-        if show_links:
-            console.print(f"  {result.link}", highlight=False, soft_wrap=True)
-    console.print(f"{len(results) - failed} sent, {failed} not sent.")
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as progress:
+        task = progress.add_task("Sending", total=len(bodies))
+
+        def sent(result) -> None:
+            nonlocal failed
+            if result.error:
+                failed += 1
+                progress.console.print(
+                    f"[yellow]{result.body.name}: not emailed ({result.error})[/]"
+                )
+            else:
+                progress.console.print(f"{result.body.name}: emailed {', '.join(result.sent_to)}")
+            if show_links:
+                progress.console.print(f"  {result.link}", highlight=False, soft_wrap=True)
+            progress.advance(task)
+
+        send_invitations(round_, bodies, actor=cli_actor(by), reminder=reminder, on_sent=sent)
+    console.print(f"{len(bodies) - failed} sent, {failed} not sent.")
 
 
 @round_app.command("revoke")

@@ -23,17 +23,23 @@ PortOption = Annotated[int, typer.Option(help="Port to listen on.")]
 HostOption = Annotated[str, typer.Option(help="Address to listen on (loopback by default).")]
 
 
-def _serve(host: str, port: int) -> None:
+NoWorkerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-worker", help="Do not start a background-job worker (run `custodes worker`)."
+    ),
+]
+
+
+def _serve(host: str, port: int, worker: bool = True) -> None:
     from django.core.servers.basehttp import WSGIServer, run
     from django.core.wsgi import get_wsgi_application
 
-    from custodes.web.estate.captures import fail_interrupted_analyses
-
-    if interrupted := fail_interrupted_analyses():
-        console.print(f"{interrupted} capture analysis(es) interrupted by the last stop: failed.")
+    from custodes.web.jobs.worker import background_worker
 
     try:
-        run(host, port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
+        with background_worker(worker):
+            run(host, port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}. Try --port.")
     except KeyboardInterrupt:
@@ -51,6 +57,7 @@ def demo(
     port: PortOption = 8000,
     host: HostOption = "127.0.0.1",
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Prepare only.")] = False,
+    no_worker: NoWorkerOption = False,
 ) -> None:
     """Prepare the data dir with a synthetic 2022-style round and serve it."""
     django_ready()
@@ -81,7 +88,7 @@ def demo(
     console.print(f"  Findings (CLI):   custodes findings --round {round_.name}\n")
     if not no_serve:
         console.print(f"Serving on http://{host}:{port}/ — press Ctrl-C to stop.")
-        _serve(host, port)
+        _serve(host, port, worker=not no_worker)
 
 
 def _watchdog_account(username: str, password: str | None = None) -> str:
@@ -101,12 +108,14 @@ def _watchdog_account(username: str, password: str | None = None) -> str:
     return password
 
 
-def serve(port: PortOption = 8000, host: HostOption = "127.0.0.1") -> None:
-    """Serve the web UI, respondent forms and API."""
+def serve(
+    port: PortOption = 8000, host: HostOption = "127.0.0.1", no_worker: NoWorkerOption = False
+) -> None:
+    """Serve the web UI, respondent forms and API (and run background jobs)."""
     django_ready()
     _set_base_url(host, port)
     console.print(f"Serving on http://{host}:{port}/ — press Ctrl-C to stop.")
-    _serve(host, port)
+    _serve(host, port, worker=not no_worker)
 
 
 @user_app.command("create")

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "custodes.web.surveys",
     "custodes.web.reports",
     "custodes.web.estate",
+    "custodes.web.jobs",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,28 @@ TOKEN_THROTTLE_WINDOW_SECONDS = 15 * 60
 # after analysis (by default it is deleted once analysed).
 CAPTURE_MAX_BYTES = int(os.environ.get("CUSTODES_CAPTURE_MAX_BYTES", str(2 * 1024**3)))
 KEEP_CAPTURES = _env_flag("CUSTODES_KEEP_CAPTURES")
+
+# Background jobs (custodes.web.jobs), queued and run by Huey: a SQLite file in the data
+# directory by default (no extra service), or Redis when CUSTODES_QUEUE_URL is set (workers on
+# several machines share one queue). Each job is also a row in the database, so none is lost.
+QUEUE_URL = os.environ.get("CUSTODES_QUEUE_URL", "").strip()
+if QUEUE_URL and not QUEUE_URL.startswith(("redis://", "rediss://", "unix://")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"CUSTODES_QUEUE_URL must be a Redis URL (redis://host:6379/0), not {QUEUE_URL[:60]!r}"
+    )
+QUEUE_NAME = os.environ.get("CUSTODES_QUEUE_NAME", "").strip() or "custodes"
+JOB_WORKERS = int(os.environ.get("CUSTODES_WORKERS", "2"))
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("CUSTODES_JOB_HEARTBEAT_SECONDS", "10"))
+HUEY = {
+    "name": QUEUE_NAME,
+    "huey_class": "huey.RedisHuey" if QUEUE_URL else "huey.SqliteHuey",
+    "immediate": False,
+    "results": False,  # outcomes are kept on the Job rows
+    **({"url": QUEUE_URL} if QUEUE_URL else {"filename": str(DATA_DIR / "queue.sqlite3")}),
+    "consumer": {"workers": JOB_WORKERS, "worker_type": "thread", "shutdown_timeout": 10},
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

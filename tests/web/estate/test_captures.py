@@ -1,5 +1,6 @@
-"""Capture uploads: streamed to disk, analysed in a background thread, shown beside the
-register; a respondent reaches only its own body's captures."""
+"""Capture uploads: streamed to disk, analysed by a background job, shown beside the register;
+a respondent reaches only its own body's captures. Jobs run at once here (Huey's immediate
+mode); tests/web/jobs runs them on a real worker."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ WAIT_SECONDS = 90  # generous: CI machines run two test workers on two cores
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(settings, tmp_path):
-    """Captures go to a fresh data directory, deleted with the test."""
+def _data_dir(settings, tmp_path, immediate_jobs):
+    """Captures go to a fresh data directory, deleted with the test; jobs run at once."""
     settings.DATA_DIR = tmp_path / "data"
     settings.KEEP_CAPTURES = False
 
@@ -214,36 +215,48 @@ def test_register_directory_and_kept_captures(kent_register, settings, tmp_path)
     analysis = CaptureAnalysis.objects.create(
         body=kent_register, uploaded_by="test", file_name="x.pcap", stored_path=stored.name
     )
-    assert analyse_capture(analysis.pk).status == "done" and stored.exists()
+    first = analyse_capture(analysis.pk)
+    assert first.status == "done" and stored.exists()
+    assert analyse_capture(analysis.pk).finished_at == first.finished_at  # not run again
     stored.unlink()
-    assert analyse_capture(analysis.pk).problems[0]["message"].startswith("cannot read")
+    gone = CaptureAnalysis.objects.create(
+        body=kent_register, uploaded_by="test", file_name="x.pcap", stored_path=stored.name
+    )
+    assert analyse_capture(gone.pk).problems[0]["message"].startswith("cannot read")
 
 
-def test_analyses_interrupted_by_a_stop_are_marked_failed(kent):
-    from custodes.web.estate.captures import fail_interrupted_analyses
+def test_an_analysis_interrupted_by_a_stop_runs_again(kent_register, tmp_path):
+    """The worker died mid-analysis: the sweep queues the job again and it completes."""
+    from datetime import timedelta
 
-    running = CaptureAnalysis.objects.create(
-        body=kent,
+    from django.utils import timezone
+
+    from custodes.web.jobs.models import Job
+    from custodes.web.jobs.tasks import recover_jobs
+
+    stored = captures_dir() / "a.pcap"
+    stored.write_bytes(_capture(tmp_path / "a.pcap").read_bytes())
+    analysis = CaptureAnalysis.objects.create(
+        body=kent_register,
         uploaded_by="test",
         file_name="a.pcap",
-        size=10,
-        stored_path="a.pcap",
+        size=stored.stat().st_size,
+        stored_path=stored.name,
         status=CaptureAnalysis.Status.RUNNING,
+        progress_bytes=10,
     )
-    done = CaptureAnalysis.objects.create(
-        body=kent,
-        uploaded_by="test",
-        file_name="b.pcap",
-        size=10,
-        status=CaptureAnalysis.Status.DONE,
+    job = Job.objects.create(
+        kind="capture.analyse",
+        arguments={"analysis": analysis.pk},
+        state=Job.State.RUNNING,
+        attempts=1,
+        heartbeat_at=timezone.now() - timedelta(days=1),
+        started_by="test",
+        subject=analysis,
     )
-    (captures_dir() / "a.pcap").write_bytes(b"partial")
-    assert fail_interrupted_analyses() == 1
-    running.refresh_from_db()
-    done.refresh_from_db()
-    assert (
-        running.status == CaptureAnalysis.Status.FAILED
-        and "Upload the capture again" in running.error
-    )
-    assert done.status == CaptureAnalysis.Status.DONE
-    assert not (captures_dir() / "a.pcap").exists()
+    assert recover_jobs() == 1
+    job.refresh_from_db()
+    analysis.refresh_from_db()
+    assert (job.state, job.attempts) == ("succeeded", 2)
+    assert analysis.status == "done" and analysis.result[0]["name"] == "K-CAM1 (Maidstone)"
+    assert not stored.exists()

@@ -84,12 +84,16 @@ def test_respondent_sees_only_its_own_register(survey_round, two_registers):
     assert Client().get(reverse("estate:own-register")).status_code == 403
 
 
-def test_respondent_uploads_a_new_version(survey_round, two_registers, tmp_path):
+def test_respondent_uploads_a_new_version(
+    survey_round, two_registers, tmp_path, settings, immediate_jobs,
+    django_capture_on_commit_callbacks,
+):
+    settings.DATA_DIR = tmp_path / "data"
     client = _respondent(survey_round, "kent")
     rows = [list(r) for r in KENT_ROWS]
     rows[3][6] = "10"
     path = write_csv(tmp_path / "new.csv", rows)
-    with path.open("rb") as handle:
+    with path.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
         done = client.post(
             reverse("estate:own-register"), {"register": handle, "reason": "new PTZ count"}
         )
@@ -98,13 +102,17 @@ def test_respondent_uploads_a_new_version(survey_round, two_registers, tmp_path)
     assert asset.quantity == 10
     change = AssetChange.objects.filter(asset=asset).last()
     assert (change.by, change.reason) == ("respondent:kent", "new PTZ count")
+    page = client.get(reverse("estate:own-register")).content.decode()
+    assert "Register import</strong>" in page and "0 new, 1 changed" in page
     rows[3][6] = "ten"
     bad = write_csv(tmp_path / "bad.csv", rows)
-    with bad.open("rb") as handle:
+    with bad.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
         refused = client.post(reverse("estate:own-register"), {"register": handle})
-    assert refused.status_code == 400
-    assert "nothing was saved" in refused.content.decode()
+    assert refused.status_code == 302
+    page = client.get(reverse("estate:own-register")).content.decode()
+    assert "1 problem(s) in bad.csv: nothing was saved" in page and "Row 4" in page
     assert Asset.objects.get(body__code="kent", asset_id="K1").quantity == 10
+    assert list((settings.DATA_DIR / "uploads" / "registers").iterdir()) == []
 
 
 def test_discrepancy_page(watchdog_client, past_round, kent_imported):

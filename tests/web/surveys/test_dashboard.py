@@ -84,7 +84,9 @@ def test_reopen_issue_and_revoke_links(watchdog_client, submitted):
     assert not Invitation.objects.filter(revoked_at__isnull=True).exists()
 
 
-def test_send_invitations_and_edit_email_text(watchdog_client, past_round):
+def test_send_invitations_and_edit_email_text(
+    watchdog_client, past_round, immediate_jobs, django_capture_on_commit_callbacks
+):
     Contact.objects.create(body=Body.objects.get(code="kent"), email="sro@kent.example.org")
     response = watchdog_client.post(
         "/rounds/round-2022/emails/",
@@ -105,7 +107,8 @@ def test_send_invitations_and_edit_email_text(watchdog_client, past_round):
             "reminder_body": "Still waiting: {link}",
         },
     )
-    watchdog_client.post("/rounds/round-2022/send/", {"kind": "invitation"})
+    with django_capture_on_commit_callbacks(execute=True):
+        watchdog_client.post("/rounds/round-2022/send/", {"kind": "invitation"})
     assert [m.subject for m in mail.outbox] == ["Survey for Kent Police"]
     assert "/r/" in mail.outbox[0].body
     assert Invitation.objects.filter(revoked_at__isnull=True).count() == 47

@@ -2,33 +2,38 @@
 
 The upload is streamed to ``$CUSTODES_DATA_DIR/captures/`` chunk by chunk by
 :class:`CaptureUploadHandler`, which stops at the size limit (``CAPTURE_MAX_BYTES`` in the
-settings, default 2 GiB) and removes a partial file. A ``CaptureAnalysis`` row is created and,
-once the transaction commits, a background thread runs :func:`custodes.egress.analyse` with the
-body's register as the device directory, storing the bytes read as progress. The file is
-deleted afterwards unless ``KEEP_CAPTURES`` is set. The request never waits for the analysis.
+settings, default 2 GiB) and removes a partial file. A ``CaptureAnalysis`` row and its
+``capture.analyse`` job are created together; a worker runs :func:`custodes.egress.analyse` with
+the body's register as the device directory, storing the bytes read as progress. The file is
+kept until the analysis has an outcome (so an interrupted analysis starts again), then deleted
+unless ``KEEP_CAPTURES`` is set. The request never waits for the analysis. A file left by an
+upload cut off mid-way (the server killed) is removed by the sweep of orphaned uploads.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import secrets
-import threading
 import time
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from custodes import egress
 from custodes import estate as core
 from custodes.web.bodies.models import Body
 from custodes.web.estate.models import Asset, CaptureAnalysis
+from custodes.web.jobs.services import start_job
 
 __all__ = [
+    "ANALYSE_JOB",
     "CAPTURE_FIELD",
     "DEFAULT_CAPTURE_MAX_BYTES",
     "CaptureUploadHandler",
@@ -36,9 +41,9 @@ __all__ = [
     "analyse_capture",
     "capture_max_bytes",
     "captures_dir",
-    "fail_interrupted_analyses",
+    "fail_analysis",
     "register_directory",
-    "start_analysis",
+    "remove_orphaned_captures",
     "store_upload",
 ]
 
@@ -46,6 +51,7 @@ CAPTURE_FIELD = "capture"
 DEFAULT_CAPTURE_MAX_BYTES = 2 * 1024**3
 PROGRESS_INTERVAL_SECONDS = 0.5
 MAX_NAME = 255
+ANALYSE_JOB = "capture.analyse"
 
 
 def capture_max_bytes() -> int:
@@ -127,8 +133,9 @@ def _safe_name(name: str) -> str:
     return cleaned[:MAX_NAME] or "capture"
 
 
+@transaction.atomic
 def store_upload(body: Body, upload: StoredCapture, *, actor: str) -> CaptureAnalysis:
-    """Records a stored capture for ``body`` and starts its analysis after commit."""
+    """Records a stored capture for ``body`` with the job that analyses it (queued on commit)."""
     analysis = CaptureAnalysis.objects.create(
         body=body,
         uploaded_by=actor[:150],
@@ -136,28 +143,8 @@ def store_upload(body: Body, upload: StoredCapture, *, actor: str) -> CaptureAna
         size=upload.size or 0,
         stored_path=upload.path.name,
     )
-    transaction.on_commit(lambda: start_analysis(analysis.pk))
+    start_job(ANALYSE_JOB, {"analysis": analysis.pk}, actor=actor, subject=analysis)
     return analysis
-
-
-# At most this many captures are analysed at once; later uploads wait, shown as pending.
-ANALYSIS_SLOTS = threading.BoundedSemaphore(2)
-
-
-def start_analysis(analysis_id: int) -> threading.Thread:
-    """Runs :func:`analyse_capture` in a daemon thread (waiting for a free slot), which closes
-    its DB connection."""
-
-    def run() -> None:
-        with ANALYSIS_SLOTS:
-            try:
-                analyse_capture(analysis_id)
-            finally:
-                connection.close()
-
-    thread = threading.Thread(target=run, name=f"capture-{analysis_id}", daemon=True)
-    thread.start()
-    return thread
 
 
 def register_directory(body: Body) -> egress.DeviceDirectory:
@@ -190,55 +177,75 @@ def _problem_dict(problem: egress.CaptureProblem, file_name: str) -> dict[str, A
     return {"file": file_name, "offset": problem.offset, "message": problem.message}
 
 
-def analyse_capture(analysis_id: int) -> CaptureAnalysis:
-    """Analyses a pending capture and stores the result (or the error); removes the file
-    afterwards unless ``KEEP_CAPTURES`` is set."""
-    close_old_connections()
+def _discard_file(analysis: CaptureAnalysis) -> None:
+    if analysis.stored_path and not getattr(settings, "KEEP_CAPTURES", False):
+        (captures_dir() / analysis.stored_path).unlink(missing_ok=True)
+
+
+def analyse_capture(
+    analysis_id: int, progress: Callable[[int], None] | None = None
+) -> CaptureAnalysis:
+    """Analyses a stored capture and stores the result; removes the file afterwards unless
+    ``KEEP_CAPTURES`` is set. ``progress`` gets the bytes read so far.
+
+    An analysis that already has an outcome is returned as it is. An exception leaves the
+    analysis running and its file in place, so that it can be run again."""
     analysis = CaptureAnalysis.objects.select_related("body").get(pk=analysis_id)
+    if analysis.finished:
+        return analysis
     path = captures_dir() / analysis.stored_path
-    CaptureAnalysis.objects.filter(pk=analysis_id).update(status=CaptureAnalysis.Status.RUNNING)
+    CaptureAnalysis.objects.filter(pk=analysis_id).update(
+        status=CaptureAnalysis.Status.RUNNING, progress_bytes=0
+    )
     last = 0.0
 
-    def progress(read: int) -> None:
+    def read_so_far(read: int) -> None:
         nonlocal last
         now = time.monotonic()
         if now - last >= PROGRESS_INTERVAL_SECONDS:
             last = now
             CaptureAnalysis.objects.filter(pk=analysis_id).update(progress_bytes=read)
+        if progress is not None:
+            progress(read)
 
-    try:
-        report = egress.analyse(
-            [path], devices=register_directory(analysis.body), progress=progress
-        )
-    except Exception as exc:  # the row must say why; nothing else may see the failure
-        analysis.status = CaptureAnalysis.Status.FAILED
-        analysis.error = f"{type(exc).__name__}: {exc}"[:2_000]
-    else:
-        analysis.status = CaptureAnalysis.Status.DONE
-        analysis.result = report.to_dicts()
-        analysis.problems = [_problem_dict(p, analysis.file_name) for p in report.problems]
-        analysis.progress_bytes = report.bytes_read
-    finally:
-        if not getattr(settings, "KEEP_CAPTURES", False):
-            path.unlink(missing_ok=True)
+    report = egress.analyse([path], devices=register_directory(analysis.body), progress=read_so_far)
+    analysis.status = CaptureAnalysis.Status.DONE
+    analysis.result = report.to_dicts()
+    analysis.problems = [_problem_dict(p, analysis.file_name) for p in report.problems]
+    analysis.progress_bytes = report.bytes_read
     analysis.finished_at = timezone.now()
-    analysis.save(
-        update_fields=["status", "error", "result", "problems", "progress_bytes", "finished_at"]
-    )
+    analysis.save(update_fields=["status", "result", "problems", "progress_bytes", "finished_at"])
+    _discard_file(analysis)
     return analysis
 
 
-def fail_interrupted_analyses() -> int:
-    """Marks analyses left pending or running by a server that stopped as failed (their
-    threads died with it); returns how many. Call once when a single server process starts."""
-    interrupted = CaptureAnalysis.objects.filter(
-        status__in=[CaptureAnalysis.Status.PENDING, CaptureAnalysis.Status.RUNNING]
-    )
-    for analysis in interrupted:
-        if not getattr(settings, "KEEP_CAPTURES", False):
-            (captures_dir() / analysis.stored_path).unlink(missing_ok=True)
-    return interrupted.update(
-        status=CaptureAnalysis.Status.FAILED,
-        error="The server stopped during the analysis. Upload the capture again.",
-        finished_at=timezone.now(),
-    )
+def fail_analysis(analysis_id: int, error: str) -> None:
+    """Records that the analysis failed for good (its job gave up) and removes its file."""
+    analysis = CaptureAnalysis.objects.filter(pk=analysis_id).first()
+    if analysis is None or analysis.finished:
+        return
+    analysis.status = CaptureAnalysis.Status.FAILED
+    analysis.error = error[:2_000]
+    analysis.finished_at = timezone.now()
+    analysis.save(update_fields=["status", "error", "finished_at"])
+    _discard_file(analysis)
+
+
+def remove_orphaned_captures(older_than: timedelta) -> list[Path]:
+    """Deletes files in the captures folder older than ``older_than`` that no analysis still
+    needs: partial uploads cut off mid-way, refused uploads, files of finished analyses
+    (unless ``KEEP_CAPTURES``). Returns the files deleted."""
+    cutoff = time.time() - older_than.total_seconds()
+    needed = CaptureAnalysis.objects.exclude(stored_path="")
+    if not getattr(settings, "KEEP_CAPTURES", False):
+        needed = needed.filter(
+            status__in=[CaptureAnalysis.Status.PENDING, CaptureAnalysis.Status.RUNNING]
+        )
+    keep = set(needed.values_list("stored_path", flat=True))
+    removed = []
+    for path in captures_dir().iterdir():
+        if path.name in keep or not path.is_file() or path.stat().st_mtime > cutoff:
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed

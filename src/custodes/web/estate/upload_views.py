@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from custodes.web.bodies.models import Body
 from custodes.web.estate.captures import (
+    ANALYSE_JOB,
     CAPTURE_FIELD,
     CaptureUploadHandler,
     StoredCapture,
@@ -23,6 +24,7 @@ from custodes.web.estate.captures import (
 )
 from custodes.web.estate.models import CaptureAnalysis, ScanUpload
 from custodes.web.estate.scans import latest_reconciliation
+from custodes.web.jobs.services import latest_job
 from custodes.web.surveys.permissions import watchdog_required
 from custodes.web.surveys.views.respond import Respondent, respondent_view
 
@@ -86,7 +88,13 @@ def _receive(
 
 
 def _status(request: HttpRequest, analysis: CaptureAnalysis, back: str, **extra) -> HttpResponse:
-    context = {"analysis": analysis, "body": analysis.body, "back": back, **extra}
+    context = {
+        "analysis": analysis,
+        "body": analysis.body,
+        "back": back,
+        "job": latest_job(analysis, [ANALYSE_JOB]),
+        **extra,
+    }
     response = render(request, "estate/capture.html", context)
     if not analysis.finished:
         response["Refresh"] = str(REFRESH_SECONDS)

@@ -19,12 +19,12 @@ from custodes.web.bodies.models import Body
 from custodes.web.core.permissions import watchdog_required
 from custodes.web.estate import charts, exports
 from custodes.web.estate.models import Asset, AssetChange
+from custodes.web.estate.register_uploads import latest_import, start_import
 from custodes.web.estate.services import (
     AssetChangedMeanwhile,
     asset_version,
     body_totals,
     exposure,
-    import_register,
     replacement_progress,
     round_reconciliations,
     update_asset,
@@ -289,31 +289,8 @@ def own_register(request: HttpRequest, respondent: Respondent) -> HttpResponse:
         elif upload.size > MAX_UPLOAD_BYTES:
             messages.error(request, "The file is too large for the web form.")
         else:
-            with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-                handle.flush()
-                try:
-                    result = import_register(
-                        body, Path(handle.name), actor=respondent.actor, reason=reason[:500]
-                    )
-                except core.RegisterInvalid as exc:
-                    return render(
-                        request,
-                        "estate/own_register.html",
-                        respondent.context(
-                            problems=exc.problems, problem_count=exc.total, **_own(body)
-                        ),
-                        status=400,
-                    )
-                except core.EstateError as exc:
-                    messages.error(request, str(exc))
-                else:
-                    messages.success(
-                        request,
-                        f"Register updated: {result.created} new, {result.updated} changed, "
-                        f"{result.unchanged} unchanged.",
-                    )
+            start_import(body, upload, actor=respondent.actor, reason=reason[:500])
+            messages.success(request, "File received: it is being imported (progress below).")
         return redirect("estate:own-register")
     if request.GET.get("format") in ("csv", "xlsx"):
         return _export_response(body, "register", request.GET["format"], None)
@@ -325,5 +302,6 @@ def _own(body: Body) -> dict:
         "summary": exposure(body),
         "assets": Asset.objects.filter(body=body).order_by("asset_id")[:500],
         "asset_count": Asset.objects.filter(body=body).count(),
+        "import_job": latest_import(body),
         **uploads_context(body),
     }

@@ -11,20 +11,29 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from custodes.web.core.permissions import is_watchdog
+from custodes.web.jobs.models import Job
 from custodes.web.reports import exports
 from custodes.web.reports.build import context_from
+from custodes.web.reports.builds import BUILD_JOB, build_folder, latest_build, start_build
 from custodes.web.reports.data import report_data
 from custodes.web.surveys.models import Round
 
-__all__ = ["findings_csv", "findings_json", "report", "responses_csv"]
+__all__ = [
+    "build_file",
+    "build_report",
+    "findings_csv",
+    "findings_json",
+    "report",
+    "responses_csv",
+]
 
 View = Callable[..., HttpResponse]
 AS_OF_PARAMETER = "as_of"
@@ -100,7 +109,41 @@ def report(request: HttpRequest, name: str) -> HttpResponse:
     context["as_of_form"] = True
     context["in_site_layout"] = True
     context["as_of_value"] = as_of_text or timezone.localtime(context["as_of"]).date().isoformat()
+    context["build_job"] = latest_build(round_)
     return render(request, "reports/report_page.html", context)
+
+
+@login_required
+@require_POST
+def build_report(request: HttpRequest, name: str) -> HttpResponse:
+    """Starts a background job writing the report files (as of the date asked), to download
+    from the report page when it has finished."""
+    if not is_watchdog(request.user):
+        raise PermissionDenied("the report is for the watchdog's staff")
+    round_ = _round(name)
+    as_of_text = request.POST.get(AS_OF_PARAMETER, "").strip()
+    try:
+        as_of = end_of_day(as_of_text) if as_of_text else None
+    except BadAsOf as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    job = start_build(round_, as_of=as_of, actor=f"user:{request.user.get_username()}")
+    query = f"?{AS_OF_PARAMETER}={as_of_text}" if as_of_text else ""
+    return redirect(reverse("reports:report", args=[round_.name]) + query + f"#job-{job.pk}")
+
+
+@watchdog_only
+def build_file(request: HttpRequest, name: str, job: int, filename: str) -> FileResponse:
+    """One file of a finished report build."""
+    round_ = _round(name)
+    build = get_object_or_404(
+        Job.objects.for_object(round_), pk=job, kind=BUILD_JOB, state=Job.State.SUCCEEDED
+    )
+    if filename not in build.result.get("files", []):
+        raise Http404("no such file in this build")
+    path = build_folder(build) / filename
+    if not path.is_file():
+        raise Http404("the file of this build has been removed")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{round_.name}-{filename}")
 
 
 def _download(

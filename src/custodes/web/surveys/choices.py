@@ -31,6 +31,7 @@ class Action(TextChoices):
     INVITATION_ISSUED = "invitation.issued", "Invitation link issued"
     INVITATION_REVOKED = "invitation.revoked", "Invitation link revoked"
     INVITATION_OPENED = "invitation.opened", "Invitation link opened"
+    LINK_EXPIRED = "link.expired", "Expired link revoked"
     EMAIL_INVITATION = "email.invitation", "Invitation email sent"
     EMAIL_REMINDER = "email.reminder", "Reminder email sent"
     EMAIL_FAILED = "email.failed", "Email could not be sent"

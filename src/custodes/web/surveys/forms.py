@@ -45,3 +45,20 @@ class EmailTextForm(forms.ModelForm):
             if "{link}" not in (cleaned.get(field) or ""):
                 self.add_error(field, "The text must contain {link}.")
         return cleaned
+
+
+MAX_REMINDER_DAYS = 365
+
+
+class ReminderScheduleForm(forms.Form):
+    """The round's automatic reminder: days before closing, or empty for none."""
+
+    reminder_days_before_close = forms.IntegerField(
+        label="Days before the round closes", required=False
+    )
+
+    def clean_reminder_days_before_close(self) -> int | None:
+        days = self.cleaned_data.get("reminder_days_before_close")
+        if days is not None and not 1 <= days <= MAX_REMINDER_DAYS:
+            raise forms.ValidationError(f"Give a number of days from 1 to {MAX_REMINDER_DAYS}.")
+        return days

@@ -117,8 +117,10 @@ def create_round(
     actor: str,
     synthetic: bool = False,
     recipients_version: int | None = None,
+    reminder_days_before_close: int | None = None,
 ) -> Round:
-    """Creates a round; the recipient list is pinned to its current (or given) version."""
+    """Creates a round; the recipient list is pinned to its current (or given) version.
+    ``reminder_days_before_close`` schedules an automatic reminder to bodies not responded."""
     if Round.objects.filter(name=name).exists():
         raise SurveyError(f"a round named {name!r} already exists")
     lists = RecipientList.objects.filter(name=recipients)
@@ -143,6 +145,7 @@ def create_round(
                 closes_at=closes_at,
                 synthetic=synthetic,
                 created_by=actor,
+                reminder_days_before_close=reminder_days_before_close,
             )
     except IntegrityError:
         raise SurveyError(f"a round named {name!r} already exists") from None

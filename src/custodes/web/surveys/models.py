@@ -98,6 +98,13 @@ class Round(models.Model):
     invitation_body = models.TextField(default=DEFAULT_INVITATION_BODY)
     reminder_subject = models.CharField(max_length=300, default=DEFAULT_REMINDER_SUBJECT)
     reminder_body = models.TextField(default=DEFAULT_REMINDER_BODY)
+    reminder_days_before_close = models.PositiveSmallIntegerField(
+        "automatic reminder, days before closing",
+        null=True,
+        blank=True,
+        help_text="Bodies invited that have not responded are reminded this many days before "
+        "the round closes (once). Empty: no automatic reminder.",
+    )
     created_at = models.DateTimeField("created", default=timezone.now)
     created_by = models.CharField("created by", max_length=150)
 

@@ -118,12 +118,13 @@ def resolve_token(token: str) -> Invitation:
         )
     except Invitation.DoesNotExist:
         raise InvalidToken("This link is not valid.") from None
+    # Expiry first: the sweep also revokes expired links, and they should still say why.
+    if invitation.expires_at <= timezone.now():
+        raise InvalidToken("This link has expired. Ask the survey team for a new one.")
     if invitation.revoked_at is not None:
         raise InvalidToken(
             "This link has been replaced or withdrawn. Ask the survey team for a new one."
         )
-    if invitation.expires_at <= timezone.now():
-        raise InvalidToken("This link has expired. Ask the survey team for a new one.")
     return invitation
 
 

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from custodes import questionnaire as qcore
 from custodes.findings import describe
 from custodes.web.bodies.models import Body
+from custodes.web.jobs.models import Job
 from custodes.web.surveys.analysis import body_statuses, follow_up, round_findings
 from custodes.web.surveys.choices import ReturnStatus
-from custodes.web.surveys.forms import CorrectionForm, EmailTextForm, ReasonForm
+from custodes.web.surveys.forms import (
+    CorrectionForm,
+    EmailTextForm,
+    ReasonForm,
+    ReminderScheduleForm,
+)
 from custodes.web.surveys.lifecycle import (
     SurveyError,
     correct_answer,
@@ -23,8 +32,13 @@ from custodes.web.surveys.lifecycle import (
     update_email_text,
 )
 from custodes.web.surveys.models import Activity, Invitation, Return, Round
-from custodes.web.surveys.notifications import send_invitations
 from custodes.web.surveys.permissions import watchdog_required
+from custodes.web.surveys.sending import (
+    SEND_JOB,
+    reminder_point,
+    set_automatic_reminder,
+    start_sending,
+)
 from custodes.web.surveys.tokens import issue_invitation, revoke_active_invitations
 
 __all__ = [
@@ -33,11 +47,16 @@ __all__ = [
     "dashboard",
     "email_text",
     "issue_link",
+    "reminder_schedule",
     "reopen",
     "revoke_link",
     "round_detail",
     "send",
 ]
+
+
+RECENT_JOBS = 3
+REFRESH_SECONDS = 2
 
 
 def _actor(request: HttpRequest) -> str:
@@ -62,6 +81,7 @@ def round_detail(request: HttpRequest, name: str) -> HttpResponse:
     )
     statuses = body_statuses(round_)
     result = round_findings(round_)
+    send_jobs = list(Job.objects.for_object(round_).filter(kind=SEND_JOB)[:RECENT_JOBS])
     counts = {status: 0 for status in ReturnStatus}
     for row in statuses:
         counts[row.status] += 1
@@ -76,14 +96,22 @@ def round_detail(request: HttpRequest, name: str) -> HttpResponse:
         "follow_ups": len(follow_up(round_, result)),
         "activity": Activity.objects.filter(round=round_).select_related("body")[:50],
         "not_invited": sum(1 for s in statuses if s.status == ReturnStatus.NOT_INVITED),
+        "send_jobs": send_jobs,
+        "sending": any(not job.finished for job in send_jobs),
+        "form_key": secrets.token_urlsafe(16),
+        "reminder_point": reminder_point(round_),
     }
-    return render(request, "surveys/round_detail.html", context)
+    response = render(request, "surveys/round_detail.html", context)
+    if context["sending"]:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 @watchdog_required
 @require_POST
 def send(request: HttpRequest, name: str) -> HttpResponse:
-    """Invite bodies not yet invited, or remind every outstanding body."""
+    """Invite bodies not yet invited, or remind every outstanding body, in a background job
+    whose progress the round page shows. The form's key makes a double submission one job."""
     round_ = get_object_or_404(Round, name=name)
     reminder = request.POST.get("kind") == "reminder"
     statuses = body_statuses(round_)
@@ -91,14 +119,39 @@ def send(request: HttpRequest, name: str) -> HttpResponse:
         bodies = [s.body for s in statuses if s.outstanding and s.status != "not_invited"]
     else:
         bodies = [s.body for s in statuses if s.status == ReturnStatus.NOT_INVITED]
-    results = send_invitations(round_, bodies, actor=_actor(request), reminder=reminder)
-    failed = [r for r in results if r.error]
-    messages.success(request, f"{len(results) - len(failed)} email(s) sent.")
-    if failed:
-        messages.warning(
-            request, "Not sent: " + "; ".join(f"{r.body.name} ({r.error})" for r in failed)
-        )
-    return redirect("surveys:round", name=round_.name)
+    noun = "reminder" if reminder else "invitation"
+    if not bodies:
+        messages.info(request, f"Nobody to send {noun}s to.")
+        return redirect("surveys:round", name=round_.name)
+    form_key = request.POST.get("form_key", "")[:64]
+    job = start_sending(
+        round_,
+        bodies,
+        reminder=reminder,
+        actor=_actor(request),
+        idempotency_key=f"send:{round_.pk}:{form_key}" if form_key else None,
+    )
+    messages.success(
+        request, f"Sending {len(bodies)} {noun}(s) in the background: progress is shown below."
+    )
+    return redirect(reverse("surveys:round", args=[round_.name]) + f"#job-{job.pk}")
+
+
+@watchdog_required
+@require_POST
+def reminder_schedule(request: HttpRequest, name: str) -> HttpResponse:
+    """Set (or clear) the round's automatic reminder, in days before it closes."""
+    round_ = get_object_or_404(Round, name=name)
+    form = ReminderScheduleForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("reminder_days_before_close", []):
+            messages.error(request, f"Automatic reminder: {error}")
+        return redirect("surveys:round", name=name)
+    set_automatic_reminder(
+        round_, form.cleaned_data["reminder_days_before_close"], actor=_actor(request)
+    )
+    messages.success(request, "Automatic reminder saved.")
+    return redirect("surveys:round", name=name)
 
 
 def _body_context(round_: Round, body: Body) -> dict:

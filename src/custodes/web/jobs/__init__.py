@@ -1,0 +1,1 @@
+"""Background jobs: durable rows in the database, queued and run by Huey."""
