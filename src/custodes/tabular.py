@@ -28,6 +28,7 @@ __all__ = [
     "Table",
     "TableError",
     "cell_text",
+    "column_index",
     "column_letter",
     "estimate_rows",
     "neutralise_formula",
@@ -63,10 +64,18 @@ DEFAULT_LIMITS = Limits()
 class TableError(Exception):
     """The file cannot be read, or not within the limits; nothing from it should be used."""
 
-    def __init__(self, message: str, *, row: int | None = None, column: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        detail: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.row = row
-        self.column = column
+        self.column = column  # the column's letters
+        self.detail = detail or message  # the message without the file, row and column
 
 
 def column_letter(index: int) -> str:
@@ -77,6 +86,14 @@ def column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
+
+
+def column_index(letters: str) -> int:
+    """The 0-based index of a column's letters: A → 0, AA → 26."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
 
 
 def cell_text(value: Any) -> str:
@@ -149,7 +166,9 @@ class Table:
         where = ""
         if row is not None:
             where = f" row {row}" + (f", column {letter}" if letter else "")
-        return TableError(f"{self.path.name}:{where} {message}", row=row, column=letter)
+        return TableError(
+            f"{self.path.name}:{where} {message}", row=row, column=letter, detail=message
+        )
 
     def cells(self, number: int, values: Iterable[tuple[int, Any]]) -> tuple[str, ...]:
         """Cell texts of a row from ``(0-based column, value)`` pairs, checked against the

@@ -52,7 +52,9 @@ class RegisterCells:
         except SpreadsheetError:
             raise
         except TableError as exc:
-            raise SpreadsheetError(str(exc), row=exc.row, column=exc.column) from exc
+            raise SpreadsheetError(
+                str(exc), row=exc.row, column=exc.column, detail=exc.detail
+            ) from exc
 
 
 def read_cells(path: Path, *, sheet: str | int | None = None) -> RegisterCells:
@@ -60,4 +62,4 @@ def read_cells(path: Path, *, sheet: str | int | None = None) -> RegisterCells:
     try:
         return RegisterCells(open_table(path, sheet=sheet, limits=REGISTER_LIMITS))
     except TableError as exc:
-        raise SpreadsheetError(str(exc), row=exc.row, column=exc.column) from exc
+        raise SpreadsheetError(str(exc), row=exc.row, column=exc.column, detail=exc.detail) from exc

@@ -49,9 +49,14 @@ def _fold(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split()).casefold()
 
 
+NUL_MESSAGE = "Answer must not contain a NUL character (\\x00)"
+
+
 def _require_str(question: Question, value: Any, message: str) -> str:
     if not isinstance(value, str):
         raise AnswerError(question.id, message)
+    if "\x00" in value:  # no database stores it in text or JSON (PostgreSQL refuses it)
+        raise AnswerError(question.id, NUL_MESSAGE)
     return value
 
 
@@ -186,8 +191,7 @@ def parse_answer(question: Question, raw: str) -> Any:
     counts accept thousands separators (``1,200``); choices match an option's value or label,
     ignoring case. Blank text gives None.
     """
-    if not isinstance(raw, str):
-        raise AnswerError(question.id, "Enter your answer as text")
+    _require_str(question, raw, "Enter your answer as text")
     if len(raw) > MAX_RAW_LENGTH:
         raise AnswerError(question.id, f"Answer must be {MAX_RAW_LENGTH:,} characters or fewer")
     text = raw.strip()
