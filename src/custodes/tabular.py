@@ -59,6 +59,9 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+# The csv module's own field limit (131,072) would refuse a long cell without naming its
+# column; lines are bounded here instead, so let a field be as long as a line.
+csv.field_size_limit(max(csv.field_size_limit(), DEFAULT_LIMITS.line_chars))
 
 
 class TableError(Exception):
@@ -76,6 +79,10 @@ class TableError(Exception):
         self.row = row
         self.column = column  # the column's letters
         self.detail = detail or message  # the message without the file, row and column
+
+
+def _refused(path: Path, message: str) -> TableError:
+    return TableError(f"{path.name}: {message}", detail=message)
 
 
 def column_letter(index: int) -> str:
@@ -165,7 +172,7 @@ class Table:
         letter = column_letter(column) if column is not None else None
         where = ""
         if row is not None:
-            where = f" row {row}" + (f", column {letter}" if letter else "")
+            where = f" row {row}" + (f", column {letter}" if letter else "") + ":"
         return TableError(
             f"{self.path.name}:{where} {message}", row=row, column=letter, detail=message
         )
@@ -208,12 +215,10 @@ def open_table(
     """
     path = Path(path)
     if not path.is_file():
-        raise TableError(f"{path.name}: no such file")
+        raise _refused(path, "no such file")
     suffix = path.suffix.casefold()
     if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES | ODS_SUFFIXES:
-        raise TableError(
-            f"{path.name}: unsupported file type {suffix or '(none)'}; use CSV, XLSX or ODS"
-        )
+        raise _refused(path, f"unsupported file type {suffix or '(none)'}; use CSV, XLSX or ODS")
     return Table(path, sheet, limits)
 
 
@@ -231,37 +236,38 @@ def _check_zip(path: Path, limits: Limits) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise TableError(f"{path.name}: not a readable spreadsheet (zip): {exc}") from exc
+        raise _refused(path, f"not a readable spreadsheet (zip): {exc}") from exc
     if len(members) > _MAX_ZIP_MEMBERS:
-        raise TableError(f"{path.name}: more than {_MAX_ZIP_MEMBERS:,} parts in the zip")
+        raise _refused(path, f"more than {_MAX_ZIP_MEMBERS:,} parts in the zip")
     total = 0
     for member in members:
         total += member.file_size
         if total > limits.uncompressed_bytes:
-            raise TableError(
-                f"{path.name}: unpacks to more than {limits.uncompressed_bytes:,} bytes (the "
-                "limit); save it as CSV, or split it"
+            raise _refused(
+                path,
+                f"unpacks to more than {limits.uncompressed_bytes:,} bytes (the "
+                "limit); save it as CSV, or split it",
             )
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _RATIO_CHECKED_FROM and ratio > limits.compression_ratio:
-            raise TableError(
-                f"{path.name}: {member.filename} unpacks {ratio:,.0f} times its packed size "
+            raise _refused(
+                path,
+                f"{member.filename} unpacks {ratio:,.0f} times its packed size "
                 f"(the limit is {limits.compression_ratio}:1); this looks like a "
-                "decompression bomb"
+                "decompression bomb",
             )
         if member.filename.endswith("sharedStrings.xml") and (
             member.file_size > limits.shared_strings_bytes
         ):
-            raise TableError(
-                f"{path.name}: shared strings of {member.file_size:,} bytes (the limit is "
-                f"{limits.shared_strings_bytes:,}); save it as CSV"
+            raise _refused(
+                path,
+                f"shared strings of {member.file_size:,} bytes (the limit is "
+                f"{limits.shared_strings_bytes:,}); save it as CSV",
             )
 
 
 def _no_sheet(table: Table, names: list[str]) -> TableError:
-    return TableError(
-        f"{table.path.name}: no sheet {table.sheet!r} (sheets: {', '.join(names) or 'none'})"
-    )
+    return _refused(table.path, f"no sheet {table.sheet!r} (sheets: {', '.join(names) or 'none'})")
 
 
 def _pick(table: Table, names: list[str]) -> str:
@@ -315,10 +321,11 @@ def _csv_rows(table: Table) -> Iterator[Row]:
         sample = handle.read(_SNIFF_BYTES // 4)
         handle.seek(0)
         try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
         except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(_bounded_lines(table, handle), dialect)
+            delimiter = ","
+        # Spreadsheet CSV quotes with '"' only: a sniffed "'" would eat exports' quoted formulas.
+        reader = csv.reader(_bounded_lines(table, handle), csv.excel, delimiter=delimiter)
         start = 1
         while True:
             try:
@@ -326,7 +333,7 @@ def _csv_rows(table: Table) -> Iterator[Row]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise table.error(f"CSV line {reader.line_num}: {exc}") from exc
+                raise table.error(f"CSV line {reader.line_num}: {exc}", reader.line_num) from exc
             if len(values) > table.limits.columns:
                 values = [*values[: table.limits.columns], "".join(values[table.limits.columns :])]
             yield start, table.cells(start, enumerate(values))
@@ -355,7 +362,7 @@ class _XlsxRows:
         try:
             book = openpyxl.load_workbook(table.path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types on a malformed package
-            raise TableError(f"{table.path.name}: not a readable XLSX workbook: {exc}") from exc
+            raise _refused(table.path, f"not a readable XLSX workbook: {exc}") from exc
         try:
             sheet = book[_pick(table, book.sheetnames)]
             self._check_dimension(sheet)
@@ -366,12 +373,13 @@ class _XlsxRows:
     def _check_dimension(self, sheet: Any) -> None:
         limits = self.table.limits
         if (sheet.max_row or 0) > limits.rows or (sheet.max_column or 0) > limits.columns:
-            raise TableError(
-                f"{self.table.path.name}: sheet {sheet.title!r} declares {sheet.max_row:,} rows "
+            raise _refused(
+                self.table.path,
+                f"sheet {sheet.title!r} declares {sheet.max_row:,} rows "
                 f"× {sheet.max_column:,} columns (its used range ends at "
                 f"{column_letter(sheet.max_column - 1)}{sheet.max_row}); the limit is "
                 f"{limits.rows:,} rows × {limits.columns:,} columns: delete the unused rows "
-                "and columns, or save the sheet as CSV"
+                "and columns, or save the sheet as CSV",
             )
 
     def _parse(self, book: Any, sheet: Any) -> Iterator[Row]:
@@ -381,7 +389,9 @@ class _XlsxRows:
             def parse_cell(self, element: Any) -> dict[str, Any]:
                 cell: dict[str, Any] = super().parse_cell(element)
                 if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-                    cell["uncached"] = element.findtext(VALUE_TAG) is None
+                    # An empty <v/> is a saved empty text only in a text cell (t="str").
+                    saved = element.findtext(VALUE_TAG)
+                    cell["uncached"] = saved is None or (saved == "" and element.get("t") != "str")
                 return cell
 
         table = self.table
