@@ -14,7 +14,6 @@ register's resolved manufacturer.
 from __future__ import annotations
 
 import ipaddress
-import json
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from custodes import estate as core
 from custodes.discovery.errors import TargetError
 from custodes.discovery.targets import AddressSpan, parse_span
 from custodes.web.bodies.models import Body
+from custodes.web.core import jsoninput
 from custodes.web.core.throttle import FailureThrottle
 from custodes.web.estate.models import AgentToken, Asset, ScanUpload
 from custodes.web.surveys.tokens import TOKEN_BYTES, hash_token
@@ -192,9 +192,14 @@ def parse_payload(payload: bytes | Mapping[str, Any]) -> ScanPayload:
         if len(payload) > MAX_SCAN_BYTES:
             raise ScanTooLarge(f"scan upload larger than {MAX_SCAN_BYTES} bytes")
         try:
-            payload = json.loads(payload)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ScanPayloadInvalid([FieldProblem("(body)", f"not JSON: {exc}")]) from None
+            payload = jsoninput.loads(payload)
+        except jsoninput.JsonInputError as exc:
+            raise ScanPayloadInvalid([FieldProblem("(body)", str(exc))]) from None
+    else:
+        try:
+            jsoninput.check(payload)
+        except jsoninput.JsonInputError as exc:
+            raise ScanPayloadInvalid([FieldProblem("(body)", str(exc))]) from None
     if not isinstance(payload, Mapping):
         raise ScanPayloadInvalid([FieldProblem("(body)", "expected a JSON object")])
     try:
