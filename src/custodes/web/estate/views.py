@@ -7,15 +7,18 @@ import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from custodes import estate as core
 from custodes.web.bodies.models import Body
+from custodes.web.core.uploads import upload_limited
 from custodes.web.estate import charts, exports
 from custodes.web.estate.models import Asset, AssetChange
 from custodes.web.estate.services import (
@@ -34,7 +37,6 @@ from custodes.web.surveys.views.respond import Respondent, respondent_view
 __all__ = ["asset_detail", "body_register", "discrepancies", "export", "national", "own_register"]
 
 PAGE_SIZE = 100
-MAX_UPLOAD_BYTES = 50_000_000
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".ods")
 MAX_REASON_CHARS = 1000
 SHOWN_SEPARATELY = {"id", "body", "manufacturer_evidence", "manufacturer_confidence"}
@@ -261,8 +263,19 @@ def discrepancies(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "estate/discrepancies.html", context)
 
 
+def _register_max_bytes() -> int:
+    return int(settings.REGISTER_UPLOAD_MAX_BYTES)
+
+
+def _register_too_large(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    limit = filesizeformat(_register_max_bytes())
+    messages.error(request, f"The file is larger than the limit of {limit} for the web form.")
+    return redirect("estate:own-register")
+
+
 @require_http_methods(["GET", "POST"])
 @respondent_view
+@upload_limited(_register_max_bytes, refuse=_register_too_large)
 def own_register(request: HttpRequest, respondent: Respondent) -> HttpResponse:
     """The respondent's own body's register: view it, download it, upload a new version.
 
@@ -274,8 +287,6 @@ def own_register(request: HttpRequest, respondent: Respondent) -> HttpResponse:
         suffix = Path(upload.name).suffix.casefold() if upload else ""
         if upload is None or suffix not in UPLOAD_SUFFIXES:
             messages.error(request, "Choose a CSV, XLSX or ODS file.")
-        elif upload.size > MAX_UPLOAD_BYTES:
-            messages.error(request, "The file is too large for the web form.")
         else:
             with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
                 for chunk in upload.chunks():
