@@ -78,6 +78,11 @@ def test_a_hundred_thousand_nested_brackets_are_refused(client, agent_header):
     )
     response = client.post("/api/scans", nul, content_type="application/json", **agent_header)
     assert response.status_code == 422 and "NUL" in response.json()["detail"]
+    far = nul.replace("x\\u0000", "x").replace(
+        "2026-01-01T10:05:00+00:00", "9999-12-31T23:59:59-05:00"
+    )
+    response = client.post("/api/scans", far, content_type="application/json", **agent_header)
+    assert response.status_code == 422 and "out of range" in response.json()["detail"]
     assert not ScanUpload.objects.exists()
 
 
@@ -105,3 +110,41 @@ def test_every_endpoint_answers_junk_without_a_server_error(
     for junk in ("not-a-date", "9999-12-31T23:59:59-05:00", "\x00", "[" * 1000):
         response = client.get("/api/rounds/round-2022/findings", {"as_of": junk})
         assert response.status_code < 500, junk
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    payload=st.fixed_dictionaries(
+        {
+            "scanner": JSON_VALUES,
+            "started_at": st.sampled_from(
+                ["2026-01-01T10:00:00+00:00", "9999-12-31T23:59:59-05:00"]
+            )
+            | JSON_VALUES,
+            "finished_at": st.sampled_from(["2026-01-01T10:05:00+00:00", "0001-01-01T00:00:00Z"])
+            | JSON_VALUES,
+            "targets": st.lists(st.sampled_from(["127.0.0.1", "10.0.0.0/8", "x"]) | JSON_VALUES),
+            "devices": st.lists(
+                st.fixed_dictionaries(
+                    {"address": st.sampled_from(["127.0.0.1", "::1"]) | JSON_VALUES},
+                    optional={
+                        "open_ports": JSON_VALUES,
+                        "evidence": JSON_VALUES,
+                        "concerns": JSON_VALUES,
+                        "confidence": JSON_VALUES,
+                    },
+                ),
+                max_size=3,
+            ),
+        }
+    )
+)
+def test_scan_payloads_are_stored_or_refused_with_field_problems(client, agent_header, payload):
+    raw = json.dumps(payload).encode()
+    response = client.post("/api/scans", raw, content_type="application/json", **agent_header)
+    assert response.status_code in (200, 422), response.content[:300]
+    if response.status_code == 422:
+        problems = response.json()["problems"]
+        assert problems and all(p["field"] and p["message"] for p in problems)

@@ -17,7 +17,7 @@ import ipaddress
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from django.db import transaction
@@ -164,6 +164,14 @@ class ScanPayload(_Strict):
     finished_at: AwareDatetime
     targets: list[Text] = Field(min_length=1, max_length=MAX_TARGETS)
     devices: list[ScanDevice] = Field(max_length=MAX_DEVICES)
+
+    @field_validator("started_at", "finished_at")
+    @classmethod
+    def _in_range(cls, value: datetime) -> datetime:
+        try:
+            return value.astimezone(UTC)  # what the database stores; years 1 and 9999 overflow
+        except OverflowError:
+            raise ValueError(f"{value.isoformat()} is out of range") from None
 
     @field_validator("targets")
     @classmethod
