@@ -344,85 +344,139 @@ def _csv_rows(table: Table) -> Iterator[Row]:
 
 
 class _XlsxRows:
-    """An XLSX sheet through openpyxl's own streaming sheet parser, without its padding.
+    """An XLSX sheet streamed with openpyxl's package readers and per-row cell parser.
 
-    openpyxl's read-only worksheet pads every row to the declared width and fills every gap
-    between rows, which is what makes a single far cell cost minutes; here only the cells the
-    file holds are touched. (``_archive``, ``_worksheet_path`` and the date-format sets are
-    openpyxl 3.1 internals; the dependency is pinned below 4.)
+    ``load_workbook`` is not used: even in read-only mode it parses a whole sheet that has no
+    ``<dimension>`` just to size it, and its rows are padded to the declared width with every
+    gap filled, which is what makes a single far cell cost minutes. Here each ``<row>`` is
+    parsed as it arrives and dropped, and only the cells the file holds are touched.
+    (``ExcelReader``'s steps and ``WorkSheetParser.parse_row`` are openpyxl 3.1 internals; the
+    dependency is pinned below 4.)
     """
 
     def __init__(self, table: Table) -> None:
         self.table = table
 
     def rows(self) -> Iterator[Row]:
-        import openpyxl
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
 
         table = self.table
         try:
-            book = openpyxl.load_workbook(table.path, read_only=True, data_only=True)
+            package = ExcelReader(table.path, read_only=True, data_only=True, keep_links=False)
+            package.read_manifest()
+            package.read_strings()
+            package.read_workbook()
+            apply_stylesheet(package.archive, package.wb)
+            sheets = {
+                sheet.name: rel.target
+                for sheet, rel in package.parser.find_sheets()
+                if rel.target in package.valid_files and "chartsheet" not in rel.Type
+            }
         except Exception as exc:  # openpyxl raises many types on a malformed package
             raise _refused(table.path, f"not a readable XLSX workbook: {exc}") from exc
         try:
-            sheet = book[_pick(table, book.sheetnames)]
-            self._check_dimension(sheet)
-            yield from self._parse(book, sheet)
+            name = _pick(table, list(sheets))
+            self._check_dimension(package.archive, sheets[name], name)
+            yield from self._parse(package, sheets[name])
         finally:
-            book.close()
+            package.archive.close()
 
-    def _check_dimension(self, sheet: Any) -> None:
+    def _check_dimension(self, archive: zipfile.ZipFile, part: str, name: str) -> None:
+        """Refuses a sheet whose declared used range is past the limits (read from the start of
+        the sheet's XML only)."""
+        from defusedxml.ElementTree import iterparse
+        from openpyxl.utils.cell import range_boundaries
+        from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+
+        declared = None
+        try:
+            with archive.open(part) as source:
+                for _, element in iterparse(source, events=("start",)):
+                    if element.tag == DIMENSION_TAG:
+                        declared = element.get("ref")
+                        break
+                    if element.tag == DATA_TAG:
+                        break
+            if not declared:
+                return
+            _, _, columns, rows = range_boundaries(declared.split(":")[-1])
+        except Exception:  # unreadable or odd: the row parser will say so, or pass it
+            return
         limits = self.table.limits
-        if (sheet.max_row or 0) > limits.rows or (sheet.max_column or 0) > limits.columns:
+        if (rows or 0) > limits.rows or (columns or 0) > limits.columns:
             raise _refused(
                 self.table.path,
-                f"sheet {sheet.title!r} declares {sheet.max_row:,} rows "
-                f"× {sheet.max_column:,} columns (its used range ends at "
-                f"{column_letter(sheet.max_column - 1)}{sheet.max_row}); the limit is "
-                f"{limits.rows:,} rows × {limits.columns:,} columns: delete the unused rows "
-                "and columns, or save the sheet as CSV",
+                f"sheet {name!r} declares {rows:,} rows × {columns:,} columns (its used range "
+                f"ends at {declared.split(':')[-1]}); the limit is {limits.rows:,} rows × "
+                f"{limits.columns:,} columns: delete the unused rows and columns, or save the "
+                "sheet as CSV",
             )
 
-    def _parse(self, book: Any, sheet: Any) -> Iterator[Row]:
-        from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
-
-        class _Parser(WorkSheetParser):  # type: ignore[misc]
-            def parse_cell(self, element: Any) -> dict[str, Any]:
-                cell: dict[str, Any] = super().parse_cell(element)
-                if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-                    # An empty <v/> is a saved empty text only in a text cell (t="str").
-                    saved = element.findtext(VALUE_TAG)
-                    cell["uncached"] = saved is None or (saved == "" and element.get("t") != "str")
-                return cell
+    def _parse(self, package: Any, part: str) -> Iterator[Row]:
+        from defusedxml.ElementTree import iterparse
+        from openpyxl.worksheet._reader import (
+            DATA_TAG,
+            FORMULA_TAG,
+            ROW_TAG,
+            VALUE_TAG,
+            WorkSheetParser,
+        )
 
         table = self.table
-        with book._archive.open(sheet._worksheet_path) as source:
-            parser = _Parser(
+        book = package.wb
+        with package.archive.open(part) as source:
+            parser = WorkSheetParser(
                 source,
-                sheet._shared_strings,
+                package.shared_strings,
                 data_only=True,
                 epoch=book.epoch,
                 date_formats=book._date_formats,
                 timedelta_formats=book._timedelta_formats,
             )
-            parsed = parser.parse()
             number = 0
+            events = iterparse(source, events=("start", "end"))
+            sheet_data = None
             while True:
                 try:
-                    item = next(parsed, None)
+                    event, element = next(events, (None, None))
+                    if event is None:
+                        return
+                    if event == "start":
+                        if element.tag == DATA_TAG:
+                            sheet_data = element
+                        continue
+                    if element.tag != ROW_TAG:
+                        continue
+                    previous = number
+                    number, cells = parser.parse_row(element)
+                    uncached = tuple(
+                        cell["column"] - 1
+                        for cell, xml in zip(cells, element, strict=False)
+                        if cell["value"] is None
+                        and _formula_without_value(xml, FORMULA_TAG, VALUE_TAG)
+                    )
                 except Exception as exc:  # malformed XML or values: many exception types
                     raise table.error(f"unreadable after row {number}: {exc}") from exc
-                if item is None:
-                    return
-                previous, (number, cells) = number, item
+                element.clear()
+                if sheet_data is not None:
+                    sheet_data.remove(element)
                 if number - previous - 1 <= _BLANK_RUN_YIELDED:  # larger gaps are layout
                     for blank in range(previous + 1, number):
                         table.formulas_without_value = ()
                         yield blank, ()
                 row = table.cells(number, ((c["column"] - 1, c["value"]) for c in cells))
-                table.formulas_without_value = tuple(
-                    c["column"] - 1 for c in cells if c.get("uncached")
-                )
+                table.formulas_without_value = uncached
                 yield number, row
+
+
+def _formula_without_value(cell: Any, formula_tag: str, value_tag: str) -> bool:
+    """A ``<c>`` with a formula and no saved value (an empty ``<v/>`` is a saved empty text
+    only in a text cell, ``t="str"``)."""
+    if cell.find(formula_tag) is None:
+        return False
+    saved = cell.findtext(value_tag)
+    return saved is None or (saved == "" and cell.get("t") != "str")
 
 
 # -- ODS ------------------------------------------------------------------------------------
