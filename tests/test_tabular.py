@@ -106,6 +106,14 @@ def test_a_far_empty_cell_is_passed_over(tmp_path: Path) -> None:
     assert rows(path) == [(1, ("Make",)), (900000, ("", "3"))]
 
 
+def test_a_sheet_without_a_dimension_is_not_parsed_whole_before_its_rows(tmp_path: Path) -> None:
+    many = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(1, 300_001))
+    table = open_table(xlsx_with_sheet(tmp_path / "long.xlsx", sheet_xml(many)))
+    started = time.monotonic()
+    assert next(table) == (1, ("1",))
+    assert time.monotonic() - started < 1
+
+
 def test_row_limit(tmp_path: Path) -> None:
     many = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(1, 60))
     path = xlsx_with_sheet(tmp_path / "rows.xlsx", sheet_xml(many))
