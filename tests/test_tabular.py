@@ -169,6 +169,15 @@ def test_csv_encodings(tmp_path: Path) -> None:
         assert rows(path) == expected, encoding
 
 
+def test_a_pathological_csv_is_sniffed_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "quotes.csv"
+    path.write_text(',"' * 40_000)
+    started = time.monotonic()
+    with pytest.raises(TableError):
+        rows(path)
+    assert time.monotonic() - started < 2
+
+
 def test_many_blank_columns_are_read_in_linear_time(tmp_path: Path) -> None:
     path = tmp_path / "wide.csv"
     path.write_text("a" + "," * 160_000 + "\n1" + "," * 160_000 + "\n")

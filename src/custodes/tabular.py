@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 _SNIFF_BYTES = 64 * 1024
+_DIALECT_SAMPLE_CHARS = 4096  # csv.Sniffer is quadratic on some inputs: 16 KB can take seconds
 _RATIO_CHECKED_FROM = 1 << 20  # small members (styles, empty sheets) may compress very well
 _MAX_ZIP_MEMBERS = 10_000
 _BLANK_RUN_YIELDED = 1_000  # longer runs of blank rows are a sheet's layout, not data
@@ -139,11 +140,11 @@ Row = tuple[int, tuple[str, ...]]
 class Table:
     """The rows of one sheet: iterate for ``(row number, cell texts)``, trailing blanks dropped.
 
-    Row numbers are the spreadsheet's (CSV: the record's first line); rows a spreadsheet
-    leaves out are not yielded. After each row, :attr:`formulas_without_value` holds the
-    0-based columns of that row whose cell is a formula the file saved no value for (the
-    workbook was written by a program that does not calculate): their text is blank, but the
-    cell is not.
+    Row numbers are the spreadsheet's (CSV: the record's first line); a run of more than
+    1,000 rows that a spreadsheet leaves out (or repeats empty) is not yielded. After each row,
+    :attr:`formulas_without_value` holds the 0-based columns of that row whose cell is a
+    formula the file saved no value for (the workbook was written by a program that does not
+    calculate): their text is blank, but the cell is not.
     """
 
     def __init__(self, path: Path, sheet: str | int | None, limits: Limits) -> None:
@@ -318,7 +319,7 @@ def _bounded_lines(table: Table, handle: Iterable[str]) -> Iterator[str]:
 def _csv_rows(table: Table) -> Iterator[Row]:
     encoding = _csv_encoding(table.path)
     with table.path.open("r", encoding=encoding, errors="replace", newline="") as handle:
-        sample = handle.read(_SNIFF_BYTES // 4)
+        sample = handle.read(_DIALECT_SAMPLE_CHARS)
         handle.seek(0)
         try:
             delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
