@@ -16,6 +16,7 @@ from custodes.tabular import (
     TableError,
     column_index,
     column_letter,
+    estimate_rows,
     neutralise_formula,
     open_table,
 )
@@ -108,10 +109,13 @@ def test_a_far_empty_cell_is_passed_over(tmp_path: Path) -> None:
 
 def test_a_sheet_without_a_dimension_is_not_parsed_whole_before_its_rows(tmp_path: Path) -> None:
     many = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(1, 300_001))
-    table = open_table(xlsx_with_sheet(tmp_path / "long.xlsx", sheet_xml(many)))
+    path = xlsx_with_sheet(tmp_path / "long.xlsx", sheet_xml(many))
     started = time.monotonic()
-    assert next(table) == (1, ("1",))
+    assert next(open_table(path)) == (1, ("1",))
+    assert estimate_rows(path) is None  # not declared, and not worth counting
     assert time.monotonic() - started < 1
+    declared = xlsx_with_sheet(tmp_path / "declared.xlsx", sheet_xml(many, "A1:A300000"))
+    assert estimate_rows(declared) == 300_000
 
 
 def test_row_limit(tmp_path: Path) -> None:
@@ -287,6 +291,53 @@ def test_random_sheet_xml_fails_only_with_table_error(tmp_path: Path, rows_xml) 
     started = time.monotonic()
     try:
         for _ in open_table(path):
+            pass
+    except TableError:
+        pass
+    assert time.monotonic() - started < 5
+
+
+ODS_CELLS = st.sampled_from(
+    [
+        '<table:table-cell office:value-type="float" office:value="{n}"/>',
+        '<table:table-cell office:value-type="float" office:value="x"/>',
+        '<table:table-cell office:value-type="date" office:date-value="2024-0{d}-01"/>',
+        '<table:table-cell office:value-type="boolean" office:boolean-value="true"/>',
+        '<table:table-cell office:value-type="string"><text:p>a<text:s text:c="{n}"/>b'
+        "</text:p></table:table-cell>",
+        '<table:table-cell table:formula="of:=1"/>',
+        '<table:table-cell table:number-columns-repeated="{n}"/>',
+        '<table:table-cell table:number-columns-repeated="{n}" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell>",
+        "<table:covered-table-cell/>",
+    ]
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows_xml=st.lists(
+        st.tuples(
+            st.sampled_from(["", ' table:number-rows-repeated="{n}"']),
+            st.lists(ODS_CELLS, max_size=5),
+            st.integers(min_value=-1, max_value=10**9),
+        ),
+        max_size=6,
+    )
+)
+def test_random_ods_fails_only_with_table_error(tmp_path: Path, rows_xml) -> None:
+    body = "".join(
+        f"<table:table-row{repeat.format(n=n)}>"
+        + "".join(cell.format(n=n, d=n % 20) for cell in cells)
+        + "</table:table-row>"
+        for repeat, cells, n in rows_xml
+    )
+    path = ods(tmp_path / "fuzz.ods", body)
+    started = time.monotonic()
+    try:
+        for _ in open_table(path, limits=Limits(rows=10_000)):
             pass
     except TableError:
         pass

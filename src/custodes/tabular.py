@@ -359,23 +359,8 @@ class _XlsxRows:
         self.table = table
 
     def rows(self) -> Iterator[Row]:
-        from openpyxl.reader.excel import ExcelReader
-        from openpyxl.styles.stylesheet import apply_stylesheet
-
         table = self.table
-        try:
-            package = ExcelReader(table.path, read_only=True, data_only=True, keep_links=False)
-            package.read_manifest()
-            package.read_strings()
-            package.read_workbook()
-            apply_stylesheet(package.archive, package.wb)
-            sheets = {
-                sheet.name: rel.target
-                for sheet, rel in package.parser.find_sheets()
-                if rel.target in package.valid_files and "chartsheet" not in rel.Type
-            }
-        except Exception as exc:  # openpyxl raises many types on a malformed package
-            raise _refused(table.path, f"not a readable XLSX workbook: {exc}") from exc
+        package, sheets = _xlsx_package(table.path, cells=True)
         try:
             name = _pick(table, list(sheets))
             self._check_dimension(package.archive, sheets[name], name)
@@ -384,34 +369,18 @@ class _XlsxRows:
             package.archive.close()
 
     def _check_dimension(self, archive: zipfile.ZipFile, part: str, name: str) -> None:
-        """Refuses a sheet whose declared used range is past the limits (read from the start of
-        the sheet's XML only)."""
-        from defusedxml.ElementTree import iterparse
-        from openpyxl.utils.cell import range_boundaries
-        from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
-
-        declared = None
-        try:
-            with archive.open(part) as source:
-                for _, element in iterparse(source, events=("start",)):
-                    if element.tag == DIMENSION_TAG:
-                        declared = element.get("ref")
-                        break
-                    if element.tag == DATA_TAG:
-                        break
-            if not declared:
-                return
-            _, _, columns, rows = range_boundaries(declared.split(":")[-1])
-        except Exception:  # unreadable or odd: the row parser will say so, or pass it
+        """Refuses a sheet whose declared used range is past the limits."""
+        declared = _declared_range(archive, part)
+        if declared is None:
             return
+        end, rows, columns = declared
         limits = self.table.limits
-        if (rows or 0) > limits.rows or (columns or 0) > limits.columns:
+        if rows > limits.rows or columns > limits.columns:
             raise _refused(
                 self.table.path,
                 f"sheet {name!r} declares {rows:,} rows × {columns:,} columns (its used range "
-                f"ends at {declared.split(':')[-1]}); the limit is {limits.rows:,} rows × "
-                f"{limits.columns:,} columns: delete the unused rows and columns, or save the "
-                "sheet as CSV",
+                f"ends at {end}); the limit is {limits.rows:,} rows × {limits.columns:,} "
+                "columns: delete the unused rows and columns, or save the sheet as CSV",
             )
 
     def _parse(self, package: Any, part: str) -> Iterator[Row]:
@@ -469,6 +438,52 @@ class _XlsxRows:
                 row = table.cells(number, ((c["column"] - 1, c["value"]) for c in cells))
                 table.formulas_without_value = uncached
                 yield number, row
+
+
+def _xlsx_package(path: Path, *, cells: bool) -> tuple[Any, dict[str, str]]:
+    """openpyxl's reader of an XLSX package with its workbook read, and the worksheets' parts
+    by name; with ``cells``, also the shared strings and the styles (for dates)."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    try:
+        package = ExcelReader(path, read_only=True, data_only=True, keep_links=False)
+        package.read_manifest()
+        if cells:
+            package.read_strings()
+        package.read_workbook()
+        if cells:
+            apply_stylesheet(package.archive, package.wb)
+        sheets = {
+            sheet.name: rel.target
+            for sheet, rel in package.parser.find_sheets()
+            if rel.target in package.valid_files and "chartsheet" not in rel.Type
+        }
+    except Exception as exc:  # openpyxl raises many types on a malformed package
+        raise _refused(path, f"not a readable XLSX workbook: {exc}") from exc
+    return package, sheets
+
+
+def _declared_range(archive: zipfile.ZipFile, part: str) -> tuple[str, int, int] | None:
+    """A sheet's declared used range as (its last cell, rows, columns), read from the start of
+    the sheet's XML only; None when it declares none (or an unreadable one: the rows will
+    say what is wrong)."""
+    from defusedxml.ElementTree import iterparse
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+
+    try:
+        with archive.open(part) as source:
+            for _, element in iterparse(source, events=("start",)):
+                if element.tag == DIMENSION_TAG:
+                    end = (element.get("ref") or "").split(":")[-1]
+                    _, _, columns, rows = range_boundaries(end)
+                    return end, rows or 0, columns or 0
+                if element.tag == DATA_TAG:
+                    return None
+    except Exception:  # malformed: reported when the rows are read
+        return None
+    return None
 
 
 def _formula_without_value(cell: Any, formula_tag: str, value_tag: str) -> bool:
@@ -637,15 +652,14 @@ def estimate_rows(path: Path) -> int | None:
                 count += chunk.count(b"\n")
         return count
     if suffix in XLSX_SUFFIXES:
-        import openpyxl
-
         try:
             _check_zip(path, DEFAULT_LIMITS)
-            workbook = openpyxl.load_workbook(path, read_only=True)
-        except Exception:  # unreadable: the import itself will say why
+            package, sheets = _xlsx_package(path, cells=False)
+        except TableError:  # unreadable: the import itself will say why
             return None
         try:
-            return workbook[workbook.sheetnames[0]].max_row if workbook.sheetnames else None
+            declared = _declared_range(package.archive, next(iter(sheets.values()), ""))
         finally:
-            workbook.close()
+            package.archive.close()
+        return declared[1] if declared else None
     return None

@@ -39,6 +39,7 @@ __all__ = ["asset_detail", "body_register", "discrepancies", "export", "national
 PAGE_SIZE = 100
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".ods")
 MAX_REASON_CHARS = 1000
+NUL_MESSAGE = "Remove the NUL character (\\x00): text cannot contain it"
 SHOWN_SEPARATELY = {"id", "body", "manufacturer_evidence", "manufacturer_confidence"}
 
 
@@ -146,6 +147,10 @@ def _history(asset: Asset) -> list[dict]:
 def _override_errors(manufacturer: str, reason: str) -> list[dict[str, str]]:
     """What is wrong with an override form, each with the field it links to."""
     errors = []
+    if "\x00" in manufacturer:
+        errors.append({"href": "#manufacturer", "message": NUL_MESSAGE})
+    if "\x00" in reason:
+        errors.append({"href": "#reason", "message": NUL_MESSAGE})
     if len(manufacturer) > Asset._meta.get_field("manufacturer_override").max_length:
         errors.append({"href": "#manufacturer", "message": "Manufacturer is too long"})
     if not reason:
@@ -287,6 +292,8 @@ def own_register(request: HttpRequest, respondent: Respondent) -> HttpResponse:
         suffix = Path(upload.name).suffix.casefold() if upload else ""
         if upload is None or suffix not in UPLOAD_SUFFIXES:
             messages.error(request, "Choose a CSV, XLSX or ODS file.")
+        elif "\x00" in reason:
+            messages.error(request, NUL_MESSAGE)
         else:
             with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
                 for chunk in upload.chunks():

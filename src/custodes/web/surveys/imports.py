@@ -1,4 +1,5 @@
-"""Returns received on paper or by email: a CSV or XLSX file, one row per body, all or nothing."""
+"""Returns received on paper or by email: a CSV, XLSX or ODS file, one row per body, all or
+nothing. Files are read by :mod:`custodes.tabular` within ``RESPONSES_LIMITS``."""
 
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ class ImportProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
+        where = f"row {self.row}" if self.row else "file"  # row 0: the file as a whole
+        where += f", column {self.column!r}" if self.column else ""
         return f"{where}: {self.message}"
 
 
