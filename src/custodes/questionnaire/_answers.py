@@ -29,6 +29,7 @@ MAX_LIST_ITEMS = 500
 MAX_MANUFACTURER_LENGTH = 200
 MAX_COUNT_DIGITS = 12
 LIST_SEPARATOR = ";"
+NUL_MESSAGE = "Answer must not contain a NUL character (\\x00)"
 
 _COUNT_PATTERN = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)$")
 _YES_NO_UNSURE_WORDS: dict[str, str] = {
@@ -47,9 +48,6 @@ _YES_NO_UNSURE_WORDS: dict[str, str] = {
 def _fold(text: str) -> str:
     """Case-fold, unify apostrophes and collapse whitespace, for lenient matching."""
     return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split()).casefold()
-
-
-NUL_MESSAGE = "Answer must not contain a NUL character (\\x00)"
 
 
 def _require_str(question: Question, value: Any, message: str) -> str:
