@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -63,6 +64,9 @@ DEFAULT_LIMITS = Limits()
 # The csv module's own field limit (131,072) would refuse a long cell without naming its
 # column; lines are bounded here instead, so let a field be as long as a line.
 csv.field_size_limit(max(csv.field_size_limit(), DEFAULT_LIMITS.line_chars))
+# openpyxl warns on stderr for a date serial out of range and reads the cell as "#VALUE!";
+# the importers report that value by row and column instead.
+warnings.filterwarnings("ignore", message=r"Cell .* is marked as a date", module="openpyxl")
 
 
 class TableError(Exception):
