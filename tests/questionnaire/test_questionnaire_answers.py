@@ -139,6 +139,17 @@ def test_text_is_trimmed_and_bounded() -> None:
         validate_answer(TEXT, 5)
 
 
+@pytest.mark.parametrize("question", ALL, ids=lambda q: q.id)
+def test_a_nul_character_is_refused_by_every_question_type(question: Question) -> None:
+    with pytest.raises(AnswerError) as parsed:
+        parse_answer(question, "yes\x00")
+    assert parsed.value.question_id == question.id
+    assert "NUL" in parsed.value.message
+    for value in ("a\x00b", ["a\x00b"]):
+        with pytest.raises(AnswerError):
+            validate_answer(question, value)
+
+
 @pytest.mark.parametrize("value", [True, False, "12", 1.5, [3], {"n": 1}])
 def test_validate_count_rejects_non_numbers(value: Any) -> None:
     with pytest.raises(AnswerError, match="whole number"):
@@ -165,7 +176,7 @@ def test_parse_answer_needs_text() -> None:
 # --- round trips -----------------------------------------------------------------------------
 
 _SAFE_TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=";"), max_size=40
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=";\x00"), max_size=40
 ).map(str.strip)
 
 

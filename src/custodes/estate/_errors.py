@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from custodes.datafile import DataFileError, Location
+from custodes.tabular import TableError
 
 __all__ = [
     "EstateError",
@@ -39,8 +40,9 @@ class MappingError(_FileLineError):
     """A user's mapping file is invalid."""
 
 
-class SpreadsheetError(EstateError):
-    """A register file cannot be read at all (format, encoding, missing sheet, no header)."""
+class SpreadsheetError(EstateError, TableError):
+    """A register file cannot be read at all (format, encoding, missing sheet, no header) or
+    is refused by the limits; ``row`` and ``column`` say where, when known."""
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,8 @@ class RegisterReader:
         for number, cells in self._cells:
             self.rows_read += 1
             values = self._values(cells)
+            if self._cells.formulas_without_value and self._uncached_formulas(number):
+                continue
             if not any(values.values()) or self.vocabulary.is_total(
                 next((c for c in cells if c), "")
             ):
@@ -178,6 +180,24 @@ class RegisterReader:
                 yield self._asset(number, values)
             except _RowProblems as failed:
                 self._add(failed.problems)
+
+    def _uncached_formulas(self, number: int) -> bool:
+        """Reports the row's used cells that are formulas with no saved value (their value is
+        unknown, not blank); True when there were any."""
+        uncached = self._cells.formulas_without_value
+        problems = [
+            Problem(
+                number,
+                column.heading,
+                "a formula with no saved value (the file was written by a program that does "
+                "not calculate): open and save it in a spreadsheet program, or paste values",
+                column.letter,
+            )
+            for column in self._by_field.values()
+            if column.index in uncached
+        ]
+        self._add(problems)
+        return bool(problems)
 
     def _values(self, cells: tuple[str, ...]) -> dict[str, str]:
         values: dict[str, str] = {}

@@ -29,6 +29,7 @@ MAX_LIST_ITEMS = 500
 MAX_MANUFACTURER_LENGTH = 200
 MAX_COUNT_DIGITS = 12
 LIST_SEPARATOR = ";"
+NUL_MESSAGE = "Answer must not contain a NUL character (\\x00)"
 
 _COUNT_PATTERN = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)$")
 _YES_NO_UNSURE_WORDS: dict[str, str] = {
@@ -52,6 +53,8 @@ def _fold(text: str) -> str:
 def _require_str(question: Question, value: Any, message: str) -> str:
     if not isinstance(value, str):
         raise AnswerError(question.id, message)
+    if "\x00" in value:  # no database stores it in text or JSON (PostgreSQL refuses it)
+        raise AnswerError(question.id, NUL_MESSAGE)
     return value
 
 
@@ -186,8 +189,7 @@ def parse_answer(question: Question, raw: str) -> Any:
     counts accept thousands separators (``1,200``); choices match an option's value or label,
     ignoring case. Blank text gives None.
     """
-    if not isinstance(raw, str):
-        raise AnswerError(question.id, "Enter your answer as text")
+    _require_str(question, raw, "Enter your answer as text")
     if len(raw) > MAX_RAW_LENGTH:
         raise AnswerError(question.id, f"Answer must be {MAX_RAW_LENGTH:,} characters or fewer")
     text = raw.strip()

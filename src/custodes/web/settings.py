@@ -203,6 +203,12 @@ TOKEN_THROTTLE_WINDOW_SECONDS = 15 * 60
 # after analysis (by default it is deleted once analysed).
 CAPTURE_MAX_BYTES = int(os.environ.get("CUSTODES_CAPTURE_MAX_BYTES", str(2 * 1024**3)))
 KEEP_CAPTURES = _env_flag("CUSTODES_KEEP_CAPTURES")
+# Register files uploaded through the web, refused as soon as they pass this size (they stream
+# to a temporary file). Any other upload is held in memory only up to 1 MiB.
+REGISTER_UPLOAD_MAX_BYTES = int(os.environ.get("CUSTODES_REGISTER_MAX_BYTES", "50000000"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024**2
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # Background jobs (custodes.web.jobs), queued and run by Huey: a SQLite file in the data
 # directory by default (no extra service), or Redis when CUSTODES_QUEUE_URL is set (workers on

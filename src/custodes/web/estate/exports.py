@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from custodes import estate as core
+from custodes.tabular import neutralise_formula
 from custodes.web.bodies.models import Body
 from custodes.web.estate.models import Asset
 
@@ -116,13 +117,6 @@ def exposure_rows(summary: core.ExposureSummary) -> Iterator[list[Any]]:
         yield [scope, "kind", k.kind.value, k.devices, k.devices_of_concern, ""]
 
 
-def _safe(value: Any) -> Any:
-    """Neutralises text a spreadsheet would run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 class _Echo:
     """A file-like object whose ``write`` returns the line, for streamed CSV responses."""
 
@@ -135,7 +129,7 @@ def csv_lines(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterato
     writer = csv.writer(_Echo())
     yield writer.writerow(list(headings))
     for row in rows:
-        yield writer.writerow([_safe(v) for v in row])
+        yield writer.writerow([neutralise_formula(v) for v in row])
 
 
 def write_csv(handle: IO[str], headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -144,7 +138,7 @@ def write_csv(handle: IO[str], headings: Sequence[str], rows: Iterable[Sequence[
     writer.writerow(headings)
     count = 0
     for row in rows:
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([neutralise_formula(v) for v in row])
         count += 1
     return count
 
@@ -160,7 +154,7 @@ def write_xlsx(
     sheet.append(list(headings))
     count = 0
     for row in rows:
-        sheet.append([_safe(v) for v in row])
+        sheet.append([neutralise_formula(v) for v in row])
         count += 1
     workbook.save(handle)
     return count

@@ -14,11 +14,10 @@ register's resolved manufacturer.
 from __future__ import annotations
 
 import ipaddress
-import json
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from django.db import transaction
@@ -37,6 +36,7 @@ from custodes import estate as core
 from custodes.discovery.errors import TargetError
 from custodes.discovery.targets import AddressSpan, parse_span
 from custodes.web.bodies.models import Body
+from custodes.web.core import jsoninput
 from custodes.web.core.throttle import FailureThrottle
 from custodes.web.estate.models import AgentToken, Asset, ScanUpload
 from custodes.web.surveys.tokens import TOKEN_BYTES, hash_token
@@ -166,6 +166,14 @@ class ScanPayload(_Strict):
     targets: list[Text] = Field(min_length=1, max_length=MAX_TARGETS)
     devices: list[ScanDevice] = Field(max_length=MAX_DEVICES)
 
+    @field_validator("started_at", "finished_at")
+    @classmethod
+    def _in_range(cls, value: datetime) -> datetime:
+        try:
+            return value.astimezone(UTC)  # what the database stores; years 1 and 9999 overflow
+        except OverflowError:
+            raise ValueError(f"{value.isoformat()} is out of range") from None
+
     @field_validator("targets")
     @classmethod
     def _are_spans(cls, value: list[str]) -> list[str]:
@@ -193,9 +201,14 @@ def parse_payload(payload: bytes | Mapping[str, Any]) -> ScanPayload:
         if len(payload) > MAX_SCAN_BYTES:
             raise ScanTooLarge(f"scan upload larger than {MAX_SCAN_BYTES} bytes")
         try:
-            payload = json.loads(payload)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ScanPayloadInvalid([FieldProblem("(body)", f"not JSON: {exc}")]) from None
+            payload = jsoninput.loads(payload)
+        except jsoninput.JsonInputError as exc:
+            raise ScanPayloadInvalid([FieldProblem("(body)", str(exc))]) from None
+    else:
+        try:
+            jsoninput.check(payload)
+        except jsoninput.JsonInputError as exc:
+            raise ScanPayloadInvalid([FieldProblem("(body)", str(exc))]) from None
     if not isinstance(payload, Mapping):
         raise ScanPayloadInvalid([FieldProblem("(body)", "expected a JSON object")])
     try:

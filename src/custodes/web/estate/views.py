@@ -7,16 +7,19 @@ import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from custodes import estate as core
 from custodes.web.bodies.models import Body
 from custodes.web.core.permissions import watchdog_required
+from custodes.web.core.uploads import upload_limited
 from custodes.web.estate import charts, exports
 from custodes.web.estate.models import Asset, AssetChange
 from custodes.web.estate.register_uploads import latest_import, start_import
@@ -36,9 +39,9 @@ from custodes.web.surveys.views.respond import Respondent, respondent_view
 __all__ = ["asset_detail", "body_register", "discrepancies", "export", "national", "own_register"]
 
 PAGE_SIZE = 100
-MAX_UPLOAD_BYTES = 50_000_000
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".ods")
 MAX_REASON_CHARS = 1000
+NUL_MESSAGE = "Remove the NUL character (\\x00): text cannot contain it"
 SHOWN_SEPARATELY = {"id", "body", "manufacturer_evidence", "manufacturer_confidence"}
 
 
@@ -146,6 +149,10 @@ def _history(asset: Asset) -> list[dict]:
 def _override_errors(manufacturer: str, reason: str) -> list[dict[str, str]]:
     """What is wrong with an override form, each with the field it links to."""
     errors = []
+    if "\x00" in manufacturer:
+        errors.append({"href": "#manufacturer", "message": NUL_MESSAGE})
+    if "\x00" in reason:
+        errors.append({"href": "#reason", "message": NUL_MESSAGE})
     if len(manufacturer) > Asset._meta.get_field("manufacturer_override").max_length:
         errors.append({"href": "#manufacturer", "message": "Manufacturer is too long"})
     if not reason:
@@ -273,8 +280,19 @@ def discrepancies(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "estate/discrepancies.html", context)
 
 
+def _register_max_bytes() -> int:
+    return int(settings.REGISTER_UPLOAD_MAX_BYTES)
+
+
+def _register_too_large(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    limit = filesizeformat(_register_max_bytes())
+    messages.error(request, f"The file is larger than the limit of {limit} for the web form.")
+    return redirect("estate:own-register")
+
+
 @require_http_methods(["GET", "POST"])
 @respondent_view
+@upload_limited(_register_max_bytes, refuse=_register_too_large)
 def own_register(request: HttpRequest, respondent: Respondent) -> HttpResponse:
     """The respondent's own body's register: view it, download it, upload a new version.
 
@@ -286,8 +304,8 @@ def own_register(request: HttpRequest, respondent: Respondent) -> HttpResponse:
         suffix = Path(upload.name).suffix.casefold() if upload else ""
         if upload is None or suffix not in UPLOAD_SUFFIXES:
             messages.error(request, "Choose a CSV, XLSX or ODS file.")
-        elif upload.size > MAX_UPLOAD_BYTES:
-            messages.error(request, "The file is too large for the web form.")
+        elif "\x00" in reason:
+            messages.error(request, NUL_MESSAGE)
         else:
             start_import(body, upload, actor=respondent.actor, reason=reason[:500])
             messages.success(request, "File received: it is being imported (progress below).")

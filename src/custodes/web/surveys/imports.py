@@ -1,11 +1,11 @@
-"""Returns received on paper or by email: a CSV or XLSX file, one row per body, all or nothing."""
+"""Returns received on paper or by email: a CSV, XLSX or ODS file, one row per body, all or
+nothing. Files are read by :mod:`custodes.tabular` within ``RESPONSES_LIMITS``."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from custodes import questionnaire as qcore
 from custodes import roster as roster_core
+from custodes.tabular import Limits, TableError, column_index, open_table
 from custodes.web.bodies.models import Body
 from custodes.web.bodies.services import body_finder
 from custodes.web.surveys.choices import Action, Channel
@@ -28,11 +29,21 @@ from custodes.web.surveys.lifecycle import (
 )
 from custodes.web.surveys.models import Activity, Return, Round
 
-__all__ = ["ImportProblem", "ImportResult", "ResponsesImportError", "import_responses", "read_rows"]
+__all__ = [
+    "RESPONSES_LIMITS",
+    "ImportProblem",
+    "ImportResult",
+    "ResponsesImportError",
+    "implausible_submission",
+    "import_responses",
+    "parse_submitted_at",
+]
 
 BODY_COLUMN = "body"
 SUBMITTED_COLUMN = "submitted_at"
 MAX_PROBLEMS_SHOWN = 50
+SUFFIXES = frozenset({".csv", ".xlsx", ".xlsm", ".ods"})
+RESPONSES_LIMITS = Limits(rows=100_000, columns=1_000)  # a row per body, a column per question
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,8 @@ class ImportProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
+        where = f"row {self.row}" if self.row else "file"  # row 0: the file as a whole
+        where += f", column {self.column!r}" if self.column else ""
         return f"{where}: {self.message}"
 
 
@@ -71,38 +83,6 @@ class ImportResult:
         return len(self.imported)
 
 
-def _cell_text(value: Any) -> str:
-    """A spreadsheet cell as the text a person would have typed."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def read_rows(path: Path) -> Iterator[list[str]]:
-    """Rows of cell texts from a CSV (UTF-8, with or without BOM) or XLSX/ODS first sheet."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            for row in csv.reader(handle):
-                yield [cell.strip() for cell in row]
-    elif suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_path(str(path))
-        for row in workbook.get_sheet_by_index(0).to_python(skip_empty_area=False):
-            yield [_cell_text(cell) for cell in row]
-    else:
-        raise ResponsesImportError(
-            path, [ImportProblem(0, None, "unsupported file type: use .csv or .xlsx")]
-        )
-
-
 def parse_submitted_at(text: str) -> datetime:
     """An ISO date or date-time; naive values are read in the site's time zone."""
     text = text.strip()
@@ -116,7 +96,48 @@ def parse_submitted_at(text: str) -> datetime:
         parsed = datetime.combine(parsed.date(), time.min)
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return parsed
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range") from None
+
+
+def implausible_submission(submitted_at: datetime, round_: Round, text: str) -> str | None:
+    """Why ``submitted_at`` cannot be when the return was sent: before the round opened (its
+    opening day counts, as a date alone means midnight) or in the future. None if plausible."""
+    local = ZoneInfo(settings.TIME_ZONE)
+    opened = round_.opens_at.astimezone(local)
+    if submitted_at < datetime.combine(opened.date(), time.min, tzinfo=local):
+        return f"{text!r} is before the round opened ({opened:%Y-%m-%d %H:%M})"
+    if submitted_at > timezone.now():
+        return f"{text!r} is in the future"
+    return None
+
+
+def _table_problem(error: TableError, columns: list[str]) -> ImportProblem:
+    """A refusal of the reader as an import problem, naming the column by its header."""
+    column = error.column
+    if column is not None:
+        index = column_index(column)
+        if index < len(columns) and columns[index]:
+            column = columns[index]
+    return ImportProblem(error.row or 0, column, error.detail)
+
+
+@dataclass
+class _Context:
+    """What every row is checked against."""
+
+    round: Round
+    definition: qcore.Questionnaire
+    finder: roster_core.Roster
+    recipients: set[str]
+    already: set[str]
+    replace: bool
+    columns: list[str]
+    questions: dict[int, qcore.Question]
+    problems: list[ImportProblem] = field(default_factory=list)
+    seen: dict[str, int] = field(default_factory=dict)
 
 
 def import_responses(
@@ -125,107 +146,53 @@ def import_responses(
     """Validates every row, then imports all of them in one transaction, or none.
 
     Errors name the row (1 = the header row) and column: unknown body, body not a recipient,
-    duplicate body, unknown question column, invalid value, bad ``submitted_at``, and a body
-    that already has a submitted return (unless ``replace``).
+    duplicate body, unknown question column, invalid value, bad or implausible
+    ``submitted_at``, a body that already has a submitted return (unless ``replace``), and
+    whatever the file reader refuses (see ``RESPONSES_LIMITS``).
     """
     path = Path(path)
-    definition = definition_of(round_.questionnaire)
-    finder = body_finder()
-    recipients = set(round_.recipient_list.bodies.values_list("code", flat=True))
-    already = set(
-        Return.objects.filter(round=round_, submissions__isnull=False).values_list(
-            "body__code", flat=True
+    if path.suffix.casefold() not in SUFFIXES:
+        raise ResponsesImportError(
+            path, [ImportProblem(0, None, "unsupported file type: use .csv, .xlsx or .ods")]
         )
-    )
-    problems: list[ImportProblem] = []
-    rows = iter(read_rows(path))
-    header = next(rows, None)
-    if not header or not any(header):
+    definition = definition_of(round_.questionnaire)
+    try:
+        table = open_table(path, limits=RESPONSES_LIMITS)
+        first = next(iter(table), None)
+    except TableError as exc:
+        raise ResponsesImportError(path, [_table_problem(exc, [])]) from exc
+    if first is None or not any(first[1]):
         raise ResponsesImportError(path, [ImportProblem(1, None, "the file is empty")])
-    columns = [h.strip() for h in header]
-    if BODY_COLUMN not in columns:
-        problems.append(ImportProblem(1, None, f"no {BODY_COLUMN!r} column"))
-    questions: dict[int, qcore.Question] = {}
-    for index, name in enumerate(columns):
-        if name in {BODY_COLUMN, SUBMITTED_COLUMN} or not name:
-            continue
-        try:
-            questions[index] = definition.question(name)
-        except KeyError:
-            problems.append(
-                ImportProblem(
-                    1, name, f"not a question of {definition.id} (columns are question ids)"
-                )
+    header_row, header = first
+    context = _Context(
+        round=round_,
+        definition=definition,
+        finder=body_finder(),
+        recipients=set(round_.recipient_list.bodies.values_list("code", flat=True)),
+        already=set(
+            Return.objects.filter(round=round_, submissions__isnull=False).values_list(
+                "body__code", flat=True
             )
-    if len(set(columns)) != len(columns):
-        duplicates = sorted({c for c in columns if columns.count(c) > 1 and c})
-        problems.append(ImportProblem(1, None, f"duplicate columns: {', '.join(duplicates)}"))
-    if problems:
-        raise ResponsesImportError(path, problems)
+        ),
+        replace=replace,
+        columns=list(header),
+        questions={},
+    )
+    _check_header(context, header_row)
+    if context.problems:
+        raise ResponsesImportError(path, context.problems)
 
     parsed: list[tuple[int, str, dict[str, Any], datetime | None]] = []
-    seen: dict[str, int] = {}
-    for row_number, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = dict(zip(columns, row + [""] * (len(columns) - len(row)), strict=False))
-        body_text = cells.get(BODY_COLUMN, "")
-        code = _body_code(body_text, finder, row_number, problems)
-        if code is not None:
-            if code not in recipients:
-                problems.append(
-                    ImportProblem(
-                        row_number, BODY_COLUMN, f"{body_text!r} is not a recipient of this round"
-                    )
-                )
-            elif code in seen:
-                problems.append(
-                    ImportProblem(
-                        row_number,
-                        BODY_COLUMN,
-                        f"{body_text!r} appears twice (first on row {seen[code]})",
-                    )
-                )
-            elif code in already and not replace:
-                problems.append(
-                    ImportProblem(
-                        row_number,
-                        BODY_COLUMN,
-                        f"{body_text!r} already has a submitted return (use --replace to record "
-                        "this as a resubmission, or correct single answers)",
-                    )
-                )
-            seen.setdefault(code, row_number)
-        submitted_at = None
-        if cells.get(SUBMITTED_COLUMN, "").strip():
-            try:
-                submitted_at = parse_submitted_at(cells[SUBMITTED_COLUMN])
-            except ValueError as exc:
-                problems.append(ImportProblem(row_number, SUBMITTED_COLUMN, str(exc)))
-        answers: dict[str, Any] = {}
-        for index, question in questions.items():
-            raw = row[index] if index < len(row) else ""
-            if not raw.strip():
-                continue
-            try:
-                answers[question.id] = qcore.parse_answer(question, raw)
-            except qcore.AnswerError as exc:
-                problems.append(ImportProblem(row_number, question.id, exc.message))
-        for problem in qcore.check_submission(definition, answers, final=False):
-            problems.append(ImportProblem(row_number, problem.question_id, problem.message))
-        if code is not None:
-            _, unknown = covered_codes(answers, finder, code)
-            if unknown:
-                problems.append(
-                    ImportProblem(
-                        row_number,
-                        COVERS_QUESTION,
-                        "not recognised as bodies: " + "; ".join(unknown),
-                    )
-                )
-            parsed.append((row_number, code, answers, submitted_at))
-    if problems:
-        raise ResponsesImportError(path, problems)
+    try:
+        for row_number, cells in table:
+            if any(cells):
+                row = _parse_row(context, row_number, list(cells), table.formulas_without_value)
+                if row is not None:
+                    parsed.append(row)
+    except TableError as exc:
+        context.problems.append(_table_problem(exc, context.columns))
+    if context.problems:
+        raise ResponsesImportError(path, context.problems)
     if not parsed:
         raise ResponsesImportError(path, [ImportProblem(2, None, "no rows to import")])
 
@@ -259,7 +226,7 @@ def import_responses(
                 channel=Channel.IMPORT,
                 submitted_at=submitted_at,
                 final=False,
-                finder=finder,
+                finder=context.finder,
             )
             result.imported.append(code)
             if progress is not None:
@@ -273,14 +240,115 @@ def import_responses(
     return result
 
 
-def _body_code(
-    text: str, finder: roster_core.Roster, row: int, problems: list[ImportProblem]
-) -> str | None:
-    if not text.strip():
+def _check_header(context: _Context, row: int) -> None:
+    """Every named column is ``body``, ``submitted_at`` or a question id, once (blank header
+    cells are passed over)."""
+    if BODY_COLUMN not in context.columns:
+        context.problems.append(ImportProblem(row, None, f"no {BODY_COLUMN!r} column"))
+    for index, name in enumerate(context.columns):
+        if name in {BODY_COLUMN, SUBMITTED_COLUMN} or not name:
+            continue
+        try:
+            context.questions[index] = context.definition.question(name)
+        except KeyError:
+            context.problems.append(
+                ImportProblem(
+                    row,
+                    name,
+                    f"not a question of {context.definition.id} (columns are question ids)",
+                )
+            )
+    duplicates = sorted(
+        name for name, count in Counter(context.columns).items() if name and count > 1
+    )
+    if duplicates:
+        context.problems.append(
+            ImportProblem(row, None, f"duplicate columns: {', '.join(duplicates)}")
+        )
+
+
+def _parse_row(
+    context: _Context, number: int, row: list[str], formulas: tuple[int, ...]
+) -> tuple[int, str, dict[str, Any], datetime | None] | None:
+    """One row's body code, answers and submission time; None (problems noted) if invalid."""
+    problems = context.problems
+    before = len(problems)
+    columns = context.columns
+    row += [""] * (len(columns) - len(row))
+    cells = dict(zip(columns, row, strict=False))
+    for index in formulas:
+        if index < len(columns) and columns[index]:
+            problems.append(
+                ImportProblem(
+                    number,
+                    columns[index],
+                    "a formula with no saved value (the file was written by a program that does "
+                    "not calculate): open and save it in a spreadsheet program, or paste values",
+                )
+            )
+    code = _body_code(cells.get(BODY_COLUMN, ""), context, number)
+    submitted_at = None
+    if text := cells.get(SUBMITTED_COLUMN, ""):
+        try:
+            submitted_at = parse_submitted_at(text)
+        except ValueError as exc:
+            problems.append(ImportProblem(number, SUBMITTED_COLUMN, str(exc)))
+        else:
+            if why := implausible_submission(submitted_at, context.round, text):
+                problems.append(ImportProblem(number, SUBMITTED_COLUMN, why))
+    answers: dict[str, Any] = {}
+    for index, question in context.questions.items():
+        if not row[index]:
+            continue
+        try:
+            answers[question.id] = qcore.parse_answer(question, row[index])
+        except qcore.AnswerError as exc:
+            problems.append(ImportProblem(number, question.id, exc.message))
+    for problem in qcore.check_submission(context.definition, answers, final=False):
+        problems.append(ImportProblem(number, problem.question_id, problem.message))
+    if code is None:
+        return None
+    _, unknown = covered_codes(answers, context.finder, code)
+    if unknown:
+        problems.append(
+            ImportProblem(
+                number, COVERS_QUESTION, "not recognised as bodies: " + "; ".join(unknown)
+            )
+        )
+    if len(problems) > before:
+        return None
+    return number, code, answers, submitted_at
+
+
+def _body_code(text: str, context: _Context, row: int) -> str | None:
+    """The row's body code, if it names a recipient not already imported or submitted."""
+    problems = context.problems
+    if not text:
         problems.append(ImportProblem(row, BODY_COLUMN, "empty: name the body"))
         return None
     try:
-        return finder.get(text).code
+        code = context.finder.get(text).code
     except roster_core.RosterError as exc:
         problems.append(ImportProblem(row, BODY_COLUMN, str(exc)))
         return None
+    if code not in context.recipients:
+        problems.append(
+            ImportProblem(row, BODY_COLUMN, f"{text!r} is not a recipient of this round")
+        )
+    elif code in context.seen:
+        problems.append(
+            ImportProblem(
+                row, BODY_COLUMN, f"{text!r} appears twice (first on row {context.seen[code]})"
+            )
+        )
+    elif code in context.already and not context.replace:
+        problems.append(
+            ImportProblem(
+                row,
+                BODY_COLUMN,
+                f"{text!r} already has a submitted return (use --replace to record this as a "
+                "resubmission, or correct single answers)",
+            )
+        )
+    context.seen.setdefault(code, row)
+    return code
