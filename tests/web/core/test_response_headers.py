@@ -71,6 +71,8 @@ def test_every_url_pattern_answers_no_store_in_every_session(survey_round, sessi
         "id": "1",
         "app_label": "surveys",
         "url": "no-such-page/",
+        "job": "1",
+        "filename": "index.html",
     }
     routes = list(url_patterns())
     assert len(routes) > 40

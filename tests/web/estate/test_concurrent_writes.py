@@ -255,11 +255,14 @@ def _register(path: Path, k1_quantity: int) -> Path:
     return write_csv(path, [header, *rows, *extra])
 
 
-def test_overrides_during_register_imports(http, watchdog_http, survey_round, asset_url, tmp_path):
+def test_overrides_during_register_imports(
+    http, watchdog_http, survey_round, asset_url, tmp_path, immediate_jobs
+):
     """A respondent uploads the register while a watchdog keeps overriding one of its assets,
     the first time from a form opened before the upload: every override is acknowledged or
     refused as stale, nothing is overwritten unrecorded, the history chains and the tally
-    counts every device once."""
+    counts every device once. The import job runs in the server's thread as soon as the
+    upload commits (immediate jobs), so the overrides race the import itself."""
     watchdog = watchdog_http("ann")
     respondent = _respondent(http(), survey_round, "kent")
     statuses: Counter[int] = Counter()

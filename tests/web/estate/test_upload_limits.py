@@ -32,7 +32,9 @@ def _messages(response) -> list[str]:
 
 @pytest.mark.django_db
 @override_settings(REGISTER_UPLOAD_MAX_BYTES=LIMIT)
-def test_a_file_over_the_limit_is_stopped_while_it_streams(survey_round, tmp_path, settings):
+def test_a_file_over_the_limit_is_stopped_while_it_streams(
+    survey_round, tmp_path, settings, immediate_jobs, django_capture_on_commit_callbacks
+):
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     client = _respondent(survey_round)
     big = io.BytesIO(b"Asset ID,Type,Make,Qty\n" + b"E1,drone,Autel,2\n" * 3_000)
@@ -44,7 +46,8 @@ def test_a_file_over_the_limit_is_stopped_while_it_streams(survey_round, tmp_pat
     assert list(tmp_path.iterdir()) == []  # the partial temporary file is gone
     small = io.BytesIO(b"Asset ID,Type,Make,Qty\nE1,drone,Autel,2\n")
     small.name = "register.csv"
-    assert client.post(reverse("estate:own-register"), {"register": small}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the import job runs at commit
+        assert client.post(reverse("estate:own-register"), {"register": small}).status_code == 302
     assert Asset.objects.count() == 1
 
 
