@@ -50,6 +50,7 @@ def main_options(
 
 def _register_commands() -> None:
     from custodes.cli import (
+        check,
         discovery,
         egress,
         estate,
@@ -60,7 +61,7 @@ def _register_commands() -> None:
         web,
     )
 
-    for module in (discovery, egress, estate, intel, questionnaire, roster, survey, web):
+    for module in (check, discovery, egress, estate, intel, questionnaire, roster, survey, web):
         module.register(app)
 
 

@@ -53,7 +53,7 @@ BacklogOption = Annotated[
 ]
 
 
-def _server_sizes(workers: int | None, threads: int | None) -> None:
+def server_sizes(workers: int | None, threads: int | None) -> None:
     """Hands --workers and --threads to the settings (which size the database pool from
     them) through their environment variables; call before Django starts."""
     if workers is not None:
@@ -124,7 +124,7 @@ def demo(
     backlog: BacklogOption = 2048,
 ) -> None:
     """Prepare the data dir with a synthetic 2022-style round and serve it."""
-    _server_sizes(workers, threads)
+    server_sizes(workers, threads)
     django_ready()
     _set_base_url(host, port)
     from django.conf import settings
@@ -182,7 +182,7 @@ def serve(
     backlog: BacklogOption = 2048,
 ) -> None:
     """Serve the web UI, respondent forms and API (gunicorn: workers × threads)."""
-    _server_sizes(workers, threads)
+    server_sizes(workers, threads)
     django_ready()
     _set_base_url(host, port)
     _serve(_server_options(host, port, timeout, graceful_timeout, backlog))

@@ -122,8 +122,10 @@ SERVER_THREADS = _env_int("CUSTODES_THREADS", 4)
 # thread, so the server holds at most workers × pool size, however many clients keep their
 # HTTP connections open (a connection goes back to the pool at the end of each request).
 DB_POOL_SIZE = _env_int("CUSTODES_DB_POOL_SIZE", SERVER_THREADS)
-# Seconds a request waits for a free pooled connection, or for SQLite's write lock.
-DB_WAIT_SECONDS = 20
+# Seconds a request waits for a pooled connection (when PostgreSQL is down or the pool is
+# smaller than the threads), and for SQLite's write lock.
+DB_POOL_TIMEOUT_SECONDS = 10
+SQLITE_BUSY_TIMEOUT_SECONDS = 20
 
 
 def _database() -> dict:
@@ -133,7 +135,7 @@ def _database() -> dict:
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
             "max_size": DB_POOL_SIZE,
-            "timeout": DB_WAIT_SECONDS,
+            "timeout": DB_POOL_TIMEOUT_SECONDS,
         }
         return database
     return {
@@ -143,7 +145,7 @@ def _database() -> dict:
             # Writers take the lock when their transaction begins, so a busy writer makes the
             # next one wait (up to the timeout) instead of failing at its first write.
             "transaction_mode": "IMMEDIATE",
-            "timeout": DB_WAIT_SECONDS,
+            "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
             # WAL: readers never wait for the writer. FULL: every commit is on disk before the
             # save is acknowledged, so a power cut loses nothing (about 0.2 ms per commit).
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
