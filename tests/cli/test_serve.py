@@ -302,3 +302,21 @@ def test_shutdown_lets_an_in_flight_request_finish(deployment, tmp_path, how):
         assert "Stopped." in server.output()
     finally:
         server.stop(signal.SIGKILL)
+
+
+def test_a_port_in_use_is_a_clear_error(deployment):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        refused = subprocess.run(
+            [*CUSTODES, "serve", "--port", str(port), "--workers", "1"],
+            env=deployment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert refused.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in refused.stderr
+    assert "Address already in use" in refused.stderr and "Try --port" in refused.stderr
