@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -172,3 +175,20 @@ def test_the_command_prints_a_table_or_json_and_exits_1_on_errors(settings):
     table = runner.invoke(app, ["check"])
     assert table.exit_code == 1
     assert "custodes.debug" in table.stdout and "1 error(s)" in table.stdout
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "²"])
+def test_a_bad_server_size_in_the_environment_is_a_clear_error(tmp_path, value):
+    env = {**os.environ, "CUSTODES_DATA_DIR": str(tmp_path), "CUSTODES_DB_POOL_SIZE": value}
+    checked = subprocess.run(
+        [sys.executable, "-m", "custodes", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert checked.returncode == 1
+    assert f"CUSTODES_DB_POOL_SIZE must be a whole number of at least 1, not {value!r}" in (
+        checked.stderr
+    )

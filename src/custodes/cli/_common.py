@@ -20,12 +20,15 @@ SITE_TIME_ZONE = ZoneInfo("Europe/London")
 
 def django_ready() -> None:
     """Starts Django on the data directory (creating and migrating it on first use)."""
+    from django.core.exceptions import ImproperlyConfigured
     from django.db import OperationalError
 
     from custodes.web.bootstrap import setup
 
     try:
         setup()
+    except ImproperlyConfigured as exc:
+        fail(str(exc))
     except OperationalError as exc:
         fail(f"cannot use the database: {exc}")
 

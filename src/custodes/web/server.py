@@ -99,8 +99,8 @@ class RedactingLogger(Logger):
 
 
 def _graceful_on_interrupt(worker: Worker) -> None:
-    """Ctrl-C reaches the workers too (same process group): treat it like SIGTERM, so
-    in-flight requests finish; gunicorn's default would drop them."""
+    """Ctrl-C reaches the workers too (same process group): treat it like SIGTERM, a
+    graceful stop, rather than gunicorn's quick exit."""
     signal.signal(signal.SIGINT, worker.handle_exit)
 
 

@@ -103,7 +103,7 @@ def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {value!r}")
     return int(value)
 
@@ -122,13 +122,13 @@ SERVER_THREADS = _env_int("CUSTODES_THREADS", 4)
 # thread, so the server holds at most workers × pool size, however many clients keep their
 # HTTP connections open (a connection goes back to the pool at the end of each request).
 DB_POOL_SIZE = _env_int("CUSTODES_DB_POOL_SIZE", SERVER_THREADS)
-# Seconds a request waits for a pooled connection (when PostgreSQL is down or the pool is
+# Seconds a request waits for a pooled connection (when PostgreSQL is down, or the pool is
 # smaller than the threads), and for SQLite's write lock.
 DB_POOL_TIMEOUT_SECONDS = 10
 SQLITE_BUSY_TIMEOUT_SECONDS = 20
 
 
-def _database() -> dict:
+def _database() -> dict[str, object]:
     if url := os.environ.get("DATABASE_URL"):
         # Django's psycopg pool; it requires CONN_MAX_AGE = 0 (connections are pooled instead).
         database = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
