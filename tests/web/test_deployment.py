@@ -38,7 +38,9 @@ def test_debug_on_is_an_error():
 
 
 @pytest.mark.parametrize(
-    "key", ["too-short", "a" * 80, "django-insecure-" + secrets.token_urlsafe(50)]
+    "key",
+    ["too-short", "a" * 80, "django-insecure-" + GOOD_KEY],
+    ids=["short", "one-character", "django-insecure"],
 )
 def test_a_short_or_guessable_secret_key_is_an_error(key):
     [problem] = secret_key_problems(key, None)

@@ -77,3 +77,20 @@ def test_server_options_refuse_nonsense(field, value, words):
     values = {"host": "127.0.0.1", "port": 8000, "workers": 2, "threads": 4, field: value}
     with pytest.raises(ValueError, match=words):
         ServerOptions(**values)
+
+
+@pytest.mark.django_db
+def test_database_connections_are_set_up_for_the_server(settings):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            modes = [
+                cursor.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("journal_mode", "synchronous", "busy_timeout")
+            ]
+            assert modes == ["wal", 2, 20_000]  # WAL, FULL, 20 s
+        else:
+            pool = connection.pool
+            assert pool is not None and pool.max_size == settings.DB_POOL_SIZE
+            assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0
