@@ -50,6 +50,7 @@ def main_options(
 
 def _register_commands() -> None:
     from custodes.cli import (
+        check,
         discovery,
         egress,
         estate,
@@ -61,7 +62,9 @@ def _register_commands() -> None:
         worker,
     )
 
-    for module in (discovery, egress, estate, intel, questionnaire, roster, survey, web, worker):
+    for module in (
+        check, discovery, egress, estate, intel, questionnaire, roster, survey, web, worker
+    ):
         module.register(app)
 
 

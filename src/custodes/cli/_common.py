@@ -20,9 +20,17 @@ SITE_TIME_ZONE = ZoneInfo("Europe/London")
 
 def django_ready() -> None:
     """Starts Django on the data directory (creating and migrating it on first use)."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import OperationalError
+
     from custodes.web.bootstrap import setup
 
-    setup()
+    try:
+        setup()
+    except ImproperlyConfigured as exc:
+        fail(str(exc))
+    except OperationalError as exc:
+        fail(f"cannot use the database: {exc}")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import secrets
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from custodes.cli._common import console, django_ready, fail
+
+if TYPE_CHECKING:
+    from custodes.web.server import ServerOptions
 
 user_app = typer.Typer(help="Watchdog accounts.", no_args_is_help=True)
 
@@ -19,10 +22,35 @@ def register(app: typer.Typer) -> None:
     app.add_typer(user_app, name="user")
 
 
-PortOption = Annotated[int, typer.Option(help="Port to listen on.")]
+PortOption = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
 HostOption = Annotated[str, typer.Option(help="Address to listen on (loopback by default).")]
-
-
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        envvar="CUSTODES_WORKERS",
+        help="Worker processes. Default: 2 × CPUs + 1, at most 8.",
+        show_default=False,
+    ),
+]
+ThreadsOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        envvar="CUSTODES_THREADS",
+        help="Threads per worker (requests each worker runs at once). Default: 4.",
+        show_default=False,
+    ),
+]
+TimeoutOption = Annotated[
+    int, typer.Option(min=1, help="Seconds before a worker that stopped responding is replaced.")
+]
+GracefulTimeoutOption = Annotated[
+    int, typer.Option(min=1, help="Seconds in-flight requests get to finish when stopping.")
+]
+BacklogOption = Annotated[
+    int, typer.Option(min=1, help="Connections the system queues while every worker is busy.")
+]
 NoWorkerOption = Annotated[
     bool,
     typer.Option(
@@ -31,19 +59,56 @@ NoWorkerOption = Annotated[
 ]
 
 
-def _serve(host: str, port: int, worker: bool = True) -> None:
-    from django.core.servers.basehttp import WSGIServer, run
-    from django.core.wsgi import get_wsgi_application
+def server_sizes(workers: int | None, threads: int | None) -> None:
+    """Hands --workers and --threads to the settings (which size the database pool from
+    them) through their environment variables; call before Django starts."""
+    if workers is not None:
+        os.environ["CUSTODES_WORKERS"] = str(workers)
+    if threads is not None:
+        os.environ["CUSTODES_THREADS"] = str(threads)
 
+
+def _server_options(
+    host: str, port: int, timeout: int, graceful_timeout: int, backlog: int
+) -> ServerOptions:
+    """The server's options; workers and threads come from the settings (after Django starts)."""
+    from django.conf import settings
+
+    from custodes.web.server import ServerOptions
+
+    try:
+        return ServerOptions(
+            host=host,
+            port=port,
+            workers=settings.SERVER_WORKERS,
+            threads=settings.SERVER_THREADS,
+            timeout=timeout,
+            graceful_timeout=graceful_timeout,
+            backlog=backlog,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def _serve(options: ServerOptions, worker: bool = True) -> None:
+    """Serves until stopped: the production server, with a background-job worker beside it
+    unless ``worker`` is false."""
     from custodes.web.jobs.worker import background_worker
+    from custodes.web.server import CannotListen, run_server
+
+    def ready() -> None:
+        console.print(
+            f"Serving on http://{options.host}:{options.port}/ with {options.workers} workers × "
+            f"{options.threads} threads — press Ctrl-C to stop.",
+            highlight=False,
+        )
 
     try:
         with background_worker(worker):
-            run(host, port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
-    except OSError as exc:
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}. Try --port.")
-    except KeyboardInterrupt:
-        console.print("Stopped.")
+            run_server(options, on_ready=ready)
+    except CannotListen as exc:
+        fail(f"{exc}. Try --port.")
+    console.print("Stopped.")
 
 
 def _set_base_url(host: str, port: int) -> None:
@@ -57,9 +122,15 @@ def demo(
     port: PortOption = 8000,
     host: HostOption = "127.0.0.1",
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Prepare only.")] = False,
+    workers: WorkersOption = None,
+    threads: ThreadsOption = None,
+    timeout: TimeoutOption = 30,
+    graceful_timeout: GracefulTimeoutOption = 30,
+    backlog: BacklogOption = 2048,
     no_worker: NoWorkerOption = False,
 ) -> None:
     """Prepare the data dir with a synthetic 2022-style round and serve it."""
+    server_sizes(workers, threads)
     django_ready()
     _set_base_url(host, port)
     from django.conf import settings
@@ -87,8 +158,7 @@ def demo(
     console.print(f"  Report:           {base}/reports/{round_.name}/")
     console.print(f"  Findings (CLI):   custodes findings --round {round_.name}\n")
     if not no_serve:
-        console.print(f"Serving on http://{host}:{port}/ — press Ctrl-C to stop.")
-        _serve(host, port, worker=not no_worker)
+        _serve(_server_options(host, port, timeout, graceful_timeout, backlog), not no_worker)
 
 
 def _watchdog_account(username: str, password: str | None = None) -> str:
@@ -109,13 +179,21 @@ def _watchdog_account(username: str, password: str | None = None) -> str:
 
 
 def serve(
-    port: PortOption = 8000, host: HostOption = "127.0.0.1", no_worker: NoWorkerOption = False
+    port: PortOption = 8000,
+    host: HostOption = "127.0.0.1",
+    workers: WorkersOption = None,
+    threads: ThreadsOption = None,
+    timeout: TimeoutOption = 30,
+    graceful_timeout: GracefulTimeoutOption = 30,
+    backlog: BacklogOption = 2048,
+    no_worker: NoWorkerOption = False,
 ) -> None:
-    """Serve the web UI, respondent forms and API (and run background jobs)."""
+    """Serve the web UI, respondent forms and API (gunicorn: workers × threads), and run
+    background jobs."""
+    server_sizes(workers, threads)
     django_ready()
     _set_base_url(host, port)
-    console.print(f"Serving on http://{host}:{port}/ — press Ctrl-C to stop.")
-    _serve(host, port, worker=not no_worker)
+    _serve(_server_options(host, port, timeout, graceful_timeout, backlog), not no_worker)
 
 
 @user_app.command("create")

@@ -20,7 +20,7 @@ def worker(
     workers: Annotated[
         int | None,
         typer.Option(
-            "--workers", "-w", min=1, help="Jobs run at once (default CUSTODES_WORKERS, 2)."
+            "--workers", "-w", min=1, help="Jobs run at once (default CUSTODES_JOB_WORKERS, 2)."
         ),
     ] = None,
     periodic: Annotated[

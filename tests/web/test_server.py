@@ -1,0 +1,96 @@
+"""The embedded gunicorn: its options and its logs (the live server: tests/cli/test_serve.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from gunicorn.config import Config
+
+from custodes.web.server import RedactingLogger, ServerOptions
+
+TOKEN = "jof6tqi_uujoHA9j4GYUorfoNbg5LK-0V2azk35sO1c"
+
+
+@pytest.fixture
+def gunicorn_logs(tmp_path):
+    """gunicorn's access and error logs, written to files by the redacting logger."""
+    config = Config()
+    config.set("accesslog", str(tmp_path / "access.log"))
+    config.set("errorlog", str(tmp_path / "error.log"))
+    # The default line, plus the Authorization header: a worst case for the filter.
+    config.set("access_log_format", '%(h)s "%(r)s" %(s)s "%(f)s" "%({authorization}i)s"')
+    logger = RedactingLogger(config)
+    yield logger, tmp_path
+    for log in (logger.error_log, logger.access_log):
+        for handler in list(log.handlers):
+            handler.close()
+            log.removeHandler(handler)
+
+
+def test_gunicorn_access_and_error_logs_never_show_links_or_bearer_tokens(gunicorn_logs):
+    logger, folder = gunicorn_logs
+    environ = {
+        "REMOTE_ADDR": "192.0.2.7",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/r/{TOKEN}/",
+        "PATH_INFO": f"/r/{TOKEN}/",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://custodes.example.org/r/{TOKEN}/",
+    }
+    response = SimpleNamespace(status="302 Found", headers=[], sent=0)
+    request = SimpleNamespace(headers=[("AUTHORIZATION", f"Bearer {TOKEN}")])
+    logger.access(response, request, environ, timedelta(milliseconds=4))
+    logger.error("Error handling request /r/%s/", TOKEN)
+    logger.info("Authorization: Bearer %s", TOKEN)
+
+    access = (folder / "access.log").read_text()
+    errors = (folder / "error.log").read_text()
+    assert TOKEN not in access + errors
+    assert '"GET /r/[redacted]/ HTTP/1.1" 302' in access
+    assert '"Bearer [redacted]"' in access
+    assert "Error handling request /r/[redacted]/" in errors
+    assert "Bearer [redacted]" in errors
+
+
+def test_a_second_setup_adds_no_second_filter(gunicorn_logs):
+    logger, _ = gunicorn_logs
+    logger.setup(logger.cfg)
+    assert len(logger.access_log.filters) == len(logger.error_log.filters) == 1
+
+
+def test_server_options_become_gunicorn_settings():
+    options = ServerOptions(host="::1", port=18200, workers=3, threads=6, backlog=4096)
+    settings = options.gunicorn_settings()
+    assert settings["bind"] == ["[::1]:18200"]
+    assert (settings["workers"], settings["threads"], settings["worker_class"]) == (3, 6, "gthread")
+    assert settings["backlog"] == 4096 and settings["keepalive"] == 5
+    assert settings["logger_class"] is RedactingLogger
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [("port", 0, "port 0"), ("workers", 0, "workers"), ("graceful_timeout", 0, "graceful-timeout")],
+)
+def test_server_options_refuse_nonsense(field, value, words):
+    values = {"host": "127.0.0.1", "port": 8000, "workers": 2, "threads": 4, field: value}
+    with pytest.raises(ValueError, match=words):
+        ServerOptions(**values)
+
+
+@pytest.mark.django_db
+def test_database_connections_are_set_up_for_the_server(settings):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            modes = [
+                cursor.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("journal_mode", "synchronous", "busy_timeout")
+            ]
+            assert modes == ["wal", 2, 20_000]  # WAL, FULL, 20 s
+        else:
+            pool = connection.pool
+            assert pool is not None and pool.max_size == settings.DB_POOL_SIZE
+            assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0
