@@ -133,32 +133,41 @@ DB_POOL_TIMEOUT_SECONDS = 10
 SQLITE_BUSY_TIMEOUT_SECONDS = 20
 
 
+# SQLite: writers take the lock when their transaction begins, so a busy writer makes the next
+# one wait (up to the timeout) instead of failing at its first write. WAL: readers never wait
+# for the writer. FULL: every commit is on disk before the save is acknowledged, so a power
+# cut loses nothing (about 0.2 ms per commit).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+}
+
+
 def _database() -> dict[str, object]:
-    if url := os.environ.get("DATABASE_URL"):
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "custodes.sqlite3",
+            "OPTIONS": dict(SQLITE_OPTIONS),
+            # Tests use a file too (not shared-cache memory, where a background thread's write
+            # fails at once with "table is locked" instead of waiting like it does in
+            # production).
+            "TEST": {"NAME": str(DATA_DIR / "test-custodes.sqlite3")},
+        }
+    database = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
+    options = database.setdefault("OPTIONS", {})
+    if str(database["ENGINE"]).endswith("sqlite3"):  # a sqlite:/// URL: the same settings
+        options.update(SQLITE_OPTIONS)
+    else:
         # Django's psycopg pool; it requires CONN_MAX_AGE = 0 (connections are pooled instead).
-        database = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
-        database.setdefault("OPTIONS", {})["pool"] = {
+        options["pool"] = {
             "min_size": 1,
             "max_size": DB_POOL_SIZE,
             "timeout": DB_POOL_TIMEOUT_SECONDS,
         }
-        return database
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "custodes.sqlite3",
-        "OPTIONS": {
-            # Writers take the lock when their transaction begins, so a busy writer makes the
-            # next one wait (up to the timeout) instead of failing at its first write.
-            "transaction_mode": "IMMEDIATE",
-            "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
-            # WAL: readers never wait for the writer. FULL: every commit is on disk before the
-            # save is acknowledged, so a power cut loses nothing (about 0.2 ms per commit).
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
-        },
-        # Tests use a file too (not shared-cache memory, where a background thread's write
-        # fails at once with "table is locked" instead of waiting like it does in production).
-        "TEST": {"NAME": str(DATA_DIR / "test-custodes.sqlite3")},
-    }
+    return database
 
 
 DATABASES = {"default": _database()}
