@@ -132,7 +132,7 @@ class IeeeRegistry:
     @property
     def imported(self) -> bool:
         """Whether this copy was read from a file other than the shipped one."""
-        return self.path is not None and self.path != shipped_registry_path().resolve()
+        return self.path is not None and self.path != shipped_registry_path()
 
     @property
     def date(self) -> date | None:
@@ -355,9 +355,11 @@ def _source_line(path: Path, number: int, text: str) -> RegistrySource:
     return RegistrySource(parts[0], when, parts[2], 0)
 
 
+@lru_cache(maxsize=1)
 def shipped_registry_path() -> Path:
     """The registry copy shipped inside the package."""
-    return Path(str(resources.files("custodes") / "data" / "intel" / "ieee" / "registry.tsv.gz"))
+    shipped = resources.files("custodes") / "data" / "intel" / "ieee" / "registry.tsv.gz"
+    return Path(str(shipped)).resolve()
 
 
 def imported_registry_path(data_dir: Path) -> Path:
@@ -365,25 +367,36 @@ def imported_registry_path(data_dir: Path) -> Path:
     return data_dir / "intel" / "ieee-registry.tsv.gz"
 
 
-def registry_path(data_dir: Path) -> Path:
-    """The copy used for look-ups: an imported one in ``data_dir``, else the shipped one."""
-    imported = imported_registry_path(data_dir)
-    return imported if imported.is_file() else shipped_registry_path()
-
-
 @lru_cache(maxsize=4)
-def _cached(path: Path, stamp: int) -> IeeeRegistry:
+def _cached(path: Path, stamp: tuple[int, int, int]) -> IeeeRegistry:
     return read_registry(path)
 
 
 def load_registry(data_dir: Path) -> IeeeRegistry:
-    """The registry used for look-ups, loaded once per file version (cached)."""
-    path = registry_path(data_dir).resolve()
+    """The copy used for look-ups — one imported into ``data_dir``, else the shipped one —
+    read once per file version (one ``stat`` per call picks up a new import)."""
+    imported = Path(os.path.abspath(imported_registry_path(data_dir)))
     try:
-        stamp = path.stat().st_mtime_ns
+        return _cached(imported, _version(os.stat(imported)))
+    except FileNotFoundError:
+        shipped = shipped_registry_path()
+        return _cached(shipped, _stamp(shipped))
+    except OSError as error:
+        raise MacRegistryError(imported, None, None, f"cannot read: {error.strerror}") from error
+
+
+def _version(status: os.stat_result) -> tuple[int, int, int]:
+    """Changes whenever the file is replaced (an import writes a new file) or rewritten."""
+    return status.st_mtime_ns, status.st_ino, status.st_size
+
+
+@lru_cache(maxsize=1)
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """The shipped copy's version: it does not change while the program runs."""
+    try:
+        return _version(path.stat())
     except OSError as error:
         raise MacRegistryError(path, None, None, f"cannot read: {error.strerror}") from error
-    return _cached(path, stamp)
 
 
 def import_ieee_csv(
