@@ -180,6 +180,18 @@ def test_bad_file_names_file_line_and_field(
     ]
 
 
+def test_registrant_resembling_a_maker_is_not_asserted(
+    app: typer.Typer, data_dir: Path, tmp_path: Path, resolver: Resolver
+) -> None:
+    """A registrant name that only resembles a maker (by name, "hikvisoin" is a fuzzy match
+    for Hikvision) names no maker."""
+    _import(app, _csv(tmp_path / "oui.csv", "MA-L,A8BBCC,Hikvisoin Digital,addr"))
+    result = resolver.resolve_mac("A8:BB:CC:00:00:01")
+    assert (result.manufacturer, result.concerns) == (None, ())
+    assert result.mac_assignment is not None
+    assert result.mac_assignment.registrant == "Hikvisoin Digital"
+
+
 def test_not_utf8_and_missing_file_are_named(tmp_path: Path) -> None:
     latin = tmp_path / "oui.csv"
     latin.write_bytes(HEADER.encode() + b"MA-L,AABBCC,Caf\xe9,a\n")

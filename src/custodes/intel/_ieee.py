@@ -367,7 +367,7 @@ def imported_registry_path(data_dir: Path) -> Path:
     return data_dir / "intel" / "ieee-registry.tsv.gz"
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def _cached(path: Path, stamp: tuple[int, int, int]) -> IeeeRegistry:
     return read_registry(path)
 

@@ -169,18 +169,17 @@ class Resolver:
         if value >> 40 & 0x02:
             return self._unknown(mac, "locally administered (randomised) MAC: no OUI to look up")
         registry = self.mac_registry
+        dated = registry.date.isoformat() if registry.date else "no date"
         assignment = registry.lookup(value)
         if assignment is None:
             return self._unknown(
                 mac,
-                f"{value >> 24:06X} is in no IEEE assignment (MA-L, MA-M, MA-S, IAB of "
-                f"{registry.date.isoformat() if registry.date else 'no date'})",
+                f"{value >> 24:06X} is in no IEEE assignment (MA-L, MA-M, MA-S, IAB of {dated})",
             )
-        registrant = assignment.registrant
-        found = self._resolve_registrant(mac, registrant, as_of)
+        found = self._resolve_registrant(mac, assignment.registrant, as_of)
         evidence = (
-            f"{assignment.registry} {assignment.block}: IEEE registrant {registrant!r} "
-            f"(registry of {registry.date.isoformat() if registry.date else 'no date'})",
+            f"{assignment.registry} {assignment.block}: IEEE registrant "
+            f"{assignment.registrant!r} (registry of {dated})",
             *found.evidence,
         )
         return replace(found, evidence=evidence, mac_assignment=assignment)
