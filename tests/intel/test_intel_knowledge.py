@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from custodes.intel import KnowledgeDataError, UnknownManufacturerError, load_knowledge
+from custodes.intel._ieee import read_registry, shipped_registry_path
 from custodes.intel._knowledge import load_knowledge_from, shipped_data_dir
 from custodes.intel._normalize import name_key
 
@@ -78,14 +78,11 @@ def test_lookup_by_alias_legal_name_and_case(knowledge) -> None:
         knowledge.manufacturer("Acme Widgets")
 
 
-def _oui_registrant_keys() -> set[str]:
-    """Registrant names in the IEEE registry bundled with netaddr (no hand-copied prefixes)."""
-    text = (resources.files("netaddr") / "eui" / "oui.txt").read_text(encoding="utf-8")
-    return {name_key(line.split("(hex)", 1)[1]) for line in text.splitlines() if "(hex)" in line}
-
-
-def test_oui_registrants_exist_in_netaddr_registry(knowledge) -> None:
-    registered = _oui_registrant_keys()
+def test_oui_registrants_exist_in_shipped_ieee_registry(knowledge) -> None:
+    """Registrant names are copied from the IEEE registry shipped with the package."""
+    registered = {
+        name_key(item.registrant) for item in read_registry(shipped_registry_path()).assignments()
+    }
     for maker in knowledge.manufacturers:
         for registrant in maker.oui_registrants:
             assert name_key(registrant) in registered, (maker.name, registrant)

@@ -19,6 +19,7 @@ JSON_KEYS = [
     "confidence",
     "evidence",
     "concerns",
+    "mac_assignment",
 ]
 
 
@@ -121,22 +122,23 @@ def test_unverified_concern_is_evidence_not_concern(resolver) -> None:
 
 
 @pytest.mark.parametrize(
-    ("mac", "manufacturer"),
+    ("mac", "manufacturer", "brand"),
     [
-        ("C0-56-E3-00-00-01", "Hikvision"),
-        ("bc:ad:28:12:34:56", "Hikvision"),
-        ("20bb.bc00.0001", "Hikvision"),
-        ("F8:CE:07:00:00:00", "Dahua"),
-        ("34:D2:62:AA:BB:CC", "DJI"),
-        ("00:1F:54:00:00:01", "Dahua"),
-        ("00:40:8C:00:00:01", "Axis Communications"),
+        ("C0-56-E3-00-00-01", "Hikvision", None),
+        ("bc:ad:28:12:34:56", "Hikvision", None),
+        ("20bb.bc00.0001", "Hikvision", None),
+        ("F8:CE:07:00:00:00", "Dahua", None),
+        ("34:D2:62:AA:BB:CC", "DJI", None),
+        ("00:1F:54:00:00:01", "Dahua", "Lorex"),  # Lorex's own block: the brand is known
+        ("00:40:8C:00:00:01", "Axis Communications", None),
     ],
 )
-def test_mac_resolves_by_oui(resolver, mac: str, manufacturer: str) -> None:
+def test_mac_resolves_by_oui(resolver, mac: str, manufacturer: str, brand: str | None) -> None:
     result = resolver.resolve(mac)
     assert result.manufacturer == manufacturer
-    assert result.evidence[0].startswith("OUI ")
-    assert result.brand is None
+    assert result.mac_assignment is not None
+    assert result.evidence[0].startswith(f"{result.mac_assignment.registry} ")
+    assert result.brand == brand
 
 
 def test_randomised_and_unregistered_macs_are_unknown(resolver) -> None:
@@ -146,7 +148,7 @@ def test_randomised_and_unregistered_macs_are_unknown(resolver) -> None:
     assert unknown.manufacturer is None
     unregistered = resolver.resolve("3C:EF:C8:12:34:56")
     assert unregistered.manufacturer is None
-    assert "3C-EF-C8 is not in the bundled IEEE MA-L registry" in unregistered.evidence[0]
+    assert "3CEFC8 is in no IEEE assignment" in unregistered.evidence[0]
 
 
 def test_concerns_for_accepts_alias_and_brand(resolver) -> None:

@@ -1,4 +1,4 @@
-"""``custodes intel list|show|import-kev`` and ``custodes resolve``."""
+"""``custodes intel list|show|import-kev|import-oui`` and ``custodes resolve``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from custodes.intel import (
     Resolver,
     load_knowledge,
 )
+from custodes.intel._ieee import IeeeRegistry, import_ieee_csv, load_registry
 from custodes.intel._kev import import_kev
 from custodes.intel._knowledge import data_dir_from_env
 
@@ -129,6 +130,7 @@ def list_command(
     """List the manufacturers in the knowledge base with their concerns and sources."""
     try:
         knowledge = load_knowledge()
+        registry = load_registry(data_dir_from_env())
     except IntelError as error:
         raise _fail(error) from error
     if as_json:
@@ -144,10 +146,16 @@ def list_command(
             }
             for m in knowledge.manufacturers
         ]
-        typer.echo(json.dumps({"knowledge": _knowledge_json(knowledge), "manufacturers": rows}))
+        payload = {
+            "knowledge": _knowledge_json(knowledge),
+            "ieee_registry": _registry_json(registry),
+            "manufacturers": rows,
+        }
+        typer.echo(json.dumps(payload))
         return
     console = _console()
     console.print(_knowledge_line(knowledge))
+    console.print(registry.describe())
     table = Table("manufacturer", "country", "brands", "concerns", "source")
     for maker in knowledge.manufacturers:
         kinds = sorted({c.kind for c in maker.concerns})
@@ -249,6 +257,51 @@ def import_kev_command(
     )
     for maker, count in sorted(by_maker.items()):
         console.print(f"  {maker}: {count}")
+
+
+def _registry_json(registry: IeeeRegistry) -> dict[str, Any]:
+    return {
+        "date": _optional_date(registry.date),
+        "imported": registry.imported,
+        "registries": [source.to_dict() for source in registry.sources],
+    }
+
+
+@intel_app.command("import-oui")
+def import_oui_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="IEEE CSV exports: oui.csv (MA-L), mam.csv, oui36.csv, iab.csv."),
+    ],
+    published: Annotated[
+        str | None,
+        typer.Option("--date", help="Date of the files (YYYY-MM-DD); default: newest file's."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Where the files came from (default: names).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print plain JSON.")] = False,
+) -> None:
+    """Load the IEEE's MAC registries from its CSV exports into the data directory; they replace
+    the shipped copy for look-ups (registries not given are kept from the copy in use)."""
+    when: date | None = None
+    if published is not None:
+        try:
+            when = date.fromisoformat(published)
+        except ValueError as error:
+            raise typer.BadParameter(f"--date must be YYYY-MM-DD, got {published!r}") from error
+    try:
+        registry, target = import_ieee_csv(
+            files, data_dir_from_env(), published=when, source=source
+        )
+    except IntelError as error:
+        raise _fail(error) from error
+    if as_json:
+        typer.echo(json.dumps({"ieee_registry": _registry_json(registry), "written": str(target)}))
+        return
+    console = _console()
+    console.print(registry.describe())
+    console.print(f"{len(registry):,} assignments written to {target}")
 
 
 def _inputs(texts: list[str], file: Path | None) -> list[str]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from custodes.intel._ieee import MacAssignment
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Resolution:
     confidence: float
     evidence: tuple[str, ...]
     concerns: tuple[Concern, ...]
+    mac_assignment: MacAssignment | None = None
 
     @property
     def has_concern(self) -> bool:
@@ -59,6 +63,7 @@ class Resolution:
             "confidence": round(self.confidence, 3),
             "evidence": list(self.evidence),
             "concerns": [concern.to_dict() for concern in self.concerns],
+            "mac_assignment": self.mac_assignment.to_dict() if self.mac_assignment else None,
         }
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
-import netaddr
 from rapidfuzz import fuzz, process
 
 from custodes.intel._errors import UnknownManufacturerError
-from custodes.intel._knowledge import KnowledgeBase, load_knowledge
+from custodes.intel._ieee import IeeeRegistry, load_registry, parse_mac
+from custodes.intel._knowledge import KnowledgeBase, data_dir_from_env, load_knowledge
 from custodes.intel._model import (
     Brand,
     Concern,
@@ -77,8 +77,11 @@ def _legal_variants(name: str, suffixes: frozenset[str]) -> Iterable[str]:
 class Resolver:
     """Resolve free text or MAC addresses against a knowledge base."""
 
-    def __init__(self, knowledge: KnowledgeBase | None = None) -> None:
+    def __init__(
+        self, knowledge: KnowledgeBase | None = None, mac_registry: IeeeRegistry | None = None
+    ) -> None:
         self.knowledge = knowledge if knowledge is not None else load_knowledge()
+        self._mac_registry = mac_registry
         self._names: dict[str, _NameEntry] = {}
         self._sorted_names: dict[str, _NameEntry] = {}
         self._patterns: dict[str, list[ModelPattern]] = {}
@@ -149,37 +152,67 @@ class Resolver:
         result = self._analyse(key, as_of)
         return result if result.input == text else replace(result, input=text)
 
+    @property
+    def mac_registry(self) -> IeeeRegistry:
+        """The IEEE registries used for MAC look-ups: the one given, else the imported copy in
+        ``$CUSTODES_DATA_DIR`` or the shipped one (re-read when an import replaces it)."""
+        if self._mac_registry is not None:
+            return self._mac_registry
+        return load_registry(data_dir_from_env())
+
     def resolve_mac(self, mac: str, *, as_of: date | None = None) -> Resolution:
-        """Resolve a MAC address through the IEEE OUI registry bundled with netaddr."""
-        try:
-            eui = netaddr.EUI(mac.strip()[:64])
-        except (netaddr.AddrFormatError, TypeError, ValueError):
+        """Resolve a MAC address: the longest IEEE assignment (MA-S, MA-M, IAB or MA-L) that
+        contains it, then its registrant through the knowledge base."""
+        value = parse_mac(mac)
+        if value is None:
             return self._unknown(mac, f"not a valid MAC address: {mac[:64]!r}")
-        if eui.words[0] & 0x02:
+        if value >> 40 & 0x02:
             return self._unknown(mac, "locally administered (randomised) MAC: no OUI to look up")
-        prefix = "-".join(f"{byte:02X}" for byte in eui.words[:3])
-        try:
-            registrant = str(eui.oui.registration().org)
-        except netaddr.NotRegisteredError:
-            return self._unknown(mac, f"OUI {prefix} is not in the bundled IEEE MA-L registry")
+        registry = self.mac_registry
+        dated = registry.date.isoformat() if registry.date else "no date"
+        assignment = registry.lookup(value)
+        if assignment is None:
+            return self._unknown(
+                mac,
+                f"{value >> 24:06X} is in no IEEE assignment (MA-L, MA-M, MA-S, IAB of {dated})",
+            )
+        found = self._resolve_registrant(mac, assignment.registrant, as_of)
+        evidence = (
+            f"{assignment.registry} {assignment.block}: IEEE registrant "
+            f"{assignment.registrant!r} (registry of {dated})",
+            *found.evidence,
+        )
+        return replace(found, evidence=evidence, mac_assignment=assignment)
+
+    def _resolve_registrant(self, mac: str, registrant: str, as_of: date | None) -> Resolution:
+        """The maker behind an IEEE registrant: a registrant name recorded in the knowledge
+        base, else the registrant resolved as a name (never on a fuzzy match)."""
+        evidence: list[str] = []
         maker = self._oui.get(name_key(registrant))
-        evidence = [f"OUI {prefix}: IEEE registrant {registrant!r}"]
         if maker is not None:
             evidence.append(
                 f"OUI registrant belongs to {maker.name} (an OUI is evidence, not proof)"
             )
             hit = _Hit(_NameEntry(label=maker.name, how="OUI registrant", maker=maker), 0, 0)
             result = self._company(mac, hit, None, None, evidence, as_of, penalty=False)
-            return replace(result, brand=None, confidence=round(result.confidence * 0.85, 3))
+            return replace(
+                result, brand=_relabel(result), confidence=round(result.confidence * 0.85, 3)
+            )
         by_name = self.resolve(registrant, as_of=as_of)
         if by_name.manufacturer is None:
             evidence.append("registrant not in the knowledge base")
+            return Resolution(mac, None, None, None, None, 0.0, tuple(evidence), ())
+        if any(line.startswith("fuzzy match") for line in by_name.evidence):
+            evidence.append(
+                f"registrant name only resembles {by_name.manufacturer}: not asserted "
+                f"({'; '.join(by_name.evidence[:1])})"
+            )
             return Resolution(mac, None, None, None, None, 0.0, tuple(evidence), ())
         evidence += [f"registrant name: {line}" for line in by_name.evidence]
         return replace(
             by_name,
             input=mac,
-            brand=None,
+            brand=_relabel(by_name),
             model=None,
             confidence=min(by_name.confidence, 0.6),
             evidence=tuple(evidence),
@@ -500,6 +533,12 @@ class Resolver:
             evidence=tuple(evidence),
             concerns=tuple(concerns),
         )
+
+
+def _relabel(result: Resolution) -> str | None:
+    """The brand a MAC registrant stands for: only a relabeller that registered its own block
+    (Amcrest, made by Dahua); a maker's own block says nothing about the name on the box."""
+    return result.brand if result.brand != result.manufacturer else None
 
 
 def _active(concerns: Iterable[Concern], as_of: date | None) -> tuple[Concern, ...]:

@@ -108,7 +108,7 @@ class ProductLineSpec(Sourced):
 
 
 class OuiSpec(Sourced):
-    """IEEE MA-L registrant names, exactly as they appear in netaddr's bundled registry."""
+    """IEEE registrant names (MA-L, MA-M, MA-S, IAB), exactly as in the shipped registry."""
 
     registrants: list[str] = Field(min_length=1)
 
