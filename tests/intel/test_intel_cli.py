@@ -44,6 +44,9 @@ def test_resolve_json_one_object_per_input(app, data_dir: Path) -> None:
         "confidence",
         "evidence",
         "concerns",
+        "owner",
+        "possible_concerns",
+        "components",
     ]
     assert objects[1]["evidence"][0].startswith("integrator: Brady")
 
