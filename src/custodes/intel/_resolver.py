@@ -256,18 +256,22 @@ class Resolver:
             raise UnknownManufacturerError(manufacturer)
         return _active(maker.concerns, as_of)
 
-    def owner_of(self, company: str, *, as_of: date | None = None) -> str:
-        """The ultimate parent of ``company`` on ``as_of`` (the company itself if it has none).
+    def owner_of(self, company: str, *, as_of: date | None = None) -> str | None:
+        """The ultimate parent of ``company`` on ``as_of`` (the company itself if it has none);
+        ``None`` when the knowledge base does not know the company.
 
         Ownership is followed through the knowledge base (Avigilon -> Motorola Solutions); a
-        brand belongs to the manufacturer that holds it.
+        brand belongs to the manufacturer that holds it; a look-alike to its recorded owner.
         """
         maker = self.knowledge.find_manufacturer(company)
         if maker is None:
             maker = self._brand_owner.get(name_key(company))
-        if maker is None:
-            return company
-        return self._ultimate_owner(maker, as_of)[0]
+        if maker is not None:
+            return self._ultimate_owner(maker, as_of)[0]
+        entry = self._names.get(name_key(company))
+        if entry is not None and entry.lookalike is not None:
+            return entry.lookalike.owner or entry.lookalike.name
+        return None
 
     def judge_names(self, names: Iterable[str], as_of: date | None = None) -> str:
         """How a list of named manufacturers stands: ``"yes"`` when any resolves to a maker
