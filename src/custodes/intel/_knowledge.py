@@ -333,10 +333,10 @@ def _load_precision_files(
                 raise KnowledgeDataError(
                     lookalikes_path,
                     None,
-                    f"lookalikes.{position}.resembles",
+                    f"lookalikes[{position}].resembles",
                     f"unknown manufacturer {name!r}",
                 )
-        _check_free(lookalikes_path, f"lookalikes.{position}.names", spec.name, spec.names, taken)
+        _check_free(lookalikes_path, f"lookalikes[{position}].names", spec.name, spec.names, taken)
         lookalikes.append(
             Lookalike(
                 name=spec.name,
@@ -352,7 +352,7 @@ def _load_precision_files(
     components_file = load_model(components_path, ComponentsFile, error=KnowledgeDataError)
     components = []
     for position, spec in enumerate(components_file.components):
-        _check_free(components_path, f"components.{position}.names", spec.name, spec.names, taken)
+        _check_free(components_path, f"components[{position}].names", spec.name, spec.names, taken)
         components.append(
             Component(
                 name=spec.name,
