@@ -45,6 +45,10 @@ FALSE_MAKERS = [
     ("WatchGuard Technologies, Inc.", "Motorola Solutions"),
     ("Indigo Security Co., Ltd.", "IndigoVision"),
     ("Phantom Technologies LLC", "DJI"),
+    ("Phantom Intelligence", "DJI"),
+    ("Inspire Tech", "DJI"),
+    ("YAMATAKE-HONEYWELL CO., LTD.", "Honeywell"),
+    ("FUHO Surveillance/DVR", "Xiongmai"),
     ("Industrie Dial Face S.p.A.", "Megvii"),
 ]
 
@@ -85,6 +89,11 @@ def test_lookalike_mac_registrant_names_no_maker_of_concern(resolver: Resolver) 
     result = resolver.resolve_mac("FC:D9:08:12:34:56")  # Xiaomi Communications Co Ltd
     assert result.manufacturer == "Xiaomi"
     assert not result.has_concern
+
+
+def test_product_lines_still_name_their_maker(resolver: Resolver) -> None:
+    assert resolver.resolve("Phantom 4 Pro").manufacturer == "DJI"
+    assert resolver.resolve("DJI Phantom 4").model == "Phantom 4"
 
 
 @pytest.mark.parametrize(

@@ -371,6 +371,14 @@ class Resolver:
                 best_distance = distance
         return best
 
+    def _company_name(self, text_words: tuple[str, ...], hit: _Hit) -> bool:
+        """Whether a product-line name is used as a company's ("Phantom Technologies LLC",
+        "Inspire Tech"): a legal form anywhere, or a generic company word right after it."""
+        if set(text_words) & self.knowledge.legal_suffixes:
+            return True
+        following = text_words[hit.end] if hit.end < len(text_words) else ""
+        return following in self.knowledge.generic_words and following not in self._kind_words
+
     def _model_hit(self, text: str) -> tuple[ModelPattern, str] | None:
         for token in model_tokens(text)[:MAX_MODEL_TOKENS]:
             for pattern in self._patterns.get(token[:2], ()):
@@ -436,14 +444,13 @@ class Resolver:
         for hit in integrators:
             evidence.append(f"integrator: {hit.entry.label} (installer, not the manufacturer)")
         named_makers = {hit.entry.maker.name for hit in companies if hit.entry.maker}
-        company_words = set(text_words) & self.knowledge.legal_suffixes
         lines = [
             hit
             for hit in lines
             if hit.entry.line
             and (
                 hit.entry.line.manufacturer in named_makers
-                or not (hit.entry.line.needs_maker_name or company_words)
+                or not (hit.entry.line.needs_maker_name or self._company_name(text_words, hit))
             )
         ]
         kind = self._device_kind(text_words)
