@@ -139,7 +139,8 @@ def test_mac_resolves_by_oui(resolver, mac: str, manufacturer: str) -> None:
     result = resolver.resolve(mac)
     assert result.manufacturer == manufacturer
     assert result.evidence[0].startswith("OUI ")
-    assert result.brand is None
+    # Only a relabeller's registration names a brand (issue 10: Lorex MACs kept no brand).
+    assert result.brand == ("Lorex" if mac.startswith("00:1F:54") else None)
 
 
 def test_randomised_and_unregistered_macs_are_unknown(resolver) -> None:

@@ -212,6 +212,19 @@ def test_relabels_keep_brand_with_oem_as_manufacturer(resolver: Resolver) -> Non
     assert {c.via for c in lorex_2024.concerns} == {"manufacturer"}
 
 
+@pytest.mark.parametrize(
+    ("mac", "brand", "owner"),
+    [("9C:8E:CD:12:34:56", "Amcrest", "Amcrest"), ("00:1F:54:12:34:56", "Lorex", "Skywatch")],
+)
+def test_relabel_macs_keep_their_brand(
+    resolver: Resolver, mac: str, brand: str, owner: str
+) -> None:
+    result = resolver.resolve_mac(mac, as_of=date(2024, 6, 1))
+    assert (result.manufacturer, result.brand, result.owner) == ("Dahua", brand, owner)
+    assert any("products are made by Dahua" in line for line in result.evidence)
+    assert result.has_concern
+
+
 def _copy_shipped(tmp_path: Path) -> Path:
     target = tmp_path / "intel"
     shutil.copytree(shipped_data_dir(), target)

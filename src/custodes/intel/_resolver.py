@@ -230,7 +230,13 @@ class Resolver:
             )
             hit = _Hit(_NameEntry(label=maker.name, how="OUI registrant", maker=maker), 0, 0)
             result = self._company(mac, hit, None, None, evidence, as_of, penalty=False)
-            return replace(result, brand=None, confidence=round(result.confidence * 0.85, 3))
+            # A relabeller's registration (Amcrest, Lorex) keeps its name as the brand.
+            relabel = result.manufacturer != maker.name
+            return replace(
+                result,
+                brand=result.brand if relabel else None,
+                confidence=round(result.confidence * 0.85, 3),
+            )
         # A registrant is a company name: product lines and model numbers are not looked for.
         key = " ".join(registrant[:MAX_INPUT_CHARS].split()).casefold()
         by_name = self._analyse(key, as_of, True)
