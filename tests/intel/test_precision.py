@@ -320,6 +320,8 @@ def test_device_names_mark_owner_concerns(resolver: Resolver) -> None:
     names = canonical_names(resolver, "Hikvision", "Ezviz", None, None, None)
     assert (names.manufacturer, names.brand, names.owner) == ("Hikvision", "Ezviz", "Hikvision")
     assert names.concerns and {item["via"] for item in names.concerns} == {"manufacturer"}
+    lorex = canonical_names(resolver, None, None, None, None, "00:1F:54:12:34:56")
+    assert (lorex.manufacturer, lorex.brand) == ("Dahua", "Lorex")
     weak = canonical_names(resolver, None, "Honewell", None, None, None)
     assert weak.manufacturer is None and weak.concerns == []
 

@@ -91,6 +91,7 @@ def canonical_names(
         _collect(components, resolved)
         if not resolved.weak:
             maker = _text(resolved.manufacturer)
+            brand = brand or _text(resolved.brand)
     brand = brand or maker
     owner = resolver.owner_of(brand) if brand else None
     concerns = _concerns(resolver, maker, owner)
