@@ -49,6 +49,10 @@ FALSE_MAKERS = [
     ("Inspire Tech", "DJI"),
     ("YAMATAKE-HONEYWELL CO., LTD.", "Honeywell"),
     ("FUHO Surveillance/DVR", "Xiongmai"),
+    ("Ace Axis Limited", "Axis Communications"),
+    ("Axis-Shield PoC AS", "Axis Communications"),
+    ("Axon Digital Design", "Axon"),
+    ("Cannon Technologies", "Canon"),
     ("Industrie Dial Face S.p.A.", "Megvii"),
 ]
 
@@ -272,6 +276,10 @@ def test_lookalike_must_resemble_a_known_maker_and_not_reuse_its_name(tmp_path: 
     path.write_text(original.replace("Xiaomi Inc.,", "Hik Vision,", 1), encoding="utf-8")
     with pytest.raises(KnowledgeDataError, match="already used by Hikvision"):
         load_knowledge_from(shipped, None)
+    path.write_text(original.replace("country: CN", "country: China", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeDataError, match="ISO 3166") as caught:
+        load_knowledge_from(shipped, None)
+    assert caught.value.field == "lookalikes[0].country"
 
 
 def test_component_file_is_schema_checked(tmp_path: Path) -> None:

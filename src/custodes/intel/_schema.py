@@ -220,6 +220,12 @@ class IndexFile(_Strict):
 # -- look-alikes and components (issue 10: precision first) ----------------------------------
 
 
+def _optional_country(value: str | None) -> str | None:
+    if value is not None and not _COUNTRY.match(value):
+        raise ValueError(f"country must be an ISO 3166 alpha-2 code, got {value!r}")
+    return value
+
+
 class LookalikeSpec(Sourced):
     """A company or brand whose name resembles a surveillance maker's but is not that maker."""
 
@@ -231,6 +237,7 @@ class LookalikeSpec(Sourced):
     resembles: list[str] = Field(min_length=1)
 
     _names = field_validator("names")(_non_empty_names)
+    _country = field_validator("country")(_optional_country)
 
 
 class LookalikesFile(_Strict):
@@ -249,6 +256,7 @@ class ComponentSpec(Sourced):
     country: str | None = None
 
     _names = field_validator("names")(_non_empty_names)
+    _country = field_validator("country")(_optional_country)
 
 
 class ComponentsFile(_Strict):
