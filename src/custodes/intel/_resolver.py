@@ -794,7 +794,8 @@ class Resolver:
         reached += [(company, "brand") for company in also]
         if owner is not None and all(owner is not company for company, _ in reached):
             reached.append((owner, "owner"))
-            evidence.append(f"ultimate owner: {owner.name}")
+            if not any(line.startswith(f"owned by {owner.name} ") for line in evidence):
+                evidence.append(f"ultimate owner: {owner.name}")
         elif owner is None and owner_name not in (maker.name, *(c.name for c in also)):
             evidence.append(f"ultimate owner: {owner_name} (not in the knowledge base)")
         seen: set[tuple[str, date, str]] = set()
