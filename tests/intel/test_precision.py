@@ -32,6 +32,7 @@ FALSE_MAKERS = [
     ("Axon Networks Inc.", "Axon"),
     ("AXON NETWORKS, INC.", "Axon"),
     ("Motorola Mobility LLC, a Lenovo Company", "Motorola Solutions"),
+    ("Motorola (Wuhan) Mobility Technologies Communication Co., Ltd.", "Motorola Solutions"),
     ("KBVISION", "Hikvision"),
     ("KBVISION GROUP", "Hikvision"),
     ("SKVision", "Hikvision"),
