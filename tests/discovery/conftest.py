@@ -29,6 +29,8 @@ DEVICE_KEYS = {
     "confidence",
     "evidence",
     "concerns",
+    "owner",
+    "components",
 }
 UNPRIVILEGED_OFFSET = 20000
 FAST_TIMEOUT = 0.6

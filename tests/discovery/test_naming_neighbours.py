@@ -19,7 +19,7 @@ def test_protocol_maker_wins_and_brand_is_kept(resolver: Resolver) -> None:
     names = canonical_names(resolver, "Dahua", "Honeywell", "HC30W45R3", "camera", None)
     assert (names.manufacturer, names.brand) == ("Dahua", "Honeywell")
     assert names.concerns, "the knowledge base records concerns about this maker"
-    assert set(names.concerns[0]) == {"kind", "authority", "date", "summary", "source"}
+    assert set(names.concerns[0]) == {"kind", "authority", "date", "summary", "source", "via"}
 
 
 def test_brand_only_takes_maker_from_knowledge_base(resolver: Resolver) -> None:

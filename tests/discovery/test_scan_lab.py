@@ -145,7 +145,7 @@ def test_lab_accuracy_with_the_resolver(lab: Lab) -> None:
     assert report.total.recall == 1.0 and report.total.precision == 1.0, report.to_text()
     assert report.unlabelled_predicted == 0
     hikvision = next(device for device in found if device.address == lab.addresses[0])
-    assert hikvision.concerns and {"kind", "authority", "date", "summary", "source"} == set(
+    assert hikvision.concerns and {"kind", "authority", "date", "summary", "source", "via"} == set(
         hikvision.concerns[0]
     )
 

@@ -45,6 +45,9 @@ def test_resolve_json_one_object_per_input(app, data_dir: Path) -> None:
         "evidence",
         "concerns",
         "mac_assignment",
+        "owner",
+        "possible_concerns",
+        "components",
     ]
     assert objects[1]["evidence"][0].startswith("integrator: Brady")
 

@@ -20,6 +20,9 @@ JSON_KEYS = [
     "evidence",
     "concerns",
     "mac_assignment",
+    "owner",
+    "possible_concerns",
+    "components",
 ]
 
 
@@ -94,9 +97,9 @@ def test_unknown_text_is_null_not_a_guess(resolver) -> None:
 
 
 def test_typos_are_fuzzy_matched_with_lower_confidence(resolver) -> None:
-    exact = resolver.resolve("Hikvision")
-    typo = resolver.resolve("Hikvisoin cameras")
-    assert typo.manufacturer == "Hikvision"
+    exact = resolver.resolve("Dallmeier")
+    typo = resolver.resolve("Dallmeyer cameras")
+    assert typo.manufacturer == "Dallmeier"
     assert typo.confidence < exact.confidence
     assert any(line.startswith("fuzzy match") for line in typo.evidence)
 
@@ -162,7 +165,7 @@ def test_concerns_for_accepts_alias_and_brand(resolver) -> None:
 def test_to_dict_has_exact_keys_in_order(resolver) -> None:
     payload = resolver.resolve("Dahua IPC-HDW2431T").to_dict()
     assert list(payload) == JSON_KEYS
-    assert list(payload["concerns"][0]) == ["kind", "authority", "date", "summary", "source"]
+    assert list(payload["concerns"][0]) == ["kind", "authority", "date", "summary", "source", "via"]
     assert isinstance(payload["evidence"], list)
 
 

@@ -51,6 +51,8 @@ class Device:
     confidence: float = 0.0
     evidence: list[Evidence] = field(default_factory=list)
     concerns: list[dict[str, Any]] = field(default_factory=list)
+    owner: str | None = None
+    components: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form with exactly the fields of the public interface."""
@@ -67,4 +69,6 @@ class Device:
             "confidence": round(self.confidence, 3),
             "evidence": [item.to_dict() for item in self.evidence],
             "concerns": list(self.concerns),
+            "owner": self.owner,
+            "components": list(self.components),
         }

@@ -2,7 +2,10 @@
 
 The rules say who made a device from protocol evidence; the resolver turns those names into
 canonical manufacturer and brand names, fills the maker in from a brand or MAC when no
-protocol showed it, and lists the concerns recorded against the maker.
+protocol showed it, names the ultimate owner, and lists the concerns recorded against the
+maker (and, marked ``via: owner``, the owner's designations and bans). A name the resolver
+knows as a chip or SDK vendor (HiSilicon, GoAhead, "Cross Web Server") is a component, never
+the maker; a weak (fuzzy) resolution never names one either.
 """
 
 from __future__ import annotations
@@ -10,11 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-
-class _Resolution(Protocol):
-    manufacturer: str | None
-    brand: str | None
-    device_kind: str | None
+KEV_KIND = "known-exploited vulnerability"
 
 
 class Resolver(Protocol):
@@ -26,15 +25,19 @@ class Resolver(Protocol):
 
     def concerns_for(self, manufacturer: str) -> tuple[Any, ...]: ...
 
+    def owner_of(self, company: str) -> str | None: ...
+
 
 @dataclass(slots=True)
 class Names:
-    """Canonical names for one device, with the concerns about its maker."""
+    """Canonical names for one device, with its owner, components and maker's concerns."""
 
     manufacturer: str | None
     brand: str | None
     device_kind: str | None
     concerns: list[dict[str, Any]] = field(default_factory=list)
+    owner: str | None = None
+    components: list[dict[str, Any]] = field(default_factory=list)
 
 
 def default_resolver() -> Resolver:
@@ -62,26 +65,68 @@ def canonical_names(
     """Canonical maker and brand; protocol evidence for the maker wins over any name."""
     if resolver is None:
         return Names(maker, brand or maker, device_kind)
+    components: dict[str, dict[str, Any]] = {}
     if maker:
-        maker = _text(resolver.resolve(maker).manufacturer) or maker
+        resolved = resolver.resolve(maker)
+        _collect(components, resolved)
+        if _components_only(resolved):
+            maker = None
+        elif not resolved.weak:
+            maker = _text(resolved.manufacturer) or maker
     if brand:
         resolved = resolver.resolve(brand)
-        brand = _text(resolved.brand) or _text(resolved.manufacturer) or brand
-        maker = maker or _text(resolved.manufacturer)
+        _collect(components, resolved)
+        if _components_only(resolved):
+            brand = None
+        elif not resolved.weak:
+            brand = _text(resolved.brand) or _text(resolved.manufacturer) or brand
+            maker = maker or _text(resolved.manufacturer)
     if model and (not maker or not device_kind):
         resolved = resolver.resolve(model)
-        maker = maker or _text(resolved.manufacturer)
+        if not resolved.weak:
+            maker = maker or _text(resolved.manufacturer)
         device_kind = device_kind or _text(resolved.device_kind)
     if not maker and mac:
-        maker = _text(getattr(resolver.resolve_mac(mac), "manufacturer", None))
-    return Names(maker, brand or maker, device_kind, _concerns(resolver, maker))
+        resolved = resolver.resolve_mac(mac)
+        _collect(components, resolved)
+        if not resolved.weak:
+            maker = _text(resolved.manufacturer)
+            brand = brand or _text(resolved.brand)
+    brand = brand or maker
+    owner = resolver.owner_of(brand) if brand else None
+    concerns = _concerns(resolver, maker, owner)
+    return Names(maker, brand, device_kind, concerns, owner, list(components.values()))
 
 
-def _concerns(resolver: Resolver, maker: str | None) -> list[dict[str, Any]]:
-    """Concerns about ``maker``; none when the knowledge base does not know the maker."""
-    if not maker:
-        return []
-    try:
-        return [concern.to_dict() for concern in resolver.concerns_for(maker)]
-    except KeyError:  # the intel resolver's UnknownManufacturerError is a KeyError
-        return []
+def _components_only(resolved: Any) -> bool:
+    """The name is a chip/SDK vendor's: it names no maker."""
+    return resolved.manufacturer is None and bool(resolved.components)
+
+
+def _collect(found: dict[str, dict[str, Any]], resolved: Any) -> None:
+    for component in resolved.components:
+        found.setdefault(component.name, component.to_dict())
+
+
+def _concerns(resolver: Resolver, maker: str | None, owner: str | None) -> list[dict[str, Any]]:
+    """Concerns about ``maker``, then the owner's (not its KEV entries) marked ``via: owner``;
+    none when the knowledge base does not know the company."""
+    result: list[dict[str, Any]] = []
+    for company, via in ((maker, "manufacturer"), (owner, "owner")):
+        if not company or (via == "owner" and company == maker):
+            continue
+        try:
+            concerns = resolver.concerns_for(company)
+        except KeyError:  # the intel resolver's UnknownManufacturerError is a KeyError
+            continue
+        for concern in concerns:
+            if via == "owner" and concern.kind == KEV_KIND:
+                continue
+            item = {**concern.to_dict(), "via": via}
+            if all(
+                (item["authority"], item["date"], item["summary"])
+                != (known["authority"], known["date"], known["summary"])
+                for known in result
+            ):
+                result.append(item)
+    return result

@@ -230,6 +230,8 @@ class Scanner:
             confidence=identification.confidence,
             evidence=identification.evidence,
             concerns=names.concerns,
+            owner=names.owner,
+            components=names.components,
         )
 
 

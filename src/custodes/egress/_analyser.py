@@ -392,6 +392,7 @@ class EgressAnalyser:
                     other_remote_addresses=len(other.remotes),
                     name=record.name if record else None,
                     manufacturer=record.manufacturer if record else None,
+                    owner=record.owner if record else None,
                 )
             )
         return result

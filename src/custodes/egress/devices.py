@@ -28,6 +28,8 @@ class DeviceRecord:
     name: str | None
     manufacturer: str | None
     model: str | None
+    owner: str | None = None
+    """The manufacturer's ultimate parent (a scan result's ``owner``, else the knowledge base's)."""
 
 
 class DeviceDirectory:
@@ -55,6 +57,15 @@ class DeviceDirectory:
 
 def _normal_address(text: str) -> str:
     return str(ipaddress.ip_address(text.strip()))
+
+
+def _owner_of(manufacturer: str | None) -> str | None:
+    """The ultimate owner the vendor knowledge base records for ``manufacturer``."""
+    if manufacturer is None:
+        return None
+    from custodes.intel import default_resolver
+
+    return default_resolver().owner_of(manufacturer)
 
 
 def _clean(value: object) -> str | None:
@@ -101,12 +112,14 @@ def _from_json_lines(path: Path, text: str) -> DeviceDirectory:
             _normal_address(address)
         except ValueError as exc:
             raise DeviceFileError(path, number, f"'address' {address!r} is not an IP") from exc
+        manufacturer = _clean(item.get("manufacturer"))
         directory.add(
             DeviceRecord(
                 address=address,
                 name=_clean(item.get("name") or item.get("hostname")),
-                manufacturer=_clean(item.get("manufacturer")),
+                manufacturer=manufacturer,
                 model=_clean(item.get("model")),
+                owner=_clean(item.get("owner")) if "owner" in item else _owner_of(manufacturer),
             )
         )
     return directory
@@ -148,12 +161,14 @@ def _from_csv(path: Path, text: str) -> DeviceDirectory:
             raise DeviceFileError(
                 path, reader.line_num, f"column {address_column!r}: {address!r} is not an IP"
             ) from exc
+        manufacturer = _clean(row.get(manufacturer_column)) if manufacturer_column else None
         directory.add(
             DeviceRecord(
                 address=address,
                 name=_clean(row.get(name_column)) if name_column else None,
-                manufacturer=_clean(row.get(manufacturer_column)) if manufacturer_column else None,
+                manufacturer=manufacturer,
                 model=_clean(row.get(model_column)) if model_column else None,
+                owner=_owner_of(manufacturer),
             )
         )
     return directory

@@ -55,13 +55,16 @@ class DeviceTraffic:
     other_remote_addresses: int = 0
     name: str | None = None
     manufacturer: str | None = None
+    owner: str | None = None
 
     def to_dict(self, *, with_directory: bool = False) -> dict[str, Any]:
-        """JSON-ready form; ``name`` and ``manufacturer`` appear when a directory was used."""
+        """JSON-ready form; ``name``, ``manufacturer`` and ``owner`` (its ultimate parent)
+        appear when a directory was used."""
         result: dict[str, Any] = {"device": self.device}
         if with_directory:
             result["name"] = self.name
             result["manufacturer"] = self.manufacturer
+            result["owner"] = self.owner
         result["vendor_services"] = [usage.to_dict() for usage in self.vendor_services]
         result["other_egress"] = {
             "packets": self.other_packets,

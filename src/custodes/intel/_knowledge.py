@@ -18,9 +18,11 @@ from custodes.datafile import load_model
 from custodes.intel._errors import KnowledgeDataError, UnknownManufacturerError
 from custodes.intel._model import (
     Brand,
+    Component,
     Concern,
     Fact,
     Integrator,
+    Lookalike,
     Manufacturer,
     ModelPattern,
     OemLink,
@@ -29,11 +31,13 @@ from custodes.intel._model import (
 )
 from custodes.intel._normalize import name_key
 from custodes.intel._schema import (
+    ComponentsFile,
     ConcernsFile,
     IndexFile,
     IntegratorsFile,
     KevEntrySpec,
     KevSnapshotFile,
+    LookalikesFile,
     ManufacturerSpec,
     Sourced,
 )
@@ -87,6 +91,9 @@ class KnowledgeBase:
     noise_words: frozenset[str]
     legal_suffixes: frozenset[str]
     kev_catalogs: tuple[KevCatalog, ...]
+    generic_words: frozenset[str] = frozenset()
+    lookalikes: tuple[Lookalike, ...] = ()
+    components: tuple[Component, ...] = ()
 
     def __post_init__(self) -> None:
         index: dict[str, Manufacturer] = {}
@@ -269,6 +276,7 @@ def load_knowledge_from(shipped: Path, imported_kev: Path | None) -> KnowledgeBa
     integrators = load_model(
         shipped / "integrators.yaml", IntegratorsFile, error=KnowledgeDataError
     )
+    lookalikes, components = _load_precision_files(shipped, makers)
     return KnowledgeBase(
         version=index.version,
         date=index.date,
@@ -288,6 +296,9 @@ def load_knowledge_from(shipped: Path, imported_kev: Path | None) -> KnowledgeBa
         device_kinds=tuple((d.kind, tuple(d.words)) for d in index.device_kinds),
         noise_words=frozenset(index.noise_words),
         legal_suffixes=frozenset(index.legal_suffixes),
+        generic_words=frozenset(index.generic_words),
+        lookalikes=lookalikes,
+        components=components,
         kev_catalogs=tuple(
             KevCatalog(
                 catalog_version=c.catalog_version,
@@ -298,6 +309,75 @@ def load_knowledge_from(shipped: Path, imported_kev: Path | None) -> KnowledgeBa
             for c in catalogs
         ),
     )
+
+
+def _load_precision_files(
+    shipped: Path, makers: dict[str, Manufacturer]
+) -> tuple[tuple[Lookalike, ...], tuple[Component, ...]]:
+    """Look-alike companies and component vendors, checked against the manufacturers' names.
+
+    A look-alike or component may never share a name with a manufacturer (the index would be
+    ambiguous) and a look-alike must name the manufacturers it resembles.
+    """
+    taken = {name_key(name): maker.name for maker in makers.values() for name in maker.all_names()}
+    for maker in makers.values():
+        for brand in maker.brands:
+            for name in (brand.name, *brand.aliases):
+                taken.setdefault(name_key(name), maker.name)
+    lookalikes_path = shipped / "lookalikes.yaml"
+    lookalikes_file = load_model(lookalikes_path, LookalikesFile, error=KnowledgeDataError)
+    lookalikes = []
+    for position, spec in enumerate(lookalikes_file.lookalikes):
+        for name in spec.resembles:
+            if name not in makers:
+                raise KnowledgeDataError(
+                    lookalikes_path,
+                    None,
+                    f"lookalikes[{position}].resembles",
+                    f"unknown manufacturer {name!r}",
+                )
+        _check_free(lookalikes_path, f"lookalikes[{position}].names", spec.name, spec.names, taken)
+        lookalikes.append(
+            Lookalike(
+                name=spec.name,
+                names=tuple(spec.names),
+                role=spec.role,
+                country=spec.country,
+                owner=spec.owner,
+                resembles=tuple(spec.resembles),
+                fact=_fact(spec),
+            )
+        )
+    components_path = shipped / "components.yaml"
+    components_file = load_model(components_path, ComponentsFile, error=KnowledgeDataError)
+    components = []
+    for position, spec in enumerate(components_file.components):
+        _check_free(components_path, f"components[{position}].names", spec.name, spec.names, taken)
+        components.append(
+            Component(
+                name=spec.name,
+                names=tuple(spec.names),
+                role=spec.role,
+                owner=spec.owner,
+                fact=_fact(spec),
+            )
+        )
+    return tuple(lookalikes), tuple(components)
+
+
+def _check_free(
+    path: Path, field: str, entity: str, names: Iterable[str], taken: dict[str, str]
+) -> None:
+    """Reject a name that a manufacturer, brand or another entry of these files already uses."""
+    for name in names:
+        key = name_key(name)
+        if not key:
+            raise KnowledgeDataError(path, None, field, f"name {name!r} has no letters")
+        previous = taken.setdefault(key, entity)
+        if previous != entity:
+            raise KnowledgeDataError(
+                path, None, field, f"name {name!r} is already used by {previous}"
+            )
 
 
 @lru_cache(maxsize=8)

@@ -21,6 +21,9 @@ class Concern:
     summary: str
     source: str
     scope: tuple[str, ...] = ()
+    via: str = "manufacturer"
+    """How the concern reaches a device: ``manufacturer``, ``brand`` (the company on the box),
+    ``owner`` (the ultimate parent) or ``component`` (a part's vendor; only ever "possible")."""
 
     def to_dict(self) -> dict[str, str]:
         """JSON form used in resolver output."""
@@ -30,7 +33,45 @@ class Concern:
             "date": self.date.isoformat(),
             "summary": self.summary,
             "source": self.source,
+            "via": self.via,
         }
+
+
+WEAK_CONFIDENCE = 0.5
+"""Below this a resolution is a guess: its maker's concerns are reported only as possible."""
+
+
+@dataclass(frozen=True)
+class Component:
+    """A chip, SDK or web-server vendor found in the evidence: a part, not the device's maker."""
+
+    name: str
+    names: tuple[str, ...]
+    role: str
+    owner: str | None
+    fact: Fact
+
+    def to_dict(self) -> dict[str, str | None]:
+        """JSON form: ``{"name", "role", "owner", "source"}``."""
+        return {
+            "name": self.name,
+            "role": self.role,
+            "owner": self.owner,
+            "source": self.fact.source,
+        }
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    """A company or brand whose name resembles a surveillance maker's but is not that maker."""
+
+    name: str
+    names: tuple[str, ...]
+    role: str
+    country: str | None
+    owner: str | None
+    resembles: tuple[str, ...]
+    fact: Fact
 
 
 @dataclass(frozen=True)
@@ -46,11 +87,19 @@ class Resolution:
     evidence: tuple[str, ...]
     concerns: tuple[Concern, ...]
     mac_assignment: MacAssignment | None = None
+    owner: str | None = None
+    components: tuple[Component, ...] = ()
+    possible_concerns: tuple[Concern, ...] = ()
 
     @property
     def has_concern(self) -> bool:
-        """True when at least one concern applies."""
+        """True when at least one concern applies (possible concerns are not asserted)."""
         return bool(self.concerns)
+
+    @property
+    def weak(self) -> bool:
+        """A match too weak to assert: low confidence, or concerns only "possible"."""
+        return self.manufacturer is not None and self.confidence < WEAK_CONFIDENCE
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form with exactly the keys of the public interface, in order."""
@@ -64,6 +113,9 @@ class Resolution:
             "evidence": list(self.evidence),
             "concerns": [concern.to_dict() for concern in self.concerns],
             "mac_assignment": self.mac_assignment.to_dict() if self.mac_assignment else None,
+            "owner": self.owner,
+            "possible_concerns": [concern.to_dict() for concern in self.possible_concerns],
+            "components": [component.to_dict() for component in self.components],
         }
 
 

@@ -8,15 +8,19 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from custodes.intel._errors import UnknownManufacturerError
 from custodes.intel._ieee import IeeeRegistry, load_registry, parse_mac
-from custodes.intel._knowledge import KnowledgeBase, data_dir_from_env, load_knowledge
+from custodes.intel._knowledge import KEV_KIND, KnowledgeBase, data_dir_from_env, load_knowledge
 from custodes.intel._model import (
+    WEAK_CONFIDENCE,
     Brand,
+    Component,
     Concern,
     Integrator,
+    Lookalike,
     Manufacturer,
     ModelPattern,
     ProductLine,
@@ -30,8 +34,13 @@ from custodes.intel._normalize import (
     words,
 )
 
-FUZZY_CUTOFF = 86.0
-FUZZY_MIN_LENGTH = 5
+FUZZY_MIN_STEM = 8
+"""A fuzzy match is tried only on a distinctive stem this long (generic words removed)."""
+FUZZY_LONG_STEM = 10
+"""Stems this long may differ by two edits; shorter ones by one."""
+FUZZY_CONFIDENCE = 0.45
+"""A fuzzy match is weak: below ``WEAK_CONFIDENCE``, so its concerns are only possible."""
+MAX_OWNER_CHAIN = 8
 CACHE_SIZE = 65_536
 MAX_NGRAM = 6
 MAX_MODEL_TOKENS = 32
@@ -54,6 +63,8 @@ class _NameEntry:
     brand: Brand | None = None
     integrator: Integrator | None = None
     line: ProductLine | None = None
+    lookalike: Lookalike | None = None
+    component: Component | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +72,7 @@ class _Hit:
     entry: _NameEntry
     start: int
     end: int
-    fuzzy_score: float | None = None
+    fuzzy_distance: int | None = None
 
 
 def _legal_variants(name: str, suffixes: frozenset[str]) -> Iterable[str]:
@@ -72,6 +83,20 @@ def _legal_variants(name: str, suffixes: frozenset[str]) -> Iterable[str]:
         parts = parts[:-1]
     if parts:
         yield " ".join(parts)
+
+
+def _strip_affixes(word: str, generic: frozenset[str]) -> str:
+    """A word without generic parts glued to it: "kbvision" -> "kb", "ralink" -> "ra"."""
+    changed = True
+    while changed:
+        changed = False
+        for part in generic:
+            if len(part) >= 3 and len(word) > len(part):
+                if word.endswith(part):
+                    word, changed = word[: -len(part)], True
+                elif word.startswith(part):
+                    word, changed = word[len(part) :], True
+    return word
 
 
 class Resolver:
@@ -88,8 +113,15 @@ class Resolver:
         self._oui: dict[str, Manufacturer] = {}
         self._brand_owner: dict[str, Manufacturer] = {}
         self._max_words = 1
+        self._ignored = self.knowledge.noise_words | self.knowledge.legal_suffixes
+        self._unmatchable = (
+            self.knowledge.noise_words
+            | self.knowledge.legal_suffixes
+            | self.knowledge.generic_words
+        )
+        self._fuzzy: dict[str, tuple[_NameEntry, str]] = {}
         self._build_index()
-        self._fuzzy_keys = [key for key in self._names if len(key) >= FUZZY_MIN_LENGTH]
+        self._fuzzy_keys = list(self._fuzzy)
         kind_order = {kind: rank for rank, (kind, _) in enumerate(self.knowledge.device_kinds)}
         self._kind_words = {
             name_key(word): (kind_order[kind], kind)
@@ -102,7 +134,7 @@ class Resolver:
 
     def _add(self, name: str, entry: _NameEntry) -> None:
         key = name_key(name)
-        if not key or key in self.knowledge.noise_words:
+        if not key or key in self.knowledge.noise_words or key in self.knowledge.generic_words:
             return
         self._names.setdefault(key, entry)
         name_words = words(name)
@@ -110,23 +142,51 @@ class Resolver:
         if len(name_words) > 1:
             self._sorted_names.setdefault(" ".join(sorted(name_words)), entry)
 
+    def _stem(self, name_words: Iterable[str]) -> str:
+        """The distinctive part of a name: generic, noise and legal-form words removed."""
+        generic = self.knowledge.generic_words
+        return "".join(
+            _strip_affixes(word, generic) for word in name_words if word not in self._unmatchable
+        )
+
+    def _add_fuzzy(self, name: str, entry: _NameEntry) -> None:
+        """Make the distinctive stem of ``name`` reachable by fuzzy matching, if long enough."""
+        name_words = words(name)
+        stem = self._stem(name_words)
+        if len(stem) >= FUZZY_MIN_STEM and stem.isalpha():
+            whole = "".join(word for word in name_words if word not in self._ignored)
+            self._fuzzy.setdefault(stem, (entry, whole))
+
     def _build_index(self) -> None:
         suffixes = self.knowledge.legal_suffixes
+        for lookalike in self.knowledge.lookalikes:
+            entry = _NameEntry(label=lookalike.name, how="look-alike", lookalike=lookalike)
+            for name in lookalike.names:
+                for variant in _legal_variants(name, suffixes):
+                    self._add(variant, entry)
+                self._add_fuzzy(name, entry)
+        for component in self.knowledge.components:
+            entry = _NameEntry(label=component.name, how="component", component=component)
+            for name in component.names:
+                for variant in _legal_variants(name, suffixes):
+                    self._add(variant, entry)
+                self._add_fuzzy(name, entry)
         for maker in self.knowledge.manufacturers:
             for name in (maker.name, *maker.aliases):
-                self._add(name, _NameEntry(label=maker.name, how="name", maker=maker))
+                entry = _NameEntry(label=maker.name, how="name", maker=maker)
+                self._add(name, entry)
+                self._add_fuzzy(name, entry)
             for name in maker.legal_names:
                 for variant in _legal_variants(name, suffixes):
                     self._add(variant, _NameEntry(label=maker.name, how="legal name", maker=maker))
             for name in maker.misspellings:
                 self._add(name, _NameEntry(label=maker.name, how="misspelling", maker=maker))
             for brand in maker.brands:
+                entry = _NameEntry(label=brand.name, how="brand", maker=maker, brand=brand)
                 for name in (brand.name, *brand.aliases):
                     for variant in _legal_variants(name, suffixes):
-                        self._add(
-                            variant,
-                            _NameEntry(label=brand.name, how="brand", maker=maker, brand=brand),
-                        )
+                        self._add(variant, entry)
+                self._add_fuzzy(brand.name, entry)
                 self._brand_owner[name_key(brand.name)] = maker
             for line in maker.product_lines:
                 self._add(line.name, _NameEntry(label=line.name, how="product line", line=line))
@@ -149,7 +209,7 @@ class Resolver:
         if _MAC.match(text[:64]):
             return self.resolve_mac(text, as_of=as_of)
         key = " ".join(text[:MAX_INPUT_CHARS].split()).casefold()
-        result = self._analyse(key, as_of)
+        result = self._analyse(key, as_of, False)
         return result if result.input == text else replace(result, input=text)
 
     @property
@@ -195,11 +255,17 @@ class Resolver:
             )
             hit = _Hit(_NameEntry(label=maker.name, how="OUI registrant", maker=maker), 0, 0)
             result = self._company(mac, hit, None, None, evidence, as_of, penalty=False)
+            # A relabeller's registration (Amcrest, Lorex) keeps its name as the brand.
+            relabel = result.manufacturer != maker.name
             return replace(
-                result, brand=_relabel(result), confidence=round(result.confidence * 0.85, 3)
+                result,
+                brand=result.brand if relabel else None,
+                confidence=round(result.confidence * 0.85, 3),
             )
-        by_name = self.resolve(registrant, as_of=as_of)
-        if by_name.manufacturer is None:
+        # A registrant is a company name: product lines and model numbers are not looked for.
+        key = " ".join(registrant[:MAX_INPUT_CHARS].split()).casefold()
+        by_name = self._analyse(key, as_of, True)
+        if by_name.manufacturer is None and not by_name.components:
             evidence.append("registrant not in the knowledge base")
             return Resolution(mac, None, None, None, None, 0.0, tuple(evidence), ())
         if any(line.startswith("fuzzy match") for line in by_name.evidence):
@@ -227,27 +293,46 @@ class Resolver:
             raise UnknownManufacturerError(manufacturer)
         return _active(maker.concerns, as_of)
 
+    def owner_of(self, company: str, *, as_of: date | None = None) -> str | None:
+        """The ultimate parent of ``company`` on ``as_of`` (the company itself if it has none);
+        ``None`` when the knowledge base does not know the company.
+
+        Ownership is followed through the knowledge base (Avigilon -> Motorola Solutions); a
+        brand belongs to the manufacturer that holds it; a look-alike to its recorded owner.
+        """
+        maker = self.knowledge.find_manufacturer(company)
+        if maker is None:
+            maker = self._brand_owner.get(name_key(company))
+        if maker is not None:
+            return self._ultimate_owner(maker, as_of)[0]
+        entry = self._names.get(name_key(company))
+        if entry is not None and entry.lookalike is not None:
+            return entry.lookalike.owner or entry.lookalike.name
+        return None
+
     def judge_names(self, names: Iterable[str], as_of: date | None = None) -> str:
         """How a list of named manufacturers stands: ``"yes"`` when any resolves to a maker
         with a concern on ``as_of``, else ``"unsure"`` when any cannot be identified (an
-        unknown name, or an installer that hides the maker), else ``"no"``."""
+        unknown name, an installer that hides the maker, or a weak match whose concerns are
+        only possible), else ``"no"``."""
         verdict = "no"
         for name in names:
             resolution = self.resolve(name, as_of=as_of)
             if resolution.has_concern:
                 return "yes"
-            if resolution.manufacturer is None:
+            if resolution.manufacturer is None or resolution.possible_concerns:
                 verdict = "unsure"
         return verdict
 
     def named_company(self, text: str) -> Manufacturer | None:
-        """The company a name refers to (a brand gives its owner), without OEM translation."""
+        """The company a name refers to (a brand gives its owner), without OEM translation.
+
+        Only exact names count here: a fuzzy guess never names a company.
+        """
         text_words = words(text[:MAX_INPUT_CHARS])
-        hits = self._name_hits(text_words)
-        if not hits:
-            fuzzy = self._fuzzy_hit(text_words)
-            hits = [fuzzy] if fuzzy is not None else []
-        for hit in hits:
+        for hit in self._name_hits(text_words):
+            if hit.entry.lookalike is not None:
+                return None
             if hit.entry.maker is not None and (
                 hit.entry.brand is None or hit.entry.brand.fact.confidence != "low"
             ):
@@ -282,27 +367,54 @@ class Resolver:
         return hits
 
     def _fuzzy_hit(self, text_words: tuple[str, ...]) -> _Hit | None:
-        # Legal-form words ("corporation", "ltd") name no maker: a fuzzy match on them would
-        # turn "ACTi Corporation" into "ZTE Corporation".
-        noise = self.knowledge.noise_words | self.knowledge.legal_suffixes
+        """A near-miss of a distinctive name stem ("Dallmeyer" ~ "Dallmeier"), or ``None``.
+
+        Generic and legal-form words never take part ("Xiaomi Communications" is not Axis
+        Communications, "KBVision" is not Hikvision): only the stem left once they are removed
+        is compared, only when it is long, and only within one edit (two for long stems);
+        the whole name must be as close ("Indigo Security" is not "IndigoVision").
+        """
+        generic = self.knowledge.generic_words
         candidates: list[tuple[str, int, int]] = []
         for index, word in enumerate(text_words):
-            if word in noise or not word.isalpha():
+            if word in self._unmatchable or not word.isalpha():
                 continue
-            if len(word) >= FUZZY_MIN_LENGTH:
-                candidates.append((word, index, index + 1))
-            if index + 1 < len(text_words) and text_words[index + 1].isalpha():
-                pair = word + text_words[index + 1]
-                if text_words[index + 1] not in noise:
+            stem = _strip_affixes(word, generic)
+            if len(stem) >= FUZZY_MIN_STEM:
+                candidates.append((stem, index, index + 1))
+            following = text_words[index + 1] if index + 1 < len(text_words) else ""
+            if following.isalpha() and following not in self._unmatchable:
+                pair = stem + _strip_affixes(following, generic)
+                if len(pair) >= FUZZY_MIN_STEM:
                     candidates.append((pair, index, index + 2))
         best: _Hit | None = None
+        best_distance = FUZZY_LONG_STEM
         for candidate, start, end in candidates[:MAX_MODEL_TOKENS]:
+            allowed = 2 if len(candidate) >= FUZZY_LONG_STEM else 1
             match = process.extractOne(
-                candidate, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+                candidate, self._fuzzy_keys, scorer=OSA.distance, score_cutoff=allowed
             )
-            if match is not None and (best is None or match[1] > (best.fuzzy_score or 0)):
-                best = _Hit(self._names[match[0]], start, end, fuzzy_score=match[1])
+            if match is None:
+                continue
+            key, distance = match[0], int(match[1])
+            if key[0] != candidate[0] or distance > (2 if len(key) >= FUZZY_LONG_STEM else 1):
+                continue
+            entry, whole = self._fuzzy[key]
+            written = "".join(w for w in text_words[start:end] if w not in self._ignored)
+            if OSA.distance(written, whole, score_cutoff=allowed) > allowed:
+                continue
+            if distance < best_distance:
+                best = _Hit(entry, start, end, fuzzy_distance=distance)
+                best_distance = distance
         return best
+
+    def _company_name(self, text_words: tuple[str, ...], hit: _Hit) -> bool:
+        """Whether a product-line name is used as a company's ("Phantom Technologies LLC",
+        "Inspire Tech"): a legal form anywhere, or a generic company word right after it."""
+        if set(text_words) & self.knowledge.legal_suffixes:
+            return True
+        following = text_words[hit.end] if hit.end < len(text_words) else ""
+        return following in self.knowledge.generic_words and following not in self._kind_words
 
     def _model_hit(self, text: str) -> tuple[ModelPattern, str] | None:
         for token in model_tokens(text)[:MAX_MODEL_TOKENS]:
@@ -338,21 +450,34 @@ class Resolver:
                 break
         return " ".join(parts)
 
-    def _analyse_uncached(self, text: str, as_of: date | None) -> Resolution:
+    def _analyse_uncached(self, text: str, as_of: date | None, names_only: bool) -> Resolution:
         text_words = words(text)
         evidence: list[str] = []
         hits = self._name_hits(text_words)
-        if not hits:
+        weak = False
+        if not any(hit.entry.component is None for hit in hits):
             fuzzy = self._fuzzy_hit(text_words)
             if fuzzy is not None:
-                hits = [fuzzy]
+                hits.append(fuzzy)
+                weak = True
                 evidence.append(
                     f"fuzzy match {' '.join(text_words[fuzzy.start : fuzzy.end])!r} "
-                    f"~ {fuzzy.entry.label!r} (score {fuzzy.fuzzy_score:.0f})"
+                    f"~ {fuzzy.entry.label!r} ({fuzzy.fuzzy_distance} edit(s) on the distinctive "
+                    "part of the name): a weak match, concerns only possible"
                 )
+        components = tuple(
+            dict.fromkeys(hit.entry.component for hit in hits if hit.entry.component is not None)
+        )
+        for component in components:
+            owner = f", owned by {component.owner}" if component.owner else ""
+            evidence.append(
+                f"component: {component.name} ({component.role}{owner}) makes parts, "
+                f"not the device ({component.fact.source})"
+            )
         integrators = [hit for hit in hits if hit.entry.integrator is not None]
-        lines = [hit for hit in hits if hit.entry.line is not None]
+        lines = [] if names_only else [hit for hit in hits if hit.entry.line is not None]
         companies = [hit for hit in hits if hit.entry.maker is not None]
+        lookalikes = [hit for hit in hits if hit.entry.lookalike is not None]
         for hit in integrators:
             evidence.append(f"integrator: {hit.entry.label} (installer, not the manufacturer)")
         named_makers = {hit.entry.maker.name for hit in companies if hit.entry.maker}
@@ -360,10 +485,13 @@ class Resolver:
             hit
             for hit in lines
             if hit.entry.line
-            and (not hit.entry.line.needs_maker_name or hit.entry.line.manufacturer in named_makers)
+            and (
+                hit.entry.line.manufacturer in named_makers
+                or not (hit.entry.line.needs_maker_name or self._company_name(text_words, hit))
+            )
         ]
         kind = self._device_kind(text_words)
-        model_hit = self._model_hit(text)
+        model_hit = None if names_only else self._model_hit(text)
 
         if model_hit is not None and model_hit[0].fact.confidence != "low":
             pattern, token = model_hit
@@ -374,9 +502,11 @@ class Resolver:
             )
             confidence = 0.9
             brand = None
+            brand_company: Manufacturer | None = None
             if companies:
                 named = companies[0].entry
                 brand = named.label
+                brand_company = named.maker
                 if named.maker is maker:
                     confidence = 0.97
                 else:
@@ -392,8 +522,18 @@ class Resolver:
                     )
                     evidence.append(f"name on the box: {named.label}; {relation}")
                     confidence = 0.85 if links else 0.75
+            also = (brand_company,) if brand_company and brand_company is not maker else ()
             return self._finish(
-                text, maker, brand, token, pattern.device_kind, confidence, evidence, as_of
+                text,
+                maker,
+                brand,
+                token,
+                pattern.device_kind,
+                confidence,
+                evidence,
+                as_of,
+                also=also,
+                components=components,
             )
         if model_hit is not None:
             evidence.append(
@@ -410,7 +550,20 @@ class Resolver:
             if lines and lines[0].entry.line:
                 model = self._line_model(text_words, lines[0], lines[0].entry.line)
                 kind = lines[0].entry.line.device_kind
-            return self._company(text, hit, model, kind, evidence, as_of, penalty=len(others) > 0)
+            return self._company(
+                text,
+                hit,
+                model,
+                kind,
+                evidence,
+                as_of,
+                penalty=len(others) > 0,
+                weak=weak,
+                components=components,
+            )
+
+        if lookalikes:
+            return self._lookalike(text, lookalikes[0], kind, evidence, components, weak)
 
         if lines and lines[0].entry.line:
             hit = lines[0]
@@ -426,15 +579,116 @@ class Resolver:
             if line.fact.confidence == "low":
                 evidence.append("low-confidence product line: manufacturer not asserted")
                 return Resolution(
-                    text, None, None, model, line.device_kind, 0.3, tuple(evidence), ()
+                    text,
+                    None,
+                    None,
+                    model,
+                    line.device_kind,
+                    0.3,
+                    tuple(evidence),
+                    (),
+                    possible_concerns=self._possible(maker, as_of),
+                    components=components,
                 )
             return self._finish(
-                text, maker, None, model, line.device_kind, confidence, evidence, as_of
+                text,
+                maker,
+                None,
+                model,
+                line.device_kind,
+                confidence,
+                evidence,
+                as_of,
+                components=components,
             )
 
+        if components:
+            evidence.append("no device maker named: a component vendor is not the manufacturer")
+            possible: list[Concern] = []
+            for component in components:
+                owner = (
+                    self.knowledge.find_manufacturer(component.owner) if component.owner else None
+                )
+                if owner is not None:
+                    possible += [
+                        replace(c, via="component")
+                        for c in _active(owner.concerns, as_of)
+                        if c.kind != KEV_KIND
+                    ]
+            return Resolution(
+                text,
+                None,
+                None,
+                None,
+                kind,
+                0.0,
+                tuple(evidence),
+                (),
+                components=components,
+                possible_concerns=tuple(dict.fromkeys(possible)),
+            )
         if not evidence:
             evidence.append("no rule matched")
         return Resolution(text, None, None, None, kind, 0.0, tuple(evidence), ())
+
+    def _lookalike(
+        self,
+        text: str,
+        hit: _Hit,
+        kind: str | None,
+        evidence: list[str],
+        components: tuple[Component, ...],
+        weak: bool,
+    ) -> Resolution:
+        """A company or brand that resembles a surveillance maker resolves to itself."""
+        lookalike = hit.entry.lookalike
+        assert lookalike is not None
+        evidence.append(
+            f"look-alike: {lookalike.name} is not {' or '.join(lookalike.resembles)} "
+            f"({lookalike.fact.source})"
+        )
+        if weak:
+            evidence.append("near-miss of a look-alike name: no maker asserted")
+            return Resolution(
+                text, None, None, None, kind, 0.0, tuple(evidence), (), components=components
+            )
+        maker = lookalike.name if lookalike.role == "maker" else None
+        if maker is None:
+            evidence.append(f"{lookalike.name} is a brand; who makes it is not asserted")
+        return Resolution(
+            input=text,
+            manufacturer=maker,
+            brand=lookalike.name,
+            model=None,
+            device_kind=kind,
+            confidence=_CONFIDENCE_SCORE[lookalike.fact.confidence],
+            evidence=tuple(evidence),
+            concerns=(),
+            owner=lookalike.owner or maker,
+            components=components,
+        )
+
+    def _possible(self, maker: Manufacturer, as_of: date | None) -> tuple[Concern, ...]:
+        return _active(maker.concerns, as_of)
+
+    def _ultimate_owner(
+        self, company: Manufacturer, as_of: date | None
+    ) -> tuple[str, Manufacturer | None]:
+        """The name of the ultimate parent on ``as_of`` and its knowledge-base entry, if any."""
+        when = as_of or date.today()
+        name, current = company.name, company
+        seen = {company.name}
+        for _ in range(MAX_OWNER_CHAIN):
+            owner = next((o for o in current.owners if o.covers(when)), None)
+            if owner is None or owner.owner in seen:
+                break
+            seen.add(owner.owner)
+            name = owner.owner
+            found = self.knowledge.find_manufacturer(owner.owner)
+            if found is None:
+                return name, None
+            current = found
+        return name, current
 
     def _company(
         self,
@@ -446,12 +700,13 @@ class Resolver:
         as_of: date | None,
         *,
         penalty: bool,
+        weak: bool = False,
+        components: tuple[Component, ...] = (),
     ) -> Resolution:
         entry = hit.entry
         maker = entry.maker
         assert maker is not None
-        scale = (hit.fuzzy_score / 100.0 * 0.8) if hit.fuzzy_score else 1.0
-        scale *= 0.85 if penalty else 1.0
+        scale = 0.85 if penalty else 1.0
         if entry.brand is not None:
             brand = entry.brand
             when = as_of or date.today()
@@ -462,9 +717,31 @@ class Resolver:
             )
             if brand.fact.confidence == "low":
                 evidence.append(f"possible maker {maker.name} not asserted (low confidence)")
-                return Resolution(text, None, brand.name, model, kind, 0.3, tuple(evidence), ())
+                return Resolution(
+                    text,
+                    None,
+                    brand.name,
+                    model,
+                    kind,
+                    0.3,
+                    tuple(evidence),
+                    (),
+                    possible_concerns=self._possible(maker, as_of),
+                    components=components,
+                )
             confidence = _CONFIDENCE_SCORE[brand.fact.confidence] * scale
-            return self._finish(text, maker, brand.name, model, kind, confidence, evidence, as_of)
+            return self._finish(
+                text,
+                maker,
+                brand.name,
+                model,
+                kind,
+                confidence,
+                evidence,
+                as_of,
+                weak=weak,
+                components=components,
+            )
 
         evidence.append(f"{entry.how} of {maker.name}")
         for owner in maker.owners:
@@ -493,10 +770,31 @@ class Resolver:
             )
             confidence = _CONFIDENCE_SCORE[link.fact.confidence] * scale
             return self._finish(
-                text, oem, maker.name, model, kind, confidence, evidence, as_of, also=(maker,)
+                text,
+                oem,
+                maker.name,
+                model,
+                kind,
+                confidence,
+                evidence,
+                as_of,
+                also=(maker,),
+                weak=weak,
+                components=components,
             )
         confidence = (0.95 if entry.how != "misspelling" else 0.85) * scale
-        return self._finish(text, maker, maker.name, model, kind, confidence, evidence, as_of)
+        return self._finish(
+            text,
+            maker,
+            maker.name,
+            model,
+            kind,
+            confidence,
+            evidence,
+            as_of,
+            weak=weak,
+            components=components,
+        )
 
     def _finish(
         self,
@@ -509,12 +807,37 @@ class Resolver:
         evidence: list[str],
         as_of: date | None,
         also: tuple[Manufacturer, ...] = (),
+        *,
+        weak: bool = False,
+        components: tuple[Component, ...] = (),
     ) -> Resolution:
+        """The resolution for ``maker``, with its concerns and those that reach it.
+
+        ``also`` is the company whose name is on the box when another company made the
+        device (Amcrest for a Dahua-made camera): its concerns apply ``via: brand``. The
+        ultimate owner is that company's parent (or the maker's); the owner's designations
+        and bans apply ``via: owner`` (its KEV entries are about its own products, not this
+        one). A weak match reports every concern as possible only.
+        """
+        owner_name, owner = self._ultimate_owner(also[0] if also else maker, as_of)
         concerns: list[Concern] = []
-        for company in (maker, *also):
+        reached: list[tuple[Manufacturer, str]] = [(maker, "manufacturer")]
+        reached += [(company, "brand") for company in also]
+        if owner is not None and all(owner is not company for company, _ in reached):
+            reached.append((owner, "owner"))
+            if not any(line.startswith(f"owned by {owner.name} ") for line in evidence):
+                evidence.append(f"ultimate owner: {owner.name}")
+        elif owner is None and owner_name not in (maker.name, *(c.name for c in also)):
+            evidence.append(f"ultimate owner: {owner_name} (not in the knowledge base)")
+        seen: set[tuple[str, date, str]] = set()
+        for company, via in reached:
             for concern in _active(company.concerns, as_of):
-                if concern not in concerns:
-                    concerns.append(concern)
+                if via == "owner" and concern.kind == KEV_KIND:
+                    continue
+                identity = (concern.authority, concern.date, concern.summary)
+                if identity not in seen:
+                    seen.add(identity)
+                    concerns.append(replace(concern, via=via))
             for concern in _active(company.unverified_concerns, as_of):
                 evidence.append(
                     f"unverified concern (not applied): {concern.authority}: {concern.summary}"
@@ -523,15 +846,25 @@ class Resolver:
             skipped = sum(1 for c in maker.concerns if c.date > as_of)
             if skipped:
                 evidence.append(f"{skipped} concern(s) dated after {as_of.isoformat()} not applied")
+        if weak:
+            confidence = min(confidence, FUZZY_CONFIDENCE)
+        confidence = round(min(max(confidence, 0.0), 1.0), 3)
+        possible: tuple[Concern, ...] = ()
+        if confidence < WEAK_CONFIDENCE and concerns:
+            possible, concerns = tuple(concerns), []
+            evidence.append("weak match: concerns reported as possible, not asserted")
         return Resolution(
             input=text,
             manufacturer=maker.name,
             brand=brand,
             model=model,
             device_kind=kind,
-            confidence=round(min(max(confidence, 0.0), 1.0), 3),
+            confidence=confidence,
             evidence=tuple(evidence),
             concerns=tuple(concerns),
+            owner=owner_name,
+            components=components,
+            possible_concerns=possible,
         )
 
 

@@ -214,3 +214,52 @@ class IndexFile(_Strict):
     device_kinds: list[DeviceKindSpec]
     noise_words: list[str]
     legal_suffixes: list[str]
+    generic_words: list[str] = Field(default_factory=list)
+
+
+# -- look-alikes and components (issue 10: precision first) ----------------------------------
+
+
+def _optional_country(value: str | None) -> str | None:
+    if value is not None and not _COUNTRY.match(value):
+        raise ValueError(f"country must be an ISO 3166 alpha-2 code, got {value!r}")
+    return value
+
+
+class LookalikeSpec(Sourced):
+    """A company or brand whose name resembles a surveillance maker's but is not that maker."""
+
+    name: str = Field(min_length=2)
+    names: list[str] = Field(min_length=1)
+    role: Literal["maker", "brand"]
+    country: str | None = None
+    owner: str | None = None
+    resembles: list[str] = Field(min_length=1)
+
+    _names = field_validator("names")(_non_empty_names)
+    _country = field_validator("country")(_optional_country)
+
+
+class LookalikesFile(_Strict):
+    """``lookalikes.yaml``."""
+
+    lookalikes: list[LookalikeSpec]
+
+
+class ComponentSpec(Sourced):
+    """A chip, SDK or embedded-web-server vendor: a part of a device, never its maker."""
+
+    name: str = Field(min_length=2)
+    names: list[str] = Field(min_length=1)
+    role: str = Field(min_length=2)
+    owner: str | None = None
+    country: str | None = None
+
+    _names = field_validator("names")(_non_empty_names)
+    _country = field_validator("country")(_optional_country)
+
+
+class ComponentsFile(_Strict):
+    """``components.yaml``."""
+
+    components: list[ComponentSpec]
