@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
-from custodes.discovery import Device, Observation, RuleDataError, RuleSet, default_rules
+from custodes.discovery import (
+    Device,
+    Observation,
+    RuleDataError,
+    RuleSet,
+    Scanner,
+    ScanOptions,
+    default_rules,
+)
 from custodes.discovery.accuracy import (
     evaluate_banners,
     evaluate_non_cameras,
@@ -18,10 +27,12 @@ from custodes.discovery.lab import Lab
 from custodes.discovery.normalise import collapse_whitespace, match_candidates
 from custodes.discovery.rules import Rule, default_rule_directory
 
-from .conftest import FIXTURES, scan_lab
+from .conftest import FIXTURES
 
 RECOG_COMMIT = "14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5"
 NMAP_COMMIT = "db4aefddfa348ec815ffa83a109c97e05db88766"
+GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"
+COMMITS = {"recog": RECOG_COMMIT, "nmap": NMAP_COMMIT, "greenbone": GREENBONE_COMMIT}
 BANNER_FIELDS = {
     "http.server",
     "upnp.server",
@@ -147,18 +158,19 @@ def test_banner_rules_cover_forty_makers() -> None:
 def test_rules_from_public_databases_record_their_origin() -> None:
     rules = default_rules().rules
     by_file = {path.stem: path for path in default_rule_directory().glob("*.yaml")}
-    assert {"recog", "nmap"} <= set(by_file)
+    assert set(COMMITS) <= set(by_file)
     derived = [rule for rule in rules if rule.derived_from]
     assert len(derived) >= 100
     for rule in derived:
         for origin in rule.derived_from:
+            assert origin.commit == COMMITS[origin.database], rule.id
             if origin.database == "recog":
-                assert origin.commit == RECOG_COMMIT and origin.licence == "BSD-2-Clause"
+                assert origin.licence == "BSD-2-Clause", rule.id
                 assert origin.file.startswith("xml/") and origin.pattern, rule.id
-            else:
-                assert origin.commit == NMAP_COMMIT and origin.file == "nmap-service-probes"
+            if origin.database == "nmap":
+                assert origin.file == "nmap-service-probes", rule.id
             assert origin.fingerprint, rule.id
-    for database, commit in (("recog", RECOG_COMMIT), ("nmap", NMAP_COMMIT)):
+    for database, commit in COMMITS.items():
         file_rules = load_records(by_file[database], "rules", Rule, RuleDataError)
         assert file_rules
         for rule in file_rules:
@@ -216,9 +228,19 @@ def test_bad_provenance_is_refused_with_file_and_line(tmp_path: Path) -> None:
         RuleSet.from_directory(tmp_path)
 
 
+GREETING_HOSTS = ("axis-camera", "bosch-camera", "xiongmai-dvr")
+
+
 @pytest.fixture(scope="module")
 def lab_devices(lab: Lab) -> dict[str, Device]:
-    return {device.address: device for device in scan_lab(lab)}
+    """The lab hosts with greetings, scanned with a timeout that tolerates a busy machine."""
+    scanner = Scanner(options=ScanOptions(timeout=2.0, port_offset=lab.port_offset))
+    targets = [lab.address_of(name) for name in GREETING_HOSTS]
+
+    async def run() -> list[Device]:
+        return [device async for device in scanner.scan(targets)]
+
+    return {device.address: device for device in asyncio.run(run())}
 
 
 def test_lab_ftp_and_telnet_greetings_are_read_and_matched(
@@ -233,10 +255,10 @@ def test_lab_ftp_and_telnet_greetings_are_read_and_matched(
     xiongmai = lab_devices[lab.address_of("xiongmai-dvr")]
     assert xiongmai.manufacturer is not None
     assert not any(item.probe == "banner" for item in xiongmai.evidence)
-    for name in ("axis-camera", "bosch-camera", "xiongmai-dvr"):
+    for name in GREETING_HOSTS:
         device = lab_devices[lab.address_of(name)]
         assert set(device.open_ports) & {21, 23}, (name, device.open_ports)
     # The greeting is only read: the scanner sends nothing to FTP or telnet ports.
-    for name in ("axis-camera", "bosch-camera", "xiongmai-dvr"):
+    for name in GREETING_HOSTS:
         sent = [item for item in lab.requests if item.device == name and item.protocol == "banner"]
         assert sent == [], (name, sent)

@@ -59,7 +59,7 @@ class Derivation(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    database: Literal["recog", "nmap"]
+    database: Literal["recog", "nmap", "greenbone"]
     file: str = Field(min_length=3)
     commit: str = Field(pattern=r"^[0-9a-f]{40}$")
     licence: str = Field(min_length=3)
