@@ -14,6 +14,7 @@ that an evaluation can leave out the examples that shaped it.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -231,6 +232,7 @@ def default_rule_directory() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "fingerprints"
 
 
+@functools.cache
 def default_rules() -> RuleSet:
-    """Load the shipped fingerprint rules."""
+    """The shipped fingerprint rules, loaded once per process (a rule set is not changed)."""
     return RuleSet.from_directory(default_rule_directory())
