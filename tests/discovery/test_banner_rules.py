@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,13 @@ from custodes.discovery.accuracy import (
     read_json_examples,
 )
 from custodes.discovery.datafiles import load_records
-from custodes.discovery.lab import Lab
+from custodes.discovery.errors import LabError
+from custodes.discovery.lab import Lab, LabThread
+from custodes.discovery.lab.profiles import load_profiles
 from custodes.discovery.normalise import collapse_whitespace, match_candidates
 from custodes.discovery.rules import Rule, default_rule_directory
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, UNPRIVILEGED_OFFSET
 
 RECOG_COMMIT = "14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5"
 NMAP_COMMIT = "db4aefddfa348ec815ffa83a109c97e05db88766"
@@ -232,20 +235,36 @@ GREETING_HOSTS = ("axis-camera", "bosch-camera", "xiongmai-dvr")
 
 
 @pytest.fixture(scope="module")
-def lab_devices(lab: Lab) -> dict[str, Device]:
-    """The lab hosts with greetings, scanned with a timeout that tolerates a busy machine."""
-    scanner = Scanner(options=ScanOptions(timeout=2.0, port_offset=lab.port_offset))
-    targets = [lab.address_of(name) for name in GREETING_HOSTS]
+def greeting_lab(loopback_base: Callable[[str], str]) -> Iterator[Lab]:
+    """The lab devices that greet on FTP or telnet, on addresses of their own and on shifted
+    ports, as an unprivileged run has them (the service is then told by the port's number)."""
+    profiles = [profile for profile in load_profiles() if profile.name in GREETING_HOSTS]
+    runner = LabThread(loopback_base("127.0.192.0"), UNPRIVILEGED_OFFSET, profiles)
+    try:
+        runner.__enter__()
+    except LabError as exc:
+        pytest.skip(f"cannot start the greeting lab: {exc}")
+    try:
+        yield runner.lab
+    finally:
+        runner.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def lab_devices(greeting_lab: Lab) -> dict[str, Device]:
+    """The greeting hosts scanned with a timeout that tolerates a busy machine."""
+    scanner = Scanner(options=ScanOptions(timeout=2.0, port_offset=greeting_lab.port_offset))
 
     async def run() -> list[Device]:
-        return [device async for device in scanner.scan(targets)]
+        return [device async for device in scanner.scan(greeting_lab.addresses)]
 
     return {device.address: device for device in asyncio.run(run())}
 
 
 def test_lab_ftp_and_telnet_greetings_are_read_and_matched(
-    lab: Lab, lab_devices: dict[str, Device]
+    greeting_lab: Lab, lab_devices: dict[str, Device]
 ) -> None:
+    lab = greeting_lab
     axis = lab_devices[lab.address_of("axis-camera")]
     assert any(
         item.probe == "banner" and item.rule == "axis.ftp-banner" for item in axis.evidence
@@ -257,7 +276,8 @@ def test_lab_ftp_and_telnet_greetings_are_read_and_matched(
     assert not any(item.probe == "banner" for item in xiongmai.evidence)
     for name in GREETING_HOSTS:
         device = lab_devices[lab.address_of(name)]
-        assert set(device.open_ports) & {21, 23}, (name, device.open_ports)
+        greeting_ports = {21 + lab.port_offset, 23 + lab.port_offset}
+        assert set(device.open_ports) & greeting_ports, (name, device.open_ports)
     # The greeting is only read: the scanner sends nothing to FTP or telnet ports.
     for name in GREETING_HOSTS:
         sent = [item for item in lab.requests if item.device == name and item.protocol == "banner"]
