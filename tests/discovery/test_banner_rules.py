@@ -89,7 +89,7 @@ def test_titles_are_tried_on_each_part_and_spacing_is_collapsed() -> None:
         ("rtsp.www_authenticate", 'Basic realm="Arecont Vision"', "Arecont Vision", None),
         ("http.server", "GeoHttpServer", "GeoVision", None),
         ("http.server", "AvigilonServer/5.2.2.22", "Avigilon", None),
-        ("http.server", "Interlogix-Webs", "Interlogix", None),
+        ("http.server", "AV-TECH AV787 Video Web Server", "AVTECH", "AV787"),
         ("http.server", "App-webs/", "Hikvision", None),
         ("rtsp.server", "  DAHUA RTSP SERVER ", "Dahua", None),
         ("rtsp.server", "AvigilonOnvifNvt/2.6.0.130", "Avigilon", None),
@@ -128,6 +128,15 @@ def test_real_banner_shapes_name_the_maker(
 )
 def test_generic_and_look_alike_banners_name_no_maker(field: str, value: str) -> None:
     assert "manufacturer" not in identify(field, value)
+
+
+def test_relabel_banners_give_the_brand_not_a_guessed_maker() -> None:
+    assert identify("http.server", "Interlogix-Webs") == {
+        "brand": "Interlogix",
+        "device_kind": "recorder",
+    }
+    lorex = identify("rtsp.www_authenticate", 'Digest realm="Login to ND021811019863", nonce="1"')
+    assert lorex["brand"] == "Lorex" and lorex["manufacturer"] == "Dahua"
 
 
 def test_no_wrong_maker_on_thousands_of_real_non_camera_banners() -> None:
