@@ -124,6 +124,12 @@ def test_real_banner_shapes_name_the_maker(
         ("telnet.banner", "\r\nLocalHost login: "),
         ("telnet.banner", "Welcome to Network Camera telnet daemon Password:"),
         ("http.www_authenticate", 'Basic realm="Network Camera"'),
+        ("http.title", "KBVISION"),
+        ("http.title", "SKVision Web Client"),
+        ("http.server", "hqvision-webs"),
+        ("http.title", "Haivision Makito X Encoder"),
+        ("http.www_authenticate", 'Basic realm="ralink"'),
+        ("http.title", "hanwei - Login"),
     ],
 )
 def test_generic_and_look_alike_banners_name_no_maker(field: str, value: str) -> None:
