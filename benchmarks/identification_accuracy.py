@@ -1,7 +1,9 @@
 """Identification accuracy report: precision and recall per manufacturer.
 
-Banner level on Recog's camera examples (tests/fixtures/recog-camera-examples.tsv, BSD-2,
-used only as an evaluation set) and end to end on the emulated lab.
+Banner level on Recog's camera examples (tests/fixtures/recog-camera-examples.tsv, BSD-2; many
+rules are drawn from the same Recog fingerprints, so this is a consistency figure), wrong maker
+claims on Recog's non-camera examples (tests/fixtures/recog-noncamera-examples.jsonl.gz) and end
+to end on the emulated lab.
 
     .venv/bin/python benchmarks/identification_accuracy.py
 """
@@ -12,13 +14,19 @@ import asyncio
 from pathlib import Path
 
 from custodes.discovery import Device, Scanner, ScanOptions, default_rules
-from custodes.discovery.accuracy import evaluate_banners, evaluate_lab, read_banner_examples
+from custodes.discovery.accuracy import (
+    evaluate_banners,
+    evaluate_lab,
+    evaluate_non_cameras,
+    read_banner_examples,
+    read_json_examples,
+)
 from custodes.discovery.lab import Lab
 from custodes.discovery.naming import default_resolver
 
-EXAMPLES = (
-    Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "recog-camera-examples.tsv"
-)
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+EXAMPLES = FIXTURES / "recog-camera-examples.tsv"
+NON_CAMERAS = FIXTURES / "recog-noncamera-examples.jsonl.gz"
 BASE = "127.0.31.0"
 UNPRIVILEGED_OFFSET = 20000
 
@@ -35,6 +43,11 @@ async def scan_lab() -> tuple[Lab, list[Device]]:
 def main() -> None:
     banners = evaluate_banners(read_banner_examples(EXAMPLES), default_rules())
     print(banners.to_text())
+    print()
+    examples, claims, wrong = evaluate_non_cameras(read_json_examples(NON_CAMERAS), default_rules())
+    print(f"non-camera examples (Recog): {examples}, maker claims {claims}, wrong {len(wrong)}")
+    for item in wrong:
+        print(f"  {item.source}: {item.vendor or '-'} named {item.claimed}: {item.example[:80]!r}")
     print()
     lab, devices = asyncio.run(scan_lab())
     print(evaluate_lab(devices, lab.profiles, lab.addresses, default_resolver()).to_text())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import gzip
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ RECOG_FIELDS = {
     "ftp_banners.xml": "ftp.banner",
     "telnet_banners.xml": "telnet.banner",
     "snmp_sysdescr.xml": "snmp.sysdescr",
+    "ssh_banners.xml": "ssh.banner",
 }
 UNLABELLED = frozenset({"generic/unknown", ""})
 _SUFFIXES = re.compile(
@@ -122,6 +125,16 @@ def read_banner_examples(path: Path) -> list[tuple[str, str, str]]:
         return [(row["recog_file"], row["vendor"], row["example_string"]) for row in reader]
 
 
+def read_json_examples(path: Path) -> list[tuple[str, str, str]]:
+    """(source file, vendor, example) rows of gzipped JSON lines ``{"file", "vendor", "example"}``.
+
+    ``file`` may carry a directory (``xml/http_servers.xml``); only its name is kept.
+    """
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    return [(Path(item["file"]).name, item["vendor"], item["example"]) for item in records]
+
+
 def evaluate_banners(rows: Iterable[tuple[str, str, str]], rules: RuleSet) -> AccuracyReport:
     """Run the rules on each banner alone; a row is right when maker or brand names the label."""
     report = AccuracyReport("banner-level (Recog examples)")
@@ -152,3 +165,37 @@ def evaluate_lab(
         device = found.get(address)
         report.add(expected, [device.manufacturer] if device else [])
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class WrongClaim:
+    """A maker the rules named for a device labelled with another (or no) maker."""
+
+    source: str
+    vendor: str
+    claimed: str
+    example: str
+
+
+def evaluate_non_cameras(
+    rows: Iterable[tuple[str, str, str]], rules: RuleSet
+) -> tuple[int, int, list[WrongClaim]]:
+    """Examples, manufacturer claims and wrong claims on (source file, vendor, example) rows.
+
+    A claim is wrong unless it names the row's own vendor; rows of unknown fields count as seen.
+    """
+    examples = claims = 0
+    wrong: list[WrongClaim] = []
+    for source, vendor, example in rows:
+        examples += 1
+        field_name = RECOG_FIELDS.get(source)
+        if field_name is None:
+            continue
+        observation = Observation("eval", None, field_name, example)
+        claimed = rules.identify([observation]).attributes.get("manufacturer")
+        if claimed is None:
+            continue
+        claims += 1
+        if not same_maker(vendor, claimed):
+            wrong.append(WrongClaim(source, vendor, claimed, example))
+    return examples, claims, wrong

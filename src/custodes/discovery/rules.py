@@ -3,11 +3,18 @@
 A rule matches one observation field with a regular expression and sets attributes: the
 maker (from protocol traits), the brand (from names a device shows), model, firmware, serial
 and device kind. Values may use capture groups as ``{1}`` or ``{name}``.
+
+Matching ignores case unless a rule sets ``case_sensitive`` and is tried on the forms of the
+value :func:`~custodes.discovery.normalise.match_candidates` gives (reply codes, title prefixes
+and spacing removed), so rules are written once, anchored, for what the device says. A rule
+drawn from a public fingerprint database names the entry it came from in ``derived_from``, so
+that an evaluation can leave out the examples that shaped it.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +28,7 @@ from custodes.discovery.datafiles import load_records
 from custodes.discovery.errors import RuleDataError
 from custodes.discovery.fields import DEVICE_KINDS, FIELDS
 from custodes.discovery.models import Evidence, Observation
+from custodes.discovery.normalise import match_candidates
 
 ATTRIBUTES = ("manufacturer", "brand", "model", "firmware", "serial", "device_kind")
 MAX_VALUE_LENGTH = 2048
@@ -47,8 +55,24 @@ class RuleSets(BaseModel):
         return value
 
 
+class Derivation(BaseModel):
+    """The entry of a public fingerprint database a rule was drawn from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    database: Literal["recog", "nmap", "greenbone"]
+    file: str = Field(min_length=3)
+    commit: str = Field(pattern=r"^[0-9a-f]{40}$")
+    licence: str = Field(min_length=3)
+    fingerprint: str = Field(min_length=3)
+    pattern: str | None = None
+
+
 class Rule(BaseModel):
-    """One fingerprint rule with its source note."""
+    """One fingerprint rule with its source note.
+
+    ``flags: i`` is accepted from older rule files; matching ignores case by default.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -56,11 +80,13 @@ class Rule(BaseModel):
     field: tuple[str, ...]
     pattern: str
     flags: Literal["", "i"] = ""
+    case_sensitive: bool = False
     sets: RuleSets
     weight: float = Field(gt=0, le=1)
     source: str = Field(min_length=8)
     date: datetime.date
     note: str = Field(min_length=3)
+    derived_from: tuple[Derivation, ...] = ()
 
     @field_validator("field", mode="before")
     @classmethod
@@ -85,11 +111,21 @@ class Rule(BaseModel):
     @cached_property
     def regex(self) -> re.Pattern[str]:
         """The compiled pattern."""
-        return re.compile(self.pattern, re.IGNORECASE if self.flags == "i" else 0)
+        return re.compile(self.pattern, 0 if self.case_sensitive else re.IGNORECASE)
 
-    def apply(self, value: str) -> dict[str, str] | None:
-        """The attributes set by this rule on ``value``, or ``None`` when it does not match."""
-        match = self.regex.search(value[:MAX_VALUE_LENGTH])
+    def apply(self, candidates: Sequence[str]) -> dict[str, str] | None:
+        """The attributes set by this rule on the first of ``candidates`` it matches, or ``None``.
+
+        ``candidates`` are the forms of one observed value (see ``match_candidates``).
+        """
+        match = next(
+            (
+                found
+                for candidate in candidates
+                if (found := self.regex.search(candidate[:MAX_VALUE_LENGTH])) is not None
+            ),
+            None,
+        )
         if match is None:
             return None
         groups = {str(index): text for index, text in enumerate(match.groups(), start=1)}
@@ -153,8 +189,10 @@ class RuleSet:
         hits = [
             _Hit(rule, observation, values)
             for observation in observations
-            for rule in self._by_field.get(observation.field, ())
-            if (values := rule.apply(observation.value)) is not None
+            if (rules := self._by_field.get(observation.field))
+            for candidates in (match_candidates(observation.field, observation.value),)
+            for rule in rules
+            if (values := rule.apply(candidates)) is not None
         ]
         identification = Identification()
         support: dict[str, dict[str, float]] = {attribute: {} for attribute in ATTRIBUTES}
@@ -194,6 +232,7 @@ def default_rule_directory() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "fingerprints"
 
 
+@functools.cache
 def default_rules() -> RuleSet:
-    """Load the shipped fingerprint rules."""
+    """The shipped fingerprint rules, loaded once per process (a rule set is not changed)."""
     return RuleSet.from_directory(default_rule_directory())

@@ -174,7 +174,7 @@ class Scanner:
             elif port in RTSP_PORTS:
                 jobs.append(probe_rtsp(transport, address, wire))
             elif port in BANNER_FIELDS:
-                jobs.append(probe_banner(transport, address, wire))
+                jobs.append(probe_banner(transport, address, wire, port))
             elif port not in VENDOR_PORTS:
                 jobs.append(probe_http(transport, address, wire, self.endpoints))
         if self.options.udp:

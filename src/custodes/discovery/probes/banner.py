@@ -39,9 +39,12 @@ def clean_banner(data: bytes) -> str:
     return " ".join(printable.split())
 
 
-async def probe_banner(transport: Transport, host: str, port: int) -> list[Observation]:
-    """Read the greeting on a banner port (21, 22 or 23)."""
-    field = BANNER_FIELDS.get(port)
+async def probe_banner(
+    transport: Transport, host: str, port: int, service_port: int | None = None
+) -> list[Observation]:
+    """Read the greeting on ``port``; ``service_port`` (21, 22 or 23, default ``port``) names
+    the service when the scan shifts ports (``--port-offset``). Nothing is sent."""
+    field = BANNER_FIELDS.get(port if service_port is None else service_port)
     if field is None:
         return []
     data = await transport.tcp_exchange(

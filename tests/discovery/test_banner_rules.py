@@ -1,0 +1,299 @@
+"""Rules on real banner shapes (reply codes, title prefixes, case, spacing); provenance; lab."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from custodes.discovery import (
+    Device,
+    Observation,
+    RuleDataError,
+    RuleSet,
+    Scanner,
+    ScanOptions,
+    default_rules,
+)
+from custodes.discovery.accuracy import (
+    evaluate_banners,
+    evaluate_non_cameras,
+    read_banner_examples,
+    read_json_examples,
+)
+from custodes.discovery.datafiles import load_records
+from custodes.discovery.errors import LabError
+from custodes.discovery.lab import Lab, LabThread
+from custodes.discovery.lab.profiles import load_profiles
+from custodes.discovery.normalise import collapse_whitespace, match_candidates
+from custodes.discovery.rules import Rule, default_rule_directory
+
+from .conftest import FIXTURES, UNPRIVILEGED_OFFSET
+
+RECOG_COMMIT = "14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5"
+NMAP_COMMIT = "db4aefddfa348ec815ffa83a109c97e05db88766"
+GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"
+COMMITS = {"recog": RECOG_COMMIT, "nmap": NMAP_COMMIT, "greenbone": GREENBONE_COMMIT}
+BANNER_FIELDS = {
+    "http.server",
+    "upnp.server",
+    "http.www_authenticate",
+    "http.title",
+    "http.favicon_md5",
+    "rtsp.server",
+    "rtsp.www_authenticate",
+    "ftp.banner",
+    "telnet.banner",
+    "tls.subject",
+    "snmp.sysdescr",
+}
+
+
+def identify(field: str, value: str) -> dict[str, str]:
+    return default_rules().identify([Observation("test", None, field, value)]).attributes
+
+
+def test_reply_codes_are_removed_from_ftp_and_telnet_greetings() -> None:
+    assert match_candidates("ftp.banner", "220 AXIS 211 Network Camera 4.40 ready.") == (
+        "220 AXIS 211 Network Camera 4.40 ready.",
+        "AXIS 211 Network Camera 4.40 ready.",
+    )
+    multi = match_candidates("ftp.banner", "220-Welcome\r\n220-to the box\r\n220 AXIS M3004 ready.")
+    assert multi[1:] == ("Welcome", "to the box", "AXIS M3004 ready.")
+    # Only the greeting's own code splits lines: a model number such as 211 does not.
+    assert "Network Camera" not in " ".join(multi)
+    assert match_candidates("http.server", "220 Foo") == ("220 Foo",)
+
+
+def test_titles_are_tried_on_each_part_and_spacing_is_collapsed() -> None:
+    assert match_candidates("http.title", "Live view / - AXIS 211 Network Camera") == (
+        "Live view / - AXIS 211 Network Camera",
+        "Live view",
+        "AXIS 211 Network Camera",
+    )
+    assert match_candidates("http.server", "  App-webs/\t") == ("App-webs/",)
+    assert collapse_whitespace("a\r\n\x00 b\t c ") == "a b c"
+    assert match_candidates("http.title", "") == ()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "maker", "model"),
+    [
+        ("ftp.banner", "220 AXIS P1344 Network Camera 5.20 (Oct 15 2010) ready.", "Axis", "P1344"),
+        ("ftp.banner", "220-Hi\r\n220 AXIS M7011 Video Encoder 5.90 ready.", "Axis", "M7011"),
+        ("http.title", "Live view / - AXIS 211 Network Camera", "Axis", "211"),
+        ("http.title", "Live view  -  AXIS P1344 Network Camera", "Axis", "P1344"),
+        ("http.www_authenticate", 'Basic realm="Arecont Vision"', "Arecont Vision", None),
+        ("rtsp.www_authenticate", 'Basic realm="Arecont Vision"', "Arecont Vision", None),
+        ("http.server", "GeoHttpServer", "GeoVision", None),
+        ("http.server", "AvigilonServer/5.2.2.22", "Avigilon", None),
+        ("http.server", "AV-TECH AV787 Video Web Server", "AVTECH", "AV787"),
+        ("http.server", "App-webs/", "Hikvision", None),
+        ("rtsp.server", "  DAHUA RTSP SERVER ", "Dahua", None),
+        ("rtsp.server", "AvigilonOnvifNvt/2.6.0.130", "Avigilon", None),
+        ("telnet.banner", "\r\n\r\n192.0.0.64 login: ", "Hikvision", None),
+        ("ftp.banner", "220  ADH FTP SERVER READY TYPE HELP FOR HELP ", "Dedicated Micros", None),
+        ("telnet.banner", "Welcome to VIP-X1600 4.51.0022 from 10.0.0.9", "Bosch", "VIP-X1600"),
+        ("http.www_authenticate", 'Digest realm="Sony Network Camera (SNC-CH120)"', "Sony", None),
+        ("http.title", "Network Camera VB-C60/VB-C60", "Canon", "VB-C60"),
+        ("http.favicon_md5", "89B932FCC47CF4CA3FAADB0CFDEF89CF", "Hikvision", None),
+    ],
+)
+def test_real_banner_shapes_name_the_maker(
+    field: str, value: str, maker: str, model: str | None
+) -> None:
+    attributes = identify(field, value)
+    assert attributes.get("manufacturer") == maker, attributes
+    if model is not None:
+        assert attributes.get("model") == model
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("http.title", "Axis Bank - Home"),
+        ("http.title", "AXIS Capital Holdings"),
+        ("http.title", "Home - Security Systems Ltd"),
+        ("http.server", "WEB"),
+        ("http.server", "VBrick 9000 Server"),
+        ("ftp.banner", "220 ProFTPD 1.3.5 Server (Debian) [::ffff:10.0.0.1]"),
+        ("ftp.banner", "220 Microsoft FTP Service"),
+        ("ftp.banner", "220 Welcome to Network Camera FTP Server"),
+        ("telnet.banner", "\r\nLocalHost login: "),
+        ("telnet.banner", "Welcome to Network Camera telnet daemon Password:"),
+        ("http.www_authenticate", 'Basic realm="Network Camera"'),
+        ("http.title", "KBVISION"),
+        ("http.title", "SKVision Web Client"),
+        ("http.server", "hqvision-webs"),
+        ("http.title", "Haivision Makito X Encoder"),
+        ("http.www_authenticate", 'Basic realm="ralink"'),
+        ("http.title", "hanwei - Login"),
+    ],
+)
+def test_generic_and_look_alike_banners_name_no_maker(field: str, value: str) -> None:
+    assert "manufacturer" not in identify(field, value)
+
+
+def test_relabel_banners_give_the_brand_not_a_guessed_maker() -> None:
+    assert identify("http.server", "Interlogix-Webs") == {
+        "brand": "Interlogix",
+        "device_kind": "recorder",
+    }
+    lorex = identify("rtsp.www_authenticate", 'Digest realm="Login to ND021811019863", nonce="1"')
+    assert lorex["brand"] == "Lorex" and lorex["manufacturer"] == "Dahua"
+
+
+def test_no_wrong_maker_on_thousands_of_real_non_camera_banners() -> None:
+    rows = read_json_examples(FIXTURES / "recog-noncamera-examples.jsonl.gz")
+    assert len(rows) > 4000
+    examples, claims, wrong = evaluate_non_cameras(rows, default_rules())
+    assert examples == len(rows) and claims > 0
+    assert wrong == [], wrong[:5]
+
+
+def test_recog_camera_examples_consistency() -> None:
+    """Consistency, not accuracy: many rules are drawn from these same Recog fingerprints."""
+    report = evaluate_banners(
+        read_banner_examples(FIXTURES / "recog-camera-examples.tsv"), default_rules()
+    )
+    assert report.total.precision >= 0.99, report.to_text()
+    assert report.total.recall >= 0.9, report.to_text()
+    assert report.unlabelled_predicted == 0
+
+
+def test_banner_rules_cover_forty_makers() -> None:
+    makers = {
+        rule.sets.manufacturer
+        for rule in default_rules().rules
+        if rule.sets.manufacturer and "{" not in rule.sets.manufacturer
+        if set(rule.field) & BANNER_FIELDS
+    }
+    assert len(makers) >= 40, sorted(makers)
+
+
+def test_rules_from_public_databases_record_their_origin() -> None:
+    rules = default_rules().rules
+    by_file = {path.stem: path for path in default_rule_directory().glob("*.yaml")}
+    assert set(COMMITS) <= set(by_file)
+    derived = [rule for rule in rules if rule.derived_from]
+    assert len(derived) >= 100
+    for rule in derived:
+        for origin in rule.derived_from:
+            assert origin.commit == COMMITS[origin.database], rule.id
+            if origin.database == "recog":
+                assert origin.licence == "BSD-2-Clause", rule.id
+                assert origin.file.startswith("xml/") and origin.pattern, rule.id
+            if origin.database == "nmap":
+                assert origin.file == "nmap-service-probes", rule.id
+            assert origin.fingerprint, rule.id
+    for database, commit in COMMITS.items():
+        file_rules = load_records(by_file[database], "rules", Rule, RuleDataError)
+        assert file_rules
+        for rule in file_rules:
+            assert [origin.database for origin in rule.derived_from] == [database], rule.id
+            assert commit in rule.source, rule.id
+
+
+def test_case_sensitive_rules_keep_case(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(
+        """rules:
+  - id: t.upper
+    field: http.title
+    pattern: '^ACME$'
+    case_sensitive: true
+    sets: {manufacturer: Acme}
+    weight: 0.5
+    source: https://example.org/acme
+    date: 2026-11-30
+    note: test rule
+  - id: t.any
+    field: http.title
+    pattern: '^widget$'
+    sets: {manufacturer: Widget}
+    weight: 0.5
+    source: https://example.org/widget
+    date: 2026-11-30
+    note: test rule
+""",
+        encoding="utf-8",
+    )
+    rules = RuleSet.from_directory(tmp_path)
+    title = [Observation("t", None, "http.title", "acme")]
+    assert rules.identify(title).attributes == {}
+    widget = [Observation("t", None, "http.title", "Home | WIDGET")]
+    assert rules.identify(widget).attributes == {"manufacturer": "Widget"}
+
+
+def test_bad_provenance_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(
+        """rules:
+  - id: t.bad
+    field: http.server
+    pattern: '^X$'
+    sets: {manufacturer: X}
+    weight: 0.5
+    source: https://example.org/x
+    date: 2026-11-30
+    note: test rule
+    derived_from:
+      - {database: recog, file: xml/http_servers.xml, commit: abc, licence: BSD-2, fingerprint: X}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleDataError, match=r"r\.yaml.*(line 11|:11).*commit"):
+        RuleSet.from_directory(tmp_path)
+
+
+GREETING_HOSTS = ("axis-camera", "bosch-camera", "xiongmai-dvr")
+
+
+@pytest.fixture(scope="module")
+def greeting_lab(loopback_base: Callable[[str], str]) -> Iterator[Lab]:
+    """The lab devices that greet on FTP or telnet, on addresses of their own and on shifted
+    ports, as an unprivileged run has them (the service is then told by the port's number)."""
+    profiles = [profile for profile in load_profiles() if profile.name in GREETING_HOSTS]
+    runner = LabThread(loopback_base("127.0.192.0"), UNPRIVILEGED_OFFSET, profiles)
+    try:
+        runner.__enter__()
+    except LabError as exc:
+        pytest.skip(f"cannot start the greeting lab: {exc}")
+    try:
+        yield runner.lab
+    finally:
+        runner.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def lab_devices(greeting_lab: Lab) -> dict[str, Device]:
+    """The greeting hosts scanned with a timeout that tolerates a busy machine."""
+    scanner = Scanner(options=ScanOptions(timeout=2.0, port_offset=greeting_lab.port_offset))
+
+    async def run() -> list[Device]:
+        return [device async for device in scanner.scan(greeting_lab.addresses)]
+
+    return {device.address: device for device in asyncio.run(run())}
+
+
+def test_lab_ftp_and_telnet_greetings_are_read_and_matched(
+    greeting_lab: Lab, lab_devices: dict[str, Device]
+) -> None:
+    lab = greeting_lab
+    axis = lab_devices[lab.address_of("axis-camera")]
+    assert any(
+        item.probe == "banner" and item.rule == "axis.ftp-banner" for item in axis.evidence
+    ), axis.evidence
+    bosch = lab_devices[lab.address_of("bosch-camera")]
+    assert any(item.rule == "bosch.telnet-welcome" for item in bosch.evidence), bosch.evidence
+    xiongmai = lab_devices[lab.address_of("xiongmai-dvr")]
+    assert xiongmai.manufacturer is not None
+    assert not any(item.probe == "banner" for item in xiongmai.evidence)
+    for name in GREETING_HOSTS:
+        device = lab_devices[lab.address_of(name)]
+        greeting_ports = {21 + lab.port_offset, 23 + lab.port_offset}
+        assert set(device.open_ports) & greeting_ports, (name, device.open_ports)
+    # The greeting is only read: the scanner sends nothing to FTP or telnet ports.
+    for name in GREETING_HOSTS:
+        sent = [item for item in lab.requests if item.device == name and item.protocol == "banner"]
+        assert sent == [], (name, sent)
