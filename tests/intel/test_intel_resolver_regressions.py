@@ -5,9 +5,11 @@ from custodes.intel import default_resolver
 
 def test_legal_form_words_never_fuzzy_match_a_maker():
     # "ACTi Corporation" once came out as ZTE through "corporation" ~ "ZTE Corporation".
+    # ACTi is now in the knowledge base: it must come back as itself, never as ZTE.
     resolver = default_resolver()
-    assert resolver.resolve("ACTi Corporation").manufacturer is None
-    assert resolver.resolve_mac("00:0f:7c:11:22:33").manufacturer is None
+    assert resolver.resolve("ACTi Corporation").manufacturer == "ACTi"
+    assert resolver.resolve("Acme Widgets Corporation").manufacturer is None
+    assert resolver.resolve_mac("00:0f:7c:11:22:33").manufacturer == "ACTi"
     assert resolver.resolve("Hikvison Co Ltd").manufacturer == "Hikvision"
 
 

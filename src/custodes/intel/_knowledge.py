@@ -147,6 +147,7 @@ def _build_manufacturer(spec: ManufacturerSpec) -> Manufacturer:
                 regex=re.compile(p.regex),
                 device_kind=p.device_kind,
                 fact=_fact(p),
+                brand=p.brand,
             )
             for p in spec.model_patterns
         ),

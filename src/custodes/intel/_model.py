@@ -182,6 +182,7 @@ class ModelPattern:
     regex: re.Pattern[str]
     device_kind: str
     fact: Fact
+    brand: str | None = None
 
 
 @dataclass(frozen=True)

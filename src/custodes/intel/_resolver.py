@@ -22,10 +22,10 @@ from custodes.intel._model import (
     Integrator,
     Lookalike,
     Manufacturer,
-    ModelPattern,
     ProductLine,
     Resolution,
 )
+from custodes.intel._models import ModelMatch, ModelMatcher
 from custodes.intel._normalize import (
     MAX_INPUT_CHARS,
     looks_like_model,
@@ -109,7 +109,6 @@ class Resolver:
         self._mac_registry = mac_registry
         self._names: dict[str, _NameEntry] = {}
         self._sorted_names: dict[str, _NameEntry] = {}
-        self._patterns: dict[str, list[ModelPattern]] = {}
         self._oui: dict[str, Manufacturer] = {}
         self._brand_owner: dict[str, Manufacturer] = {}
         self._max_words = 1
@@ -121,6 +120,7 @@ class Resolver:
         )
         self._fuzzy: dict[str, tuple[_NameEntry, str]] = {}
         self._build_index()
+        self._models = ModelMatcher(self.knowledge)
         self._fuzzy_keys = list(self._fuzzy)
         kind_order = {kind: rank for rank, (kind, _) in enumerate(self.knowledge.device_kinds)}
         self._kind_words = {
@@ -190,8 +190,6 @@ class Resolver:
                 self._brand_owner[name_key(brand.name)] = maker
             for line in maker.product_lines:
                 self._add(line.name, _NameEntry(label=line.name, how="product line", line=line))
-            for pattern in maker.model_patterns:
-                self._patterns.setdefault(pattern.prefix[:2], []).append(pattern)
             for registrant in maker.oui_registrants:
                 self._oui[name_key(registrant)] = maker
         for integrator in self.knowledge.integrators:
@@ -199,8 +197,6 @@ class Resolver:
                 self._add(
                     name, _NameEntry(label=integrator.name, how="integrator", integrator=integrator)
                 )
-        for candidates in self._patterns.values():
-            candidates.sort(key=lambda pattern: -len(pattern.prefix))
 
     # -- public API --------------------------------------------------------------------------
 
@@ -416,13 +412,6 @@ class Resolver:
         following = text_words[hit.end] if hit.end < len(text_words) else ""
         return following in self.knowledge.generic_words and following not in self._kind_words
 
-    def _model_hit(self, text: str) -> tuple[ModelPattern, str] | None:
-        for token in model_tokens(text)[:MAX_MODEL_TOKENS]:
-            for pattern in self._patterns.get(token[:2], ()):
-                if token.startswith(pattern.prefix) and pattern.regex.fullmatch(token):
-                    return pattern, token
-        return None
-
     def _device_kind(self, text_words: tuple[str, ...]) -> str | None:
         best: tuple[int, str] | None = None
         for size in (3, 2, 1):
@@ -491,18 +480,25 @@ class Resolver:
             )
         ]
         kind = self._device_kind(text_words)
-        model_hit = None if names_only else self._model_hit(text)
-
-        if model_hit is not None and model_hit[0].fact.confidence != "low":
-            pattern, token = model_hit
-            maker = self.knowledge.manufacturer(pattern.manufacturer)
+        model_hit = None if names_only else self._models.match(text)
+        if (
+            model_hit is not None
+            and companies
+            and _named_elsewhere(companies[0], model_hit, text_words)
+        ):
             evidence.append(
-                f"model {token} matches the {maker.name} family {pattern.family} "
-                f"({pattern.fact.confidence} confidence, {pattern.fact.source})"
+                f"model {model_hit.token} resembles the {model_hit.manufacturer.name} family "
+                f"{model_hit.pattern.family}, but the box names {companies[0].entry.label} "
+                "with no known OEM link: the name is kept"
             )
-            confidence = 0.9
-            brand = None
-            brand_company: Manufacturer | None = None
+            model_hit = None
+
+        if model_hit is not None and model_hit.asserted:
+            pattern, token, maker = model_hit.pattern, model_hit.token, model_hit.manufacturer
+            evidence.extend(model_hit.evidence)
+            confidence = model_hit.confidence
+            brand = model_hit.brand
+            brand_company: Manufacturer | None = model_hit.labeller
             if companies:
                 named = companies[0].entry
                 brand = named.label
@@ -537,7 +533,7 @@ class Resolver:
             )
         if model_hit is not None:
             evidence.append(
-                f"possible {model_hit[0].manufacturer} model {model_hit[1]} "
+                f"possible {model_hit.pattern.manufacturer} model {model_hit.token} "
                 "(low-confidence pattern, not asserted)"
             )
 
@@ -872,6 +868,17 @@ def _relabel(result: Resolution) -> str | None:
     """The brand a MAC registrant stands for: only a relabeller that registered its own block
     (Amcrest, made by Dahua); a maker's own block says nothing about the name on the box."""
     return result.brand if result.brand != result.manufacturer else None
+
+
+def _named_elsewhere(hit: _Hit, model_hit: ModelMatch, text_words: tuple[str, ...]) -> bool:
+    """Whether the text names, outside the model number itself, a company that neither is
+    nor relabels the model's maker and has no known OEM link to it."""
+    named = hit.entry.maker
+    if named is None or named is model_hit.manufacturer or named is model_hit.labeller:
+        return False
+    if name_key(" ".join(text_words[hit.start : hit.end])) in name_key(model_hit.token):
+        return False
+    return not any(link.maker == model_hit.manufacturer.name for link in named.made_by)
 
 
 def _active(concerns: Iterable[Concern], as_of: date | None) -> tuple[Concern, ...]:

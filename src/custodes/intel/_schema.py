@@ -84,6 +84,8 @@ class ModelPatternSpec(Sourced):
     regex: str
     device_kind: str
     family: str
+    brand: str | None = None
+    """The name on the box when it differs from the file's maker (e.g. HiLook for Hikvision)."""
 
     @model_validator(mode="after")
     def _regex_compiles_and_starts_with_prefix(self) -> ModelPatternSpec:
@@ -93,7 +95,8 @@ class ModelPatternSpec(Sourced):
             raise ValueError(f"regex does not compile: {error}") from error
         if self.prefix != self.prefix.upper():
             raise ValueError("prefix must be upper case (models are matched upper-cased)")
-        if not self.regex.replace("\\-", "-").startswith(self.prefix):
+        literal = self.regex.replace("\\-", "-").replace("\\.", ".")
+        if not literal.startswith(self.prefix):
             raise ValueError(f"regex must start with the literal prefix {self.prefix!r}")
         return self
 
@@ -142,6 +145,17 @@ class ManufacturerSpec(Sourced):
         if not _COUNTRY.match(value):
             raise ValueError(f"country must be an ISO 3166 alpha-2 code, got {value!r}")
         return value
+
+    @model_validator(mode="after")
+    def _pattern_brands_are_listed(self) -> ManufacturerSpec:
+        listed = {brand.name for brand in self.brands}
+        for pattern in self.model_patterns:
+            if pattern.brand is not None and pattern.brand not in listed:
+                raise ValueError(
+                    f"model pattern {pattern.prefix!r} names brand {pattern.brand!r}, "
+                    "which is not among this file's brands"
+                )
+        return self
 
 
 class ConcernSpec(Sourced):
