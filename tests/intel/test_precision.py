@@ -8,12 +8,10 @@ matches report their concerns as possible, and ``owner`` sits beside manufacture
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from datetime import date
 from pathlib import Path
 
-import netaddr
 import pytest
 
 from custodes.discovery.models import Observation
@@ -21,6 +19,7 @@ from custodes.discovery.naming import canonical_names
 from custodes.discovery.scanner import Scanner
 from custodes.egress import load_devices
 from custodes.intel import KnowledgeDataError, Resolver
+from custodes.intel._ieee import read_registry, shipped_registry_path
 from custodes.intel._knowledge import load_knowledge_from, shipped_data_dir
 
 # (input as seen on real data, the maker it was wrongly resolved to)
@@ -111,13 +110,9 @@ def test_generic_words_are_never_fuzzy_matched(resolver: Resolver, text: str) ->
 
 
 def _registrants() -> list[str]:
-    """Every organisation in the IEEE MA-L and IAB registries bundled with netaddr."""
-    folder = Path(netaddr.__file__).parent / "eui"
-    names: set[str] = set()
-    for filename in ("oui.txt", "iab.txt"):
-        text = (folder / filename).read_text(encoding="utf-8", errors="replace")
-        names.update(re.findall(r"^\s*[0-9A-F-]+\s+\(hex\)\s+(.*\S)", text, re.MULTILINE))
-    return sorted(names)
+    """Every organisation in the shipped IEEE registries (MA-L, MA-M, MA-S and IAB)."""
+    registry = read_registry(shipped_registry_path())
+    return sorted({assignment.registrant for assignment in registry.assignments()})
 
 
 def test_no_ieee_registrant_gets_a_concern_from_a_fuzzy_match(resolver: Resolver) -> None:
