@@ -72,6 +72,7 @@ def test_summary_counts_quantities_as_devices() -> None:
         ExposureCell("Hikvision", AssetKind.RECORDER, True, True, False, 1),
         ExposureCell("Axis", AssetKind.EXTERNAL_CCTV_CAMERA, False, False, True, 30),
         ExposureCell("", AssetKind.DRONE, False, False, False, 2),
+        ExposureCell("Dahua", AssetKind.RECORDER, True, False, False, 4, kev_possible=True),
         ExposureCell("Axis", AssetKind.ANPR_CAMERA, False, False, False, 5),
     ]
     summary = summarise("kent", date(2026, 1, 1), cells)
@@ -83,21 +84,24 @@ def test_summary_counts_quantities_as_devices() -> None:
         "share_of_concern",
         "sensitive_site_devices_of_concern",
         "kev_devices",
+        "kev_possible_devices",
         "by_manufacturer",
         "by_kind",
     ]
-    assert (data["devices"], data["devices_of_concern"], data["kev_devices"]) == (50, 13, 13)
+    assert (data["devices"], data["devices_of_concern"], data["kev_devices"]) == (54, 17, 13)
+    assert data["kev_possible_devices"] == 4
     assert data["sensitive_site_devices_of_concern"] == 12
-    assert data["share_of_concern"] == 0.26
+    assert data["share_of_concern"] == round(17 / 54, 4)
     assert data["by_manufacturer"] == [
         {"manufacturer": "Axis", "devices": 35, "concern": False},
         {"manufacturer": "Hikvision", "devices": 13, "concern": True},
+        {"manufacturer": "Dahua", "devices": 4, "concern": True},
         {"manufacturer": None, "devices": 2, "concern": False},
     ]
     kinds = {k["kind"]: (k["devices"], k["devices_of_concern"]) for k in data["by_kind"]}
     assert kinds == {
         "external_cctv_camera": (42, 12),
-        "recorder": (1, 1),
+        "recorder": (5, 5),
         "drone": (2, 0),
         "anpr_camera": (5, 0),
     }

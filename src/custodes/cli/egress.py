@@ -1,8 +1,10 @@
-"""``custodes egress``: which local devices phone home to vendor cloud, P2P or update services."""
+"""``custodes egress``: which local devices phone home to vendor cloud, P2P or update services;
+``custodes egress match``: which vendor service a host name belongs to."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
 from custodes.egress import (
     DEFAULT_LOCAL_NETWORKS,
@@ -18,16 +21,40 @@ from custodes.egress import (
     EgressReport,
     analyse,
     load_devices,
+    load_endpoint_rules,
 )
+from custodes.egress.endpoints import match_host
 
 __all__ = ["register"]
 
 PROGRESS_THRESHOLD_BYTES = 32 * 1024 * 1024
 
 
+ANALYSE_COMMAND = "analyse"
+MAX_HOSTS_FILE_BYTES = 64 * 1024 * 1024
+
+
+class _EgressGroup(TyperGroup):
+    """``egress`` with subcommands, where anything that is not a subcommand's name goes to the
+    capture analysis: ``custodes egress CAPTURE...`` keeps working beside ``egress match``."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [ANALYSE_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
 def register(app: typer.Typer) -> None:
-    """Add the top-level ``egress`` command to the root Typer app."""
-    app.command(name="egress")(egress)
+    """Add ``egress`` (capture analysis, the default) and ``egress match`` to the root app."""
+    group = typer.Typer(
+        cls=_EgressGroup,
+        help="Traffic from local devices to vendor services: 'custodes egress CAPTURE...' "
+        "analyses captures; 'custodes egress match HOST...' looks host names up.",
+        no_args_is_help=True,
+    )
+    group.command(name=ANALYSE_COMMAND)(egress)
+    group.command(name="match")(match)
+    app.add_typer(group, name="egress")
 
 
 def egress(
@@ -134,3 +161,56 @@ def _print_table(report: EgressReport) -> None:
         f"{len(report.devices)} local devices with egress; {len(report.problems)} problems",
         highlight=False,
     )
+
+
+def _hosts_from(file: Path) -> list[str]:
+    """Host names in ``file`` (``-``: standard input), one a line; blank lines and ``#``
+    comments skipped."""
+    if str(file) == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            if file.stat().st_size > MAX_HOSTS_FILE_BYTES:
+                raise EgressError(f"{file}: larger than {MAX_HOSTS_FILE_BYTES} bytes")
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise EgressError(f"{file}: cannot read: {exc.strerror or exc}") from exc
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def match(
+    hosts: Annotated[
+        list[str] | None, typer.Argument(help="host names (DNS names, TLS SNI, HTTP Host)")
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="host names, one a line ('-' reads standard input)"),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="one JSON object per host name per line (JSON Lines)"),
+    ] = False,
+) -> None:
+    """Which vendor service each host name belongs to (name, vendor, service, kind, source)."""
+    errors = Console(stderr=True)
+    try:
+        names = [*(hosts or []), *(_hosts_from(file) if file is not None else [])]
+        rules = load_endpoint_rules()
+    except EgressError as exc:
+        errors.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(code=1) from exc
+    if not names:
+        errors.print("[red]error:[/red] give host names or --file", highlight=False)
+        raise typer.Exit(code=2)
+    results = [match_host(rules, name) for name in names]
+    if as_json:
+        for item in results:
+            typer.echo(json.dumps(item, ensure_ascii=False))
+        return
+    table = Table(title="Host names and vendor services")
+    for heading in ("name", "vendor", "service", "kind", "source"):
+        table.add_column(heading)
+    for item in results:
+        table.add_row(*(Text(item[key] or "-") for key in item))
+    Console().print(table)

@@ -146,7 +146,9 @@ def exposure_command(
         f"{summary.devices_of_concern} of concern"
         + (f" ({share:.1%})" if share is not None else "")
         + f"; {summary.sensitive_site_devices_of_concern} of concern on sensitive sites; "
-        f"{summary.kev_devices} with known exploited vulnerabilities."
+        f"{summary.kev_devices} with known exploited vulnerabilities (confirmed: model and "
+        f"firmware in the affected range), {summary.kev_possible_devices} possibly affected "
+        "(firmware or model unknown)."
     )
     table = Table(title="By manufacturer")
     for heading in ("Manufacturer", "Devices", "Concern"):

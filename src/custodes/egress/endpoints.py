@@ -33,6 +33,7 @@ __all__ = [
     "PayloadSignature",
     "default_endpoints_path",
     "load_endpoint_rules",
+    "match_host",
 ]
 
 _DOMAIN_PATTERN = re.compile(
@@ -114,7 +115,7 @@ class Endpoint(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     vendor: str = Field(min_length=1, max_length=80)
     service: str = Field(min_length=1, max_length=80)
-    kind: Literal["cloud", "p2p", "update", "telemetry"]
+    kind: Literal["cloud", "p2p", "update", "telemetry", "ddns", "push"]
     domains: list[DomainPattern] = Field(default_factory=list)
     networks: list[NetworkText] = Field(default_factory=list)
     ports: list[PortSpec] = Field(
@@ -286,3 +287,18 @@ class EndpointRules:
                 if len(payload) >= rule.min_length and payload.startswith(rule.prefix):
                     return rule.endpoint, rule.name
         return None
+
+
+def match_host(rules: EndpointRules, name: str) -> dict[str, str | None]:
+    """What ``custodes egress match`` prints for one host name: ``name`` as given and the
+    matching service's ``vendor``, ``service``, ``kind`` and ``source`` (all None when no
+    service matches)."""
+    found = rules.match_name(name)
+    endpoint = rules.endpoints[found] if found is not None else None
+    return {
+        "name": name,
+        "vendor": endpoint.vendor if endpoint else None,
+        "service": endpoint.service if endpoint else None,
+        "kind": endpoint.kind if endpoint else None,
+        "source": endpoint.source if endpoint else None,
+    }

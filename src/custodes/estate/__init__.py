@@ -28,7 +28,7 @@ from custodes.estate._reconcile import (
     reconcile,
 )
 from custodes.estate._register import Column, RegisterReader
-from custodes.estate._resolve import KEV_CONCERN_KIND, Maker, MakerResolver
+from custodes.estate._resolve import KEV_CONCERN_KIND, KevAssessment, Maker, MakerResolver
 from custodes.estate._values import (
     find_date,
     parse_date,
@@ -54,6 +54,7 @@ __all__ = [
     "ExposureCell",
     "ExposureSummary",
     "Holding",
+    "KevAssessment",
     "KindCount",
     "Maker",
     "MakerCount",

@@ -19,7 +19,11 @@ __all__ = ["ExposureCell", "ExposureSummary", "KindCount", "MakerCount", "summar
 
 @dataclass(frozen=True)
 class ExposureCell:
-    """Devices in service sharing a manufacturer, kind and flags ("" manufacturer: unknown)."""
+    """Devices in service sharing a manufacturer, kind and flags ("" manufacturer: unknown).
+
+    ``kev``: a known exploited vulnerability is confirmed (model and firmware known to be in
+    the affected range); ``kev_possible``: one may apply (firmware or model unknown, or the
+    range not recorded). At most one of the two is set."""
 
     manufacturer: str
     kind: AssetKind
@@ -27,6 +31,7 @@ class ExposureCell:
     kev: bool
     sensitive_site: bool
     devices: int
+    kev_possible: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class ExposureSummary:
     kev_devices: int
     by_manufacturer: tuple[MakerCount, ...]
     by_kind: tuple[KindCount, ...]
+    kev_possible_devices: int = 0
 
     @property
     def share_of_concern(self) -> float | None:
@@ -70,6 +76,7 @@ class ExposureSummary:
             "share_of_concern": self.share_of_concern,
             "sensitive_site_devices_of_concern": self.sensitive_site_devices_of_concern,
             "kev_devices": self.kev_devices,
+            "kev_possible_devices": self.kev_possible_devices,
             "by_manufacturer": [
                 {"manufacturer": m.manufacturer, "devices": m.devices, "concern": m.concern}
                 for m in self.by_manufacturer
@@ -87,7 +94,7 @@ class ExposureSummary:
 
 def summarise(scope: str, as_of: date, cells: Iterable[ExposureCell]) -> ExposureSummary:
     """Adds grouped counts up into a summary; manufacturers by devices, most first, unknown last."""
-    devices = concern = sensitive = kev = 0
+    devices = concern = sensitive = kev = kev_possible = 0
     makers: dict[str, list[int | bool]] = {}
     kinds: dict[AssetKind, list[int]] = {kind: [0, 0] for kind in AssetKind}
     for cell in cells:
@@ -103,6 +110,8 @@ def summarise(scope: str, as_of: date, cells: Iterable[ExposureCell]) -> Exposur
                 sensitive += cell.devices
         if cell.kev:
             kev += cell.devices
+        elif cell.kev_possible:
+            kev_possible += cell.devices
     by_maker = sorted(
         (
             MakerCount(name or None, int(count), bool(flag))
@@ -117,6 +126,7 @@ def summarise(scope: str, as_of: date, cells: Iterable[ExposureCell]) -> Exposur
         devices_of_concern=concern,
         sensitive_site_devices_of_concern=sensitive,
         kev_devices=kev,
+        kev_possible_devices=kev_possible,
         by_manufacturer=tuple(m for m in by_maker if m.devices),
         by_kind=tuple(KindCount(k, d, c) for k, (d, c) in kinds.items() if d),
     )

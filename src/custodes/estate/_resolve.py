@@ -13,8 +13,9 @@ from datetime import date
 
 from custodes.estate._vocab import normalise
 from custodes.intel import Concern, Resolver, UnknownManufacturerError, default_resolver
+from custodes.intel._kev import KevAssessment, KevRanges, default_kev_ranges
 
-__all__ = ["KEV_CONCERN_KIND", "Maker", "MakerResolver"]
+__all__ = ["KEV_CONCERN_KIND", "KevAssessment", "Maker", "MakerResolver"]
 
 KEV_CONCERN_KIND = "known-exploited vulnerability"
 MAX_CACHED = 200_000
@@ -32,6 +33,7 @@ class Maker:
     concern_kinds: tuple[str, ...]
     integrator: str = ""
     overridden: bool = False
+    concerns: tuple[Concern, ...] = ()
 
     def concerned_on(self, day: date) -> bool:
         return self.concern_since is not None and self.concern_since <= day
@@ -47,9 +49,13 @@ def _dates(concerns: tuple[Concern, ...]) -> tuple[date | None, date | None, tup
 class MakerResolver:
     """Resolves register rows through ``custodes.intel`` with a per-string cache."""
 
-    def __init__(self, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self, resolver: Resolver | None = None, kev_ranges: KevRanges | None = None
+    ) -> None:
         self.resolver = resolver or default_resolver()
+        self.kev_ranges = kev_ranges or default_kev_ranges()
         self._cache: dict[tuple[str, str, str], Maker] = {}
+        self._kev_cache: dict[tuple[str, str, str], KevAssessment] = {}
         names = sorted(
             {
                 normalise(name)
@@ -87,6 +93,17 @@ class MakerResolver:
                 self._cache[key] = found
         return found
 
+    def kev(self, maker: Maker, model: str, firmware: str) -> KevAssessment:
+        """The maker's known exploited vulnerabilities judged against the device's model and
+        firmware as recorded: confirmed only where both are known to be in an affected range."""
+        key = (maker.manufacturer, model, firmware)
+        found = self._kev_cache.get(key)
+        if found is None:
+            found = self.kev_ranges.assess(maker.concerns, model, firmware)
+            if len(self._kev_cache) < MAX_CACHED:
+                self._kev_cache[key] = found
+        return found
+
     def canonical(self, name: str) -> str:
         """The manufacturer that ``name`` (a manufacturer, brand or OEM label) stands for, or
         ``name`` itself when the knowledge base does not know it."""
@@ -107,6 +124,7 @@ class MakerResolver:
             kev_since=kev_since,
             concern_kinds=kinds,
             integrator=integrator,
+            concerns=result.concerns,
         )
 
     def _override(self, override: str) -> Maker:
@@ -125,4 +143,13 @@ class MakerResolver:
         maker = self.resolver.knowledge.find_manufacturer(override)
         name = maker.name if maker is not None else override
         since, kev_since, kinds = _dates(concerns)
-        return Maker(name, 1.0, (f"override: {name}",), since, kev_since, kinds, overridden=True)
+        return Maker(
+            name,
+            1.0,
+            (f"override: {name}",),
+            since,
+            kev_since,
+            kinds,
+            overridden=True,
+            concerns=concerns,
+        )

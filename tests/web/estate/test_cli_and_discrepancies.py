@@ -23,6 +23,7 @@ EXPOSURE_KEYS = {
     "share_of_concern",
     "sensitive_site_devices_of_concern",
     "kev_devices",
+    "kev_possible_devices",
     "by_manufacturer",
     "by_kind",
 }

@@ -376,7 +376,13 @@ def test_tally_rebuilds_of_one_body_take_turns(kent_imported):
     assert ExposureTally.objects.filter(body=kent_imported).count() == len(
         set(
             ExposureTally.objects.filter(body=kent_imported).values_list(
-                "manufacturer", "kind", "sensitive_site", "concern_since", "kev_since", "removed_on"
+                "manufacturer",
+                "kind",
+                "sensitive_site",
+                "concern_since",
+                "kev_since",
+                "kev_confirmed_since",
+                "removed_on",
             )
         )
     )

@@ -103,6 +103,14 @@ def exposure_rows(summary: core.ExposureSummary) -> Iterator[list[Any]]:
     yield [scope, "total", "all devices", summary.devices, summary.devices_of_concern, ""]
     yield [scope, "total", "on sensitive sites", "", summary.sensitive_site_devices_of_concern, ""]
     yield [scope, "total", "known exploited vulnerabilities", summary.kev_devices, "", ""]
+    yield [
+        scope,
+        "total",
+        "known exploited vulnerabilities possible (firmware or model unknown)",
+        summary.kev_possible_devices,
+        "",
+        "",
+    ]
     for m in summary.by_manufacturer:
         concern_devices = m.devices if m.concern else 0
         yield [

@@ -3,10 +3,13 @@
 An ``Asset`` row may stand for many identical units (``quantity``). Its manufacturer is what
 ``custodes.intel`` resolved from the brand and model as recorded (with the evidence), unless a
 person overrode it with a reason. Concerns are kept as dates (``concern_since``, ``kev_since``)
-so that "of concern as of a day" is a comparison. ``AssetChange`` is append-only: who, when,
-why, and the fields before and after. ``ExposureTally`` counts the devices of every body ×
-manufacturer × kind × flags combination; it is rebuilt for a body whenever its register
-changes, so the national summary reads thousands of tally rows instead of millions of assets.
+so that "of concern as of a day" is a comparison. ``kev_since`` is when a known exploited
+vulnerability of the maker may affect the device (its model or firmware unknown, or the range
+not recorded); ``kev_confirmed_since`` when one is known to, model and firmware in the range.
+``AssetChange`` is append-only: who, when, why, and the fields before and after.
+``ExposureTally`` counts the devices of every body × manufacturer × kind × flags combination;
+it is rebuilt for a body whenever its register changes, so the national summary reads
+thousands of tally rows instead of millions of assets.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class Asset(models.Model):
     override_reason = models.TextField(blank=True)
     concern_since = models.DateField(null=True, blank=True)
     kev_since = models.DateField(null=True, blank=True)
+    kev_confirmed_since = models.DateField(null=True, blank=True)
     quantity = models.PositiveIntegerField(default=1)
     firmware = models.CharField(max_length=100, blank=True)
     serial = models.CharField(max_length=100, blank=True)
@@ -122,6 +126,7 @@ class ExposureTally(models.Model):
     sensitive_site = models.BooleanField()
     concern_since = models.DateField(null=True)
     kev_since = models.DateField(null=True)
+    kev_confirmed_since = models.DateField(null=True)
     removed_on = models.DateField(null=True)
     devices = models.BigIntegerField()
 

@@ -77,14 +77,16 @@ def update_asset(
         values = {**before, **changes}
         if values["manufacturer_override"] and not values["override_reason"]:
             raise ValueError("a manufacturer override needs a reason")
-        if {"brand", "model", "manufacturer_override"} & set(changes):
+        if {"brand", "model", "manufacturer_override", "firmware"} & set(changes):
             maker = makers.resolve(
                 values["brand"], values["model"], values["manufacturer_override"]
             )
+            kev = makers.kev(maker, values["model"], values["firmware"])
             values.update(
                 manufacturer=maker.manufacturer,
                 concern_since=maker.concern_since,
-                kev_since=maker.kev_since,
+                kev_since=kev.possible_since,
+                kev_confirmed_since=kev.confirmed_since,
             )
             locked.manufacturer_confidence = maker.confidence
             locked.manufacturer_evidence = list(maker.evidence)

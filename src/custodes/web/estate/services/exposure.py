@@ -26,20 +26,32 @@ __all__ = ["exposure", "holdings", "replacement_progress"]
 NATIONAL = "national"
 
 
+def _on(since: date | None, day: date) -> bool:
+    return since is not None and since <= day
+
+
 def _cells(rows: Iterable[dict[str, Any]], day: date) -> Iterator[core.ExposureCell]:
     for g in rows:
-        concern_since, kev_since = g["concern_since"], g["kev_since"]
+        confirmed = _on(g["kev_confirmed_since"], day)
         yield core.ExposureCell(
             manufacturer=g["manufacturer"],
             kind=core.AssetKind(g["kind"]),
-            concern=concern_since is not None and concern_since <= day,
-            kev=kev_since is not None and kev_since <= day,
+            concern=_on(g["concern_since"], day),
+            kev=confirmed,
+            kev_possible=not confirmed and _on(g["kev_since"], day),
             sensitive_site=g["sensitive_site"],
             devices=int(g["devices"] or 0),
         )
 
 
-GROUP_FIELDS = ("manufacturer", "kind", "sensitive_site", "concern_since", "kev_since")
+GROUP_FIELDS = (
+    "manufacturer",
+    "kind",
+    "sensitive_site",
+    "concern_since",
+    "kev_since",
+    "kev_confirmed_since",
+)
 
 
 def exposure(body: Body | None = None, as_of: date | None = None) -> core.ExposureSummary:

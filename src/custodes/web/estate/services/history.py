@@ -32,6 +32,7 @@ TRACKED_FIELDS = (
     "override_reason",
     "concern_since",
     "kev_since",
+    "kev_confirmed_since",
     "quantity",
     "firmware",
     "serial",

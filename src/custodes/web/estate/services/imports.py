@@ -73,8 +73,9 @@ class ImportResult:
         }
 
 
-def _row_values(row: core.AssetRow, maker: core.Maker) -> dict[str, Any]:
-    """Model field values for a register row and its resolved manufacturer."""
+def _row_values(row: core.AssetRow, maker: core.Maker, kev: core.KevAssessment) -> dict[str, Any]:
+    """Model field values for a register row, its resolved manufacturer and what is known
+    about its known exploited vulnerabilities."""
     return {
         "kind": row.kind.value,
         "brand": row.brand,
@@ -83,7 +84,8 @@ def _row_values(row: core.AssetRow, maker: core.Maker) -> dict[str, Any]:
         "manufacturer_override": row.manufacturer_override,
         "override_reason": row.override_reason,
         "concern_since": maker.concern_since,
-        "kev_since": maker.kev_since,
+        "kev_since": kev.possible_since,
+        "kev_confirmed_since": kev.confirmed_since,
         "quantity": row.quantity,
         "firmware": row.firmware,
         "serial": row.serial,
@@ -151,7 +153,8 @@ def _stage(
                 evidence = json.dumps(list(maker.evidence))
                 if len(evidence_text) < MAX_EVIDENCE_CACHED:
                     evidence_text[maker.evidence] = evidence
-            values = snapshot(_row_values(row, maker))
+            kev = makers.kev(maker, row.model, row.firmware)
+            values = snapshot(_row_values(row, maker, kev))
             staged = _Staged(
                 asset_id=row.asset_id or new_asset_id(),
                 generated_id=not row.asset_id,

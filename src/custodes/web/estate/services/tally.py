@@ -43,6 +43,7 @@ def _rebuild(ids: list[int]) -> None:
             "sensitive_site",
             "concern_since",
             "kev_since",
+            "kev_confirmed_since",
             "status",
             "status_date",
         )
@@ -59,6 +60,7 @@ def _rebuild(ids: list[int]) -> None:
             g["sensitive_site"],
             g["concern_since"],
             g["kev_since"],
+            g["kev_confirmed_since"],
             removed_on,
         )
         tallies[key] = tallies.get(key, 0) + int(g["devices"] or 0)
@@ -71,7 +73,8 @@ def _rebuild(ids: list[int]) -> None:
                 sensitive_site=k[3],
                 concern_since=k[4],
                 kev_since=k[5],
-                removed_on=k[6],
+                kev_confirmed_since=k[6],
+                removed_on=k[7],
                 devices=n,
             )
             for k, n in tallies.items()
