@@ -225,7 +225,7 @@ def shaping_reasons(
     reasons: dict[str, str] = {}
     citing: dict[str, list[tuple[Any, str]]] = {}
     for rule in rules.rules:
-        provenance = " ".join(_strings(rule.model_dump(mode="json", exclude={"pattern"})))
+        provenance = " ".join(_strings(rule.model_dump(mode="json")))
         for file_name in set(re.findall(r"\b([a-z0-9_]+\.xml)\b", provenance)):
             citing.setdefault(file_name, []).append((rule, provenance))
     for example in examples:
