@@ -117,7 +117,8 @@ LOOKALIKE_NAMES: tuple[tuple[str, str], ...] = (
         "https://en.imsilkroad.com/p/309303.html (Xinhua, 2019-11-11: a Zhengzhou sensor maker)",
     ),
 )
-OTHER_REGISTRANTS_SAMPLE = 1500
+# Telecom makers whose registrations are mostly phones and network gear, not cameras.
+TELECOM_MAKERS = frozenset({"Huawei", "ZTE"})
 PLACEHOLDERS = {"", "yes", "no", "unknown", "other", "?", "na", "n/a", "none"}
 
 
@@ -237,6 +238,9 @@ def ieee_rows(csv_files: list[Path]) -> Iterator[dict[str, str]]:
             "ref": f"{registry} {prefix}",
         }
         how = "registrant grouped by the maker table" if maker else "registrant itself"
+        if maker in TELECOM_MAKERS:
+            base["recall_scope"] = "0"
+            how += " (telecom maker: scored for precision and concern, not MAC recall)"
         yield {
             **base,
             "field": "mac.oui",

@@ -419,9 +419,9 @@ def accuracy_command(
         f"concern flag precision {eval_set['concern_precision']:.3f} "
         f"recall {eval_set['concern_recall']:.3f}"
     )
-    console.print(banners.to_text(), markup=False)
+    typer.echo(banners.to_text())
     if outcome is not None:
-        console.print(outcome.to_text(), markup=False)
+        typer.echo(outcome.to_text())
 
 
 def register(app: typer.Typer) -> None:

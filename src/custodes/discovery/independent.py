@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from custodes.discovery.identify import identify
+from custodes.discovery.identify import identify, observe
 from custodes.discovery.naming import Resolver
 from custodes.discovery.rules import RuleSet
 from custodes.discovery.scanner import Scanner
@@ -228,8 +228,15 @@ def shaping_reasons(
         provenance = " ".join(_strings(rule.model_dump(mode="json")))
         for file_name in set(re.findall(r"\b([a-z0-9_]+\.xml)\b", provenance)):
             citing.setdefault(file_name, []).append((rule, provenance))
+    mac_rules = [rule for rule in rules.rules if "mac.oui" in rule.field]
     for example in examples:
-        if example.field not in ("mac.oui",) and _normal(example.value) in used_strings:
+        if example.field == "mac.oui":
+            prefix = observe([(example.field, example.value)])[0][0].value
+            rule = next((rule for rule in mac_rules if rule.apply(prefix) is not None), None)
+            if rule is not None:
+                reasons[example.id] = f"rule {rule.id} lists its prefix"
+            continue
+        if _normal(example.value) in used_strings:
             reasons[example.id] = "value appears in the shipped data or the resolver's eval set"
             continue
         if example.source != "recog":
