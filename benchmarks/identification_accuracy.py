@@ -1,7 +1,8 @@
 """Identification accuracy report: precision and recall per manufacturer.
 
 Banner level on Recog's camera examples (tests/fixtures/recog-camera-examples.tsv, BSD-2,
-used only as an evaluation set) and end to end on the emulated lab.
+used only as an evaluation set), end to end on the emulated lab, and on the independent
+third-party set (tests/intel/eval, holdout and shaping partitions; see its origin note).
 
     .venv/bin/python benchmarks/identification_accuracy.py
 """
@@ -13,12 +14,13 @@ from pathlib import Path
 
 from custodes.discovery import Device, Scanner, ScanOptions, default_rules
 from custodes.discovery.accuracy import evaluate_banners, evaluate_lab, read_banner_examples
+from custodes.discovery.independent import run
 from custodes.discovery.lab import Lab
 from custodes.discovery.naming import default_resolver
 
-EXAMPLES = (
-    Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "recog-camera-examples.tsv"
-)
+TESTS = Path(__file__).resolve().parent.parent / "tests"
+EXAMPLES = TESTS / "fixtures" / "recog-camera-examples.tsv"
+INDEPENDENT = TESTS / "intel" / "eval"
 BASE = "127.0.31.0"
 UNPRIVILEGED_OFFSET = 20000
 
@@ -38,6 +40,8 @@ def main() -> None:
     print()
     lab, devices = asyncio.run(scan_lab())
     print(evaluate_lab(devices, lab.profiles, lab.addresses, default_resolver()).to_text())
+    print()
+    print(run(INDEPENDENT, default_resolver(), default_rules()).to_text())
 
 
 if __name__ == "__main__":
