@@ -10,6 +10,7 @@ import csv
 import datetime
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -55,13 +56,13 @@ LOOKALIKES = (
 # Floors on the holdout partition, set at what identification achieves on this set now
 # (commit of this file). Raise them as rules improve; the issue's targets are precision >= 0.99,
 # 0 wrong makers of concern on look-alikes, recall >= 0.8 on camera and recorder banners,
-# >= 0.95 on surveillance makers' MAC registrations and >= 0.8 on model numbers.
+# >= 0.95 on surveillance makers' MAC registrations and >= 0.8 on model numbers (a floor for
+# model numbers comes with models_holdout.csv).
 MIN_PRECISION_OVERALL = 0.83
 MAX_LOOKALIKE_MAKERS_OF_CONCERN = 91
 MIN_RECALL_CAMERA_BANNERS = 0.68
 MIN_PRECISION_RECOG = 0.96
 MIN_RECALL_MAC_REGISTRATIONS = 0.71
-MIN_RECALL_MODEL_NUMBERS = 0.0
 MIN_CONCERN_PRECISION = 0.95
 MIN_CONCERN_RECALL = 0.78
 
@@ -150,6 +151,7 @@ def test_examples_a_rule_was_derived_from_are_shaping() -> None:
                 "https://github.com/rapid7/recog/blob/main/xml/http_servers.xml",
             ),
             _rule("other.http.server", "http.server", "^Other", "Other", "https://example.org/x"),
+            _rule("gamma.http.server", "http.server", "^Gamma", "Gamma", "Recog, BSD-2 licence"),
         ]
     )
     matched = _example("Acme-Webs/1.0", "Acme")
@@ -157,9 +159,11 @@ def test_examples_a_rule_was_derived_from_are_shaping() -> None:
     quoted = _example("Acme camera", "Acme", ref="xml/http_servers.xml#^Acme-Webs")
     uncited = _example("Other/2", "Other")
     used = _example("Used in an alias", "Acme")
-    reasons = shaping_reasons([matched, quoted, uncited, used], rules, {"used in an alias"})
-    assert set(reasons) == {matched.id, quoted.id, used.id}
-    assert "cites http_servers.xml" in reasons[matched.id]
+    file_unnamed = _example("Gamma/1", "Gamma", ref="xml/ssh_banners.xml#^Gamma")
+    examples = [matched, quoted, uncited, used, file_unnamed]
+    reasons = shaping_reasons(examples, rules, {"used in an alias"})
+    assert set(reasons) == {matched.id, quoted.id, used.id, file_unnamed.id}
+    assert "cites Recog and matches it (http_servers.xml)" in reasons[matched.id]
     assert "quotes its Recog fingerprint" in reasons[quoted.id]
 
 
@@ -183,10 +187,34 @@ def test_naming_a_maker_the_label_does_not_name_is_wrong() -> None:
     assert len(report.wrong) == 2
 
 
+def test_a_lookalike_is_right_only_as_itself() -> None:
+    lookalike = Example(
+        id="x",
+        source="ieee",
+        field="name",
+        value="AXON NETWORKS, INC.",
+        expected="AXON NETWORKS, INC.",
+        recall_scope=False,
+        lookalike=True,
+        label="test",
+        ref="test",
+    )
+    maker = _example("Axon body camera", "Axon")
+    labels = Labels(makers_of_concern=(), relations={}).with_makers([lookalike, maker])
+    assert labels.is_right(lookalike, "Axon Networks")
+    assert not labels.is_right(lookalike, "Axon")
+    kbvision = replace(lookalike, id="y", value="KBVISION GROUP", expected="KBVISION GROUP")
+    assert labels.is_right(kbvision, "KBVision") and not labels.is_right(kbvision, "Hikvision")
+
+
 def test_split_file_lists_every_example_and_every_shaping_one(examples: list[Example]) -> None:
     with (EVAL / SPLIT_FILE).open(encoding="utf-8", newline="") as handle:
         rows = {row["id"]: row for row in csv.DictReader(handle)}
-    assert {example.id for example in examples} <= set(rows)
+    unlisted = {example.id for example in examples} - set(rows)
+    assert not unlisted, (
+        f"{len(unlisted)} examples are not in split.csv: run "
+        "`custodes intel accuracy --independent --write-split` and commit split.csv"
+    )
     assert {row["partition"] for row in rows.values()} == {"shaping", "holdout"}
     data_dirs, extra = data_sets(EVAL)
     now = shaping_reasons(examples, default_rules(), shipped_strings(data_dirs, extra))
@@ -215,8 +243,6 @@ def test_holdout_figures_do_not_fall(outcome: IndependentRun) -> None:
     assert (
         figures["recall on surveillance makers' MAC registrations"] >= MIN_RECALL_MAC_REGISTRATIONS
     )
-    if figures["recall on model numbers"] is not None:
-        assert figures["recall on model numbers"] >= MIN_RECALL_MODEL_NUMBERS
     assert figures["concern-flag precision"] >= MIN_CONCERN_PRECISION
     assert figures["concern-flag recall"] >= MIN_CONCERN_RECALL
 

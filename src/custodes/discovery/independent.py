@@ -36,6 +36,7 @@ EXAMPLES_FILE = "independent.csv"
 MODELS_FILE = "models_holdout.csv"
 CONCERN_FILE = "makers_of_concern.csv"
 RELATIONS_FILE = "label_relations.csv"
+ANY_RECOG_FILE = "*"  # a rule that cites Recog without naming the file
 ASSERTED_KINDS = frozenset(
     {"national-security designation", "procurement ban", "sanction", "human-rights finding"}
 )
@@ -134,11 +135,25 @@ def load_examples(directory: Path) -> list[Example]:
 @dataclass(frozen=True, slots=True)
 class Labels:
     """What the labels mean beyond their own names, from public facts kept with the set:
-    the makers of concern, and companies whose name is also right for a label (its owner, its
-    new name, the maker behind a relabel brand)."""
+    the makers of concern, companies whose name is also right for a label (its owner, its
+    new name, the maker behind a relabel brand) and the surveillance makers the sources label
+    (which a look-alike must never be named as)."""
 
     makers_of_concern: tuple[str, ...]
     relations: dict[str, tuple[str, ...]]
+    makers: frozenset[str] = frozenset()
+
+    def with_makers(self, examples: Iterable[Example]) -> Labels:
+        """These labels knowing the surveillance makers: every company an example that should
+        be identified is labelled with, the makers of concern and the related companies."""
+        names = {example.expected for example in examples if example.recall_scope}
+        names.update(self.makers_of_concern)
+        names.update(name for related in self.relations.values() for name in related)
+        return Labels(
+            self.makers_of_concern,
+            self.relations,
+            frozenset(company_key(name) for name in names if name),
+        )
 
     @classmethod
     def load(cls, directory: Path) -> Labels:
@@ -157,11 +172,16 @@ class Labels:
         return (label, *self.relations.get(company_key(label), ()))
 
     def is_right(self, example: Example, name: str) -> bool:
-        """Whether ``name`` is right for the example's label (a look-alike: only itself)."""
+        """Whether ``name`` is right for the example's label. A look-alike may be named as
+        itself ("KBVision" for "KBVISION GROUP"), never as a surveillance maker ("Axon" for
+        "Axon Networks")."""
         if example.expected is None:
             return False
         if example.lookalike:
-            return same_company(example.expected, name, strict=True)
+            own = same_company(example.expected, name, strict=True)
+            return own or (
+                same_company(example.expected, name) and company_key(name) not in self.makers
+            )
         return any(same_company(label, name) for label in self.right_names(example.expected))
 
     def of_concern(self, example: Example) -> bool:
@@ -226,7 +246,10 @@ def shaping_reasons(
     citing: dict[str, list[tuple[Any, str]]] = {}
     for rule in rules.rules:
         provenance = " ".join(_strings(rule.model_dump(mode="json")))
-        for file_name in set(re.findall(r"\b([a-z0-9_]+\.xml)\b", provenance)):
+        files = set(re.findall(r"\b([a-z0-9_]+\.xml)\b", provenance))
+        if not files and "recog" in provenance.casefold():
+            files = {ANY_RECOG_FILE}
+        for file_name in files:
             citing.setdefault(file_name, []).append((rule, provenance))
     mac_rules = [rule for rule in rules.rules if "mac.oui" in rule.field]
     for example in examples:
@@ -242,12 +265,12 @@ def shaping_reasons(
         if example.source != "recog":
             continue
         recog_file, _, pattern = example.ref.removeprefix("xml/").partition("#")
-        for rule, provenance in citing.get(recog_file, ()):
+        for rule, provenance in (*citing.get(recog_file, ()), *citing.get(ANY_RECOG_FILE, ())):
             if pattern and pattern in provenance:
                 reasons[example.id] = f"rule {rule.id} quotes its Recog fingerprint"
                 break
             if example.field in rule.field and rule.apply(example.value) is not None:
-                reasons[example.id] = f"rule {rule.id} cites {recog_file} and matches it"
+                reasons[example.id] = f"rule {rule.id} cites Recog and matches it ({recog_file})"
                 break
     return reasons
 
@@ -447,6 +470,7 @@ def evaluate(
     is a miss, counted against recall on the examples that should be identified.
     """
     report = IndependentReport()
+    labels = labels.with_makers(examples)
     for example in examples:
         names, concern = predict(example, scanner, resolver)
         right = any(labels.is_right(example, name) for name in names) if names else None
