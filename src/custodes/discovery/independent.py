@@ -34,6 +34,7 @@ NAME_FIELDS = frozenset({"name", "model"})
 SPLIT_FILE = "split.csv"
 EXAMPLES_FILE = "independent.csv"
 MODELS_FILE = "models_holdout.csv"
+MODELS_SHAPING_FILE = "models_shaping.csv"  # beside the set's directory: read to write patterns
 CONCERN_FILE = "makers_of_concern.csv"
 RELATIONS_FILE = "label_relations.csv"
 ANY_RECOG_FILE = "*"  # a rule that cites Recog without naming the file
@@ -60,6 +61,7 @@ class Example:
     lookalike: bool
     label: str
     ref: str
+    declared_shaping: bool = False
 
 
 def example_id(source: str, field_name: str, value: str) -> str:
@@ -71,6 +73,33 @@ def company_key(name: str) -> str:
     """A company name without case, punctuation or legal form ("Axis Communications AB" ->
     "axiscommunications")."""
     return _NOT_ALNUM.sub("", _LEGAL.sub(" ", name.casefold()))
+
+
+def _model_examples(path: Path, *, shaping: bool) -> list[Example]:
+    """Model numbers (``value,expected_manufacturer,source``); none when the file is absent.
+    ``shaping``: the file was read while writing the model patterns."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    examples = []
+    for row in rows:
+        expected = row["expected_manufacturer"].strip() or None
+        examples.append(
+            Example(
+                id=example_id("models", "model", row["value"]),
+                source="models",
+                field="model",
+                value=row["value"],
+                expected=expected,
+                recall_scope=expected is not None,
+                lookalike=False,
+                label=f"{path.name}: expected_manufacturer as the source labels it",
+                ref=row["source"],
+                declared_shaping=shaping,
+            )
+        )
+    return examples
 
 
 def _words(name: str) -> list[str]:
@@ -94,7 +123,8 @@ def same_company(label: str, name: str, *, strict: bool = False) -> bool:
 
 
 def load_examples(directory: Path) -> list[Example]:
-    """The evaluation examples of ``directory``, with the model-number hold-out when present."""
+    """The evaluation examples of ``directory`` with the model numbers when present
+    (``models_holdout.csv`` there, ``models_shaping.csv`` beside it); the first of duplicates."""
     examples: list[Example] = []
     with (directory / EXAMPLES_FILE).open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -111,25 +141,9 @@ def load_examples(directory: Path) -> list[Example]:
                     ref=row["ref"],
                 )
             )
-    models = directory / MODELS_FILE
-    if models.exists():
-        with models.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                expected = row["expected_manufacturer"].strip() or None
-                examples.append(
-                    Example(
-                        id=example_id("models", "model", row["value"]),
-                        source="models",
-                        field="model",
-                        value=row["value"],
-                        expected=expected,
-                        recall_scope=expected is not None,
-                        lookalike=False,
-                        label=f"models_holdout.csv expected_manufacturer ({row['source']})",
-                        ref=row["source"],
-                    )
-                )
-    return examples
+    examples.extend(_model_examples(directory / MODELS_FILE, shaping=False))
+    examples.extend(_model_examples(directory.parent / MODELS_SHAPING_FILE, shaping=True))
+    return list({example.id: example for example in reversed(examples)}.values())[::-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +267,9 @@ def shaping_reasons(
             citing.setdefault(file_name, []).append((rule, provenance))
     mac_rules = [rule for rule in rules.rules if "mac.oui" in rule.field]
     for example in examples:
+        if example.declared_shaping:
+            reasons[example.id] = "read while writing the model patterns"
+            continue
         if example.field == "mac.oui":
             prefix = observe([(example.field, example.value)])[0][0].value
             rule = next((rule for rule in mac_rules if rule.apply(prefix) is not None), None)
