@@ -266,3 +266,26 @@ def test_every_example_file_row_is_well_formed() -> None:
             assert row["recall_scope"] in {"0", "1"} and row["lookalike"] in {"0", "1"}
             assert row["value"].strip()
             assert not (row["recall_scope"] == "1" and not row["expected"])
+
+
+def test_write_split_records_every_example_and_keeps_recorded_shaping(tmp_path: Path) -> None:
+    intel = tmp_path / "tests" / "intel"
+    (intel / "eval").mkdir(parents=True)
+    for path in EVAL.glob("*.csv"):
+        (intel / "eval" / path.name).write_bytes(path.read_bytes())
+    (intel / "eval_set.csv").write_bytes((EVAL.parent / "eval_set.csv").read_bytes())
+    banners = EVAL.parent.parent / "fixtures" / "recog-camera-examples.tsv"
+    (tmp_path / "tests" / "fixtures").mkdir()
+    (tmp_path / "tests" / "fixtures" / banners.name).write_bytes(banners.read_bytes())
+    examples = load_examples(intel / "eval")
+    recorded = read_split(EVAL / SPLIT_FILE)
+    held = next(example for example in examples if not recorded[example.id])
+    with (intel / "eval" / SPLIT_FILE).open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow([held.id, "shaping", "read by hand"])
+    result = CliRunner().invoke(app, ["intel", "accuracy", "--data", str(tmp_path)])
+    assert result.exit_code != 0 and "no eval_set.csv" in result.stderr
+    result = CliRunner().invoke(app, ["intel", "accuracy", "--data", str(intel), "--write-split"])
+    assert result.exit_code == 0, result.stderr
+    written = read_split(intel / "eval" / SPLIT_FILE)
+    assert {example.id for example in examples} == set(written)
+    assert written[held.id] == "read by hand"  # once shaping, always shaping

@@ -293,11 +293,16 @@ def shaping_reasons(
 
 
 def read_split(path: Path) -> dict[str, str]:
-    """The recorded split: example id -> reason, for the shaping examples."""
+    """The recorded split: example id -> why it is shaping ("" for a holdout example)."""
     if not path.exists():
         return {}
     with path.open(encoding="utf-8", newline="") as handle:
-        return {row["id"]: row["reason"] for row in csv.DictReader(handle)}
+        return {
+            row["id"]: (row["reason"] or "listed as shaping")
+            if row["partition"] == "shaping"
+            else ""
+            for row in csv.DictReader(handle)
+        }
 
 
 def write_split(path: Path, examples: Sequence[Example], shaping: dict[str, str]) -> None:
