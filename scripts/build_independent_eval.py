@@ -1,12 +1,13 @@
 """Build the independent evaluation set (tests/intel/eval/independent.csv) from third-party data.
 
-Every label comes from the source itself: Recog's ``hw.vendor``/``os.vendor`` parameter, the
-IEEE registrant's organisation name, OpenStreetMap's ``manufacturer``/``brand`` tag, the News &
+Every label comes from the source itself: Recog's ``hw.vendor`` (else ``os.vendor``, else
+``service.vendor``) parameter, the IEEE registrant's organisation name, OpenStreetMap's
+``manufacturer`` tag (``brand``/``operator``: companies that are not camera makers), the News &
 Observer survey's ``company`` answer. Nothing is read from Custodes' aliases or rules, except the
 makers of concern, which are the companies named by the public lists cited in
 ``src/custodes/data/intel/concerns.yaml`` (their URLs are copied into makers_of_concern.csv).
 
-    python scripts/build_independent_eval.py --recog RECOG_GIT_DIR [--ieee-csv F ...]
+    PYTHONPATH=src python scripts/build_independent_eval.py --recog RECOG_GIT_DIR [--ieee-csv F ...]
 
 ``RECOG_GIT_DIR`` is a git directory of github.com/rapid7/recog (read with ``git show``); the
 IEEE registrations come from the IEEE CSV exports given with ``--ieee-csv`` or, without them,
@@ -19,6 +20,7 @@ import argparse
 import base64
 import csv
 import hashlib
+import json
 import re
 import subprocess
 from collections.abc import Iterator
@@ -117,6 +119,7 @@ LOOKALIKE_NAMES: tuple[tuple[str, str], ...] = (
         "https://en.imsilkroad.com/p/309303.html (Xinhua, 2019-11-11: a Zhengzhou sensor maker)",
     ),
 )
+OTHERS_ONE_IN = 35  # other registrants kept: one in 35, by hash of the prefix
 # Telecom makers whose registrations are mostly phones and network gear, not cameras.
 TELECOM_MAKERS = frozenset({"Huawei", "ZTE"})
 PLACEHOLDERS = {"", "yes", "no", "unknown", "other", "?", "na", "n/a", "none"}
@@ -227,7 +230,7 @@ def ieee_rows(csv_files: list[Path]) -> Iterator[dict[str, str]]:
             (name for regex, name in IEEE_MAKERS if re.search(regex, organisation, re.I)), None
         )
         lookalike = LOOKALIKE_REGISTRANTS.match(organisation) is not None
-        sampled = int(hashlib.sha256(prefix.encode()).hexdigest(), 16) % 35 == 0
+        sampled = int(hashlib.sha256(prefix.encode()).hexdigest(), 16) % OTHERS_ONE_IN == 0
         if maker is None and not lookalike and not sampled:
             continue
         base = {
@@ -264,8 +267,6 @@ def osm_rows() -> Iterator[dict[str, str]]:
     who runs the camera (banks, shops, weather services; ``brand:wikidata`` points at them):
     companies that are not camera makers, expected to resolve to themselves or nothing.
     """
-    import json
-
     for element in json.loads(OSM.read_text(encoding="utf-8")):
         tags = element.get("tags", {})
         for tag in ("manufacturer", "brand", "operator"):
