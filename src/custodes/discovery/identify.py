@@ -20,7 +20,7 @@ from custodes.discovery.scanner import Scanner
 PROBE = "identify"
 MAX_LINE_CHARS = 65536
 MAX_OBSERVATIONS = 256
-_HEX = re.compile(r"[^0-9A-Fa-f]")
+_NOT_HEX = re.compile(r"[^0-9A-Fa-f]")
 _SEPARATORS = re.compile(r"[:.\-]")
 
 
@@ -32,7 +32,7 @@ def mac_address(value: str) -> str:
     """A MAC (``aa:bb:cc:dd:ee:ff``, dashes, dots or bare hex) or its first three octets, as a
     full colon-separated MAC; a three-octet prefix is padded with zeros."""
     digits = _SEPARATORS.sub("", value.strip())
-    if len(digits) not in (6, 12) or _HEX.search(digits):
+    if len(digits) not in (6, 12) or _NOT_HEX.search(digits):
         raise IdentifyInputError(
             f"mac.oui needs a MAC address or its first three octets, got {value[:64]!r}"
         )
