@@ -2,8 +2,9 @@
 
 Banner level on Recog's camera examples (tests/fixtures/recog-camera-examples.tsv, BSD-2; many
 rules are drawn from the same Recog fingerprints, so this is a consistency figure), wrong maker
-claims on Recog's non-camera examples (tests/fixtures/recog-noncamera-examples.jsonl.gz) and end
-to end on the emulated lab.
+claims on Recog's non-camera examples (tests/fixtures/recog-noncamera-examples.jsonl.gz), end
+to end on the emulated lab, and on the independent third-party set (tests/intel/eval, holdout
+and shaping partitions; see its origin note).
 
     .venv/bin/python benchmarks/identification_accuracy.py
 """
@@ -21,12 +22,14 @@ from custodes.discovery.accuracy import (
     read_banner_examples,
     read_json_examples,
 )
+from custodes.discovery.independent import run
 from custodes.discovery.lab import Lab
 from custodes.discovery.naming import default_resolver
 
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
-EXAMPLES = FIXTURES / "recog-camera-examples.tsv"
-NON_CAMERAS = FIXTURES / "recog-noncamera-examples.jsonl.gz"
+TESTS = Path(__file__).resolve().parent.parent / "tests"
+EXAMPLES = TESTS / "fixtures" / "recog-camera-examples.tsv"
+NON_CAMERAS = TESTS / "fixtures" / "recog-noncamera-examples.jsonl.gz"
+INDEPENDENT = TESTS / "intel" / "eval"
 BASE = "127.0.31.0"
 UNPRIVILEGED_OFFSET = 20000
 
@@ -51,6 +54,8 @@ def main() -> None:
     print()
     lab, devices = asyncio.run(scan_lab())
     print(evaluate_lab(devices, lab.profiles, lab.addresses, default_resolver()).to_text())
+    print()
+    print(run(INDEPENDENT, default_resolver(), default_rules()).to_text())
 
 
 if __name__ == "__main__":

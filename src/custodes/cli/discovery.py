@@ -6,6 +6,7 @@ import asyncio
 import datetime
 import ipaddress
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +28,7 @@ from custodes.discovery import (
     upload_payload,
     upload_results,
 )
+from custodes.discovery.identify import IdentifyInputError, identify, read_inputs
 from custodes.discovery.lab import DEFAULT_BASE, Lab
 from custodes.discovery.naming import default_resolver
 from custodes.discovery.transport import DEFAULT_RATE, DEFAULT_TIMEOUT
@@ -55,6 +57,7 @@ def register(app: typer.Typer) -> None:
     """Add the top-level ``scan`` and ``lab`` commands to the root Typer app."""
     app.command(name="scan")(scan)
     app.command(name="lab")(lab)
+    app.command(name="identify")(identify_command)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -242,6 +245,66 @@ def _print_table(devices: list[dict[str, Any]]) -> None:
             record["device_kind"] or "-",
             f"{record['confidence']:.2f}",
             ",".join(str(port) for port in record["open_ports"]),
+            str(len(record["concerns"])),
+        )
+    console.print(table)
+
+
+def identify_command(
+    values: Annotated[
+        list[str] | None, typer.Argument(help="Values of --field, one device each.")
+    ] = None,
+    field: Annotated[
+        str | None,
+        typer.Option("--field", help="Observation field of the VALUEs, e.g. http.server."),
+    ] = None,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            help='JSON lines: {"field", "value"} or {"observations": [{"field", "value"}, ...]}'
+            " per device; - for stdin.",
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="One JSON object per device on stdout.")
+    ] = False,
+) -> None:
+    """Identify devices from observations (banners, headers, MAC prefixes) as the scanner does."""
+    if values and field is None:
+        raise _fail("VALUEs need --field FIELD")
+    if field is not None and not values:
+        raise _fail("--field needs at least one VALUE")
+    inputs: list[list[tuple[str, str]]] = [[(field, value)] for value in values or []]
+    try:
+        if file == "-":
+            inputs.extend(read_inputs(sys.stdin, "stdin"))
+        elif file is not None:
+            with Path(file).open(encoding="utf-8", errors="replace") as handle:
+                inputs.extend(read_inputs(handle, file))
+        if not inputs:
+            raise _fail("give --field FIELD VALUE... or --file F")
+        scanner = Scanner(resolver=default_resolver())
+        devices = [identify(scanner, pairs) for pairs in inputs]
+    except OSError as exc:
+        raise _fail(f"cannot read {file}: {exc.strerror or exc}") from exc
+    except IdentifyInputError as exc:
+        raise _fail(str(exc)) from exc
+    if json_output:
+        for record in devices:
+            _emit(record, True)
+        return
+    table = Table(title=f"{len(devices)} devices identified")
+    for column in ("input", "manufacturer", "brand", "model", "kind", "conf.", "concerns"):
+        table.add_column(column)
+    for pairs, record in zip(inputs, devices, strict=True):
+        table.add_row(
+            "; ".join(f"{name}={value[:40]}" for name, value in pairs),
+            record["manufacturer"] or "-",
+            record["brand"] or "-",
+            record["model"] or "-",
+            record["device_kind"] or "-",
+            f"{record['confidence']:.2f}",
             str(len(record["concerns"])),
         )
     console.print(table)

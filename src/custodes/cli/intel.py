@@ -367,6 +367,116 @@ def resolve_command(
     console.print(table)
 
 
+def _checkout_tests() -> Path:
+    """``tests/intel`` of the source checkout this package runs from."""
+    return Path(__file__).resolve().parents[3] / "tests" / "intel"
+
+
+def _eval_set_figures(directory: Path, resolver: Resolver) -> dict[str, Any]:
+    """Manufacturer and concern-flag precision and recall on the resolver's evaluation set."""
+    import csv
+
+    with (directory / "eval_set.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    right = named = due = found = flag_tp = flag_raised = flag_due = 0
+    for row in rows:
+        result = resolver.resolve(row["input"])
+        expected = row["expected_manufacturer"] or None
+        named += result.manufacturer is not None
+        right += result.manufacturer is not None and result.manufacturer == expected
+        due += expected is not None
+        found += expected is not None and result.manufacturer == expected
+        flagged, flag_expected = result.has_concern, row["expected_concern"] == "true"
+        flag_tp += flagged and flag_expected
+        flag_raised += flagged
+        flag_due += flag_expected
+    return {
+        "examples": len(rows),
+        "precision": round(right / max(named, 1), 4),
+        "recall": round(found / max(due, 1), 4),
+        "concern_precision": round(flag_tp / max(flag_raised, 1), 4),
+        "concern_recall": round(flag_tp / max(flag_due, 1), 4),
+    }
+
+
+@intel_app.command("accuracy")
+def accuracy_command(
+    independent: Annotated[
+        bool,
+        typer.Option(
+            "--independent",
+            help="Also score the independent third-party set (tests/intel/eval), per source "
+            "and field, split into shaping and holdout examples.",
+        ),
+    ] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            file_okay=False,
+            help="Directory with eval_set.csv and eval/ (default: tests/intel of the checkout).",
+        ),
+    ] = None,
+    write_split: Annotated[
+        bool,
+        typer.Option("--write-split", help="Record the shaping/holdout split in eval/split.csv."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print plain JSON.")] = False,
+) -> None:
+    """Precision and recall of identification: the evaluation set, Recog's camera banners and,
+    with --independent, independent third-party data."""
+    from custodes.discovery.accuracy import evaluate_banners, read_banner_examples
+    from custodes.discovery.independent import run
+    from custodes.discovery.rules import default_rules
+
+    directory = data or _checkout_tests()
+    if not (directory / "eval_set.csv").exists():
+        raise _fail(
+            IntelError(f"no eval_set.csv in {directory}: run from a source checkout or use --data")
+        )
+    try:
+        knowledge = load_knowledge()
+    except IntelError as error:
+        raise _fail(error) from error
+    resolver = Resolver(knowledge)
+    rules = default_rules()
+    eval_set = _eval_set_figures(directory, resolver)
+    banner_file = directory.parent / "fixtures" / "recog-camera-examples.tsv"
+    banners = evaluate_banners(read_banner_examples(banner_file), rules)
+    outcome = None
+    if independent or write_split:
+        try:
+            outcome = run(directory / "eval", resolver, rules, write=write_split)
+        except (OSError, KeyError, ValueError) as error:
+            where = directory / "eval"
+            raise _fail(IntelError(f"independent evaluation set in {where}: {error}")) from error
+    if as_json:
+        payload: dict[str, Any] = {
+            "knowledge": _knowledge_json(knowledge),
+            "eval_set": eval_set,
+            "recog_camera_banners": {
+                "examples": banners.examples,
+                "precision": round(banners.total.precision, 4),
+                "recall": round(banners.total.recall, 4),
+            },
+        }
+        if outcome is not None:
+            payload["independent"] = outcome.to_dict()
+        typer.echo(json.dumps(payload))
+        return
+    console = _console()
+    console.print(_knowledge_line(knowledge))
+    console.print(
+        f"evaluation set ({eval_set['examples']} rows, written alongside the aliases): "
+        f"manufacturer precision {eval_set['precision']:.3f} recall {eval_set['recall']:.3f}; "
+        f"concern flag precision {eval_set['concern_precision']:.3f} "
+        f"recall {eval_set['concern_recall']:.3f}"
+    )
+    typer.echo(banners.to_text())
+    if outcome is not None:
+        typer.echo(outcome.to_text())
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``intel`` sub-app and the top-level ``resolve`` command to the root app."""
     app.add_typer(intel_app, name="intel")
