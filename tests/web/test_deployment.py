@@ -123,10 +123,10 @@ def test_smtp_email_is_fine():
 def test_the_postgresql_connection_budget():
     limits = {"max_connections": 100, "reserved": 3}
     [fits] = postgresql_problems(workers=5, threads=4, pool_size=4, **limits)
-    assert fits.level is Level.INFO and "20 connections" in fits.message
-    [tight] = postgresql_problems(workers=13, threads=4, pool_size=4, **limits)
+    assert fits.level is Level.INFO and "24 connections" in fits.message  # 5 + 1 job worker
+    [tight] = postgresql_problems(workers=12, threads=4, pool_size=4, **limits)
     assert tight.level is Level.WARNING
-    [over] = postgresql_problems(workers=25, threads=4, pool_size=4, **limits)
+    [over] = postgresql_problems(workers=24, threads=4, pool_size=4, **limits)
     assert over.level is Level.ERROR and "100 connections" in over.message
     assert "97" in over.message
     small_pool = postgresql_problems(workers=2, threads=8, pool_size=2, **limits)

@@ -222,13 +222,14 @@ def email_problems(backend: str) -> list[Problem]:
 def postgresql_problems(
     *, workers: int, threads: int, pool_size: int, max_connections: int, reserved: int
 ) -> list[Problem]:
-    """The server holds at most workers × pool size connections; they must fit, with room
-    to spare, in what PostgreSQL allows ordinary users."""
-    needed = workers * pool_size
+    """The server holds at most (workers + its background-job worker) × pool size
+    connections (one pool per process); they must fit, with room to spare, in what
+    PostgreSQL allows ordinary users."""
+    needed = (workers + 1) * pool_size
     available = max_connections - reserved
     budget = (
-        f"{workers} workers × pool of {pool_size} = {needed} connections; PostgreSQL allows "
-        f"{available} ({max_connections} max_connections − {reserved} reserved)"
+        f"({workers} workers + 1 job worker) × pool of {pool_size} = {needed} connections; "
+        f"PostgreSQL allows {available} ({max_connections} max_connections − {reserved} reserved)"
     )
     hint = "Lower --workers or CUSTODES_DB_POOL_SIZE, or raise max_connections."
     problems = []
