@@ -1,8 +1,10 @@
 """Respondents under load: throughput, latency, errors and lost saves against `custodes serve`.
 
 Virtual respondents, each with its own synthetic body, secret link and session (cookie jar),
-open their link, then repeatedly fetch a section of the form, save it through the real form
-POST (with the page's CSRF token and every other hidden field it carries) and read it back.
+open their link, then repeatedly save a section of the form through the real form POST (with
+the page's CSRF token and every other hidden field it carries) and read it back; the page read
+back is the form of that section's next save, as a person edits the page in front of them
+(the first save of a section fetches it first).
 Each save carries a sequence number: the respondent's role (free text) on the first section
 and the external-CCTV camera count (a number) on the second, alternately.
 
@@ -289,6 +291,9 @@ class VirtualRespondent:
         self.rng = random.Random(seed)
         self.opened = False
         self.sequence = 0
+        # Each section's form as this respondent last read it back: the next save of that
+        # section starts from it, as a person edits the page in front of them.
+        self.forms: dict[str, PageForm] = {}
 
     async def _note_connection(self, response: httpx.Response) -> None:
         """Counts the client connection a response came on (while its socket is open)."""
@@ -328,6 +333,7 @@ class VirtualRespondent:
             self.stats.errors[f"{kind}: HTTP {response.status_code}"] += 1
         if response.status_code == 403 and kind != "save":
             self.opened = False  # the session ended: open the link again
+            self.forms.clear()
         return None
 
     async def open_link(self) -> bool:
@@ -336,14 +342,17 @@ class VirtualRespondent:
         return self.opened
 
     async def save_and_read_back(self, section: Section) -> bool:
-        """Fetches the section, saves a new value through its form and reads it back."""
-        page = await self._request("read", "GET", section.path, 200)
-        if page is None:
-            return False
-        form = read_form(page.text)
+        """Saves a new value through the section's form (fetched first unless this respondent
+        read it back after its last save of that section) and reads it back."""
+        form = self.forms.pop(section.path, None)
         if form is None:
-            self.stats.errors["read: no form on the section page"] += 1
-            return False
+            page = await self._request("read", "GET", section.path, 200)
+            if page is None:
+                return False
+            form = read_form(page.text)
+            if form is None:
+                self.stats.errors["read: no form on the section page"] += 1
+                return False
         self.sequence += 1
         value = section.value(self.code, self.sequence)
         data = {**form.hidden, **dict(section.fixed), section.field: value, "action": "continue"}
@@ -359,6 +368,8 @@ class VirtualRespondent:
         shown = read_form(page.text)
         if shown is None or shown.values.get(section.field) != value:
             self.stats.stale_reads += 1
+        else:
+            self.forms[section.path] = shown
         return True
 
     async def run(self, scenario: Scenario, deadline: float, start_delay: float) -> None:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from custodes.web.server import RedactingLogger, ServerOptions
+from custodes.web.server import KEEPALIVE_SECONDS, RedactingLogger, ServerOptions
 
 TOKEN = "jof6tqi_uujoHA9j4GYUorfoNbg5LK-0V2azk35sO1c"
 
@@ -65,7 +65,7 @@ def test_server_options_become_gunicorn_settings():
     settings = options.gunicorn_settings()
     assert settings["bind"] == ["[::1]:18200"]
     assert (settings["workers"], settings["threads"], settings["worker_class"]) == (3, 6, "gthread")
-    assert settings["backlog"] == 4096 and settings["keepalive"] == 5
+    assert settings["backlog"] == 4096 and settings["keepalive"] == KEEPALIVE_SECONDS == 75
     assert settings["logger_class"] is RedactingLogger
 
 

@@ -32,9 +32,11 @@ __all__ = [
     "run_server",
 ]
 
-# Seconds an idle keep-alive connection stays open: long enough for a page and its assets,
-# short enough that idle clients do not pile up.
-KEEPALIVE_SECONDS = 5
+# Seconds an idle keep-alive connection stays open (nginx's default). Longer than a
+# respondent's pause between two pages, so a client seldom reuses a connection the server is
+# closing at that moment (the request then fails on the client's side). An idle connection
+# costs a socket in a worker's poller, never a thread or a database connection.
+KEEPALIVE_SECONDS = 75
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from custodes.web.surveys.models import (
 
 __all__ = [
     "COVERS_QUESTION",
+    "DEFINITION",
     "AnswersInvalid",
     "Conflict",
     "DraftSaved",
@@ -97,9 +98,26 @@ def load_questionnaire(name_or_path: str) -> Questionnaire:
     return row
 
 
+# Queries that load a round's questionnaire for a request defer its large JSON definition:
+# definition_of parses it once per process.
+DEFINITION = "round__questionnaire__definition"
+# Typed questionnaires by (slug, fingerprint): a stored definition never changes.
+_TYPED_DEFINITIONS: dict[tuple[str, str], qcore.Questionnaire] = {}
+
+
 def definition_of(questionnaire: Questionnaire) -> qcore.Questionnaire:
-    """The typed questionnaire a stored row was made from."""
-    return qcore.Questionnaire.model_validate(questionnaire.definition)
+    """The typed questionnaire a stored row was made from.
+
+    A stored definition never changes (its fingerprint is part of the row's identity) and the
+    typed model is frozen, so each process validates it once: every respondent request needs
+    it, and validating 100 questions each time cost as much as the rest of a save."""
+    key = (questionnaire.slug, questionnaire.fingerprint)
+    typed = _TYPED_DEFINITIONS.get(key)
+    if typed is None:
+        typed = _TYPED_DEFINITIONS[key] = qcore.Questionnaire.model_validate(
+            questionnaire.definition
+        )
+    return typed
 
 
 # Rounds
@@ -226,6 +244,7 @@ def _locked(record: Return) -> Return:
     return (
         Return.objects.select_for_update(no_key=True)
         .select_related("round__questionnaire", "body")
+        .defer(DEFINITION)
         .get(pk=record.pk)
     )
 
@@ -244,6 +263,7 @@ def lock_returns(round_: Round, bodies: Iterable[Body]) -> dict[str, Return]:
     rows = (
         Return.objects.select_for_update(no_key=True)
         .select_related("round__questionnaire", "body")
+        .defer(DEFINITION)
         .filter(round=round_, body__in=wanted)
         .order_by("pk")
     )

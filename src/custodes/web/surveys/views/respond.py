@@ -39,6 +39,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from custodes import questionnaire as qcore
 from custodes.web.core.throttle import FailureThrottle, client_address
 from custodes.web.surveys.lifecycle import (
+    DEFINITION,
     AnswersInvalid,
     Conflict,
     SurveyError,
@@ -187,6 +188,7 @@ def respondent_view(
             Invitation.objects.select_related(
                 "round__questionnaire", "round__recipient_list", "body"
             )
+            .defer(DEFINITION)
             .filter(pk=invitation_id)
             .first()
         )
@@ -395,7 +397,11 @@ def _read_baseline(
 
 
 def _reloaded(record: Return) -> Return:
-    return Return.objects.select_related("round__questionnaire", "body").get(pk=record.pk)
+    return (
+        Return.objects.select_related("round__questionnaire", "body")
+        .defer(DEFINITION)
+        .get(pk=record.pk)
+    )
 
 
 def _name(block_def: qcore.Block, conflict: Conflict) -> str:
