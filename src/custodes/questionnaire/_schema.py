@@ -243,6 +243,8 @@ class Questionnaire(_Model):
 
     _questions: dict[str, Question] = PrivateAttr(default_factory=dict)
     _blocks_by_question: dict[str, Block] = PrivateAttr(default_factory=dict)
+    # Each question's conditions, worked out once: applicability is decided on every page.
+    _conditions: dict[str, tuple[Condition, ...]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _check_definition(self) -> Questionnaire:
@@ -253,6 +255,14 @@ class Questionnaire(_Model):
             for question in block.questions:
                 self._questions[question.id] = question
                 self._blocks_by_question[question.id] = block
+                self._conditions[question.id] = tuple(
+                    condition
+                    for condition in (
+                        block.when if block.when and block.when.question != question.id else None,
+                        question.when,
+                    )
+                    if condition is not None
+                )
         return self
 
     def question(self, qid: str) -> Question:
@@ -280,14 +290,8 @@ class Questionnaire(_Model):
 
     def conditions_of(self, qid: str) -> list[Condition]:
         """Conditions that decide whether ``qid`` applies (block-level first)."""
-        question = self.question(qid)
-        block = self._blocks_by_question[qid]
-        conditions = []
-        if block.when is not None and block.when.question != qid:
-            conditions.append(block.when)
-        if question.when is not None:
-            conditions.append(question.when)
-        return conditions
+        self.question(qid)
+        return list(self._conditions[qid])
 
     def applicability_map(self, answers: Mapping[str, Any]) -> dict[str, bool | None]:
         """Applicability of every question: True, False, or None when it cannot be known yet.
@@ -314,7 +318,7 @@ class Questionnaire(_Model):
         self, qid: str, answers: Mapping[str, Any], decided: Mapping[str, bool | None]
     ) -> bool | None:
         outcome: bool | None = True
-        for condition in self.conditions_of(qid):
+        for condition in self._conditions[qid]:
             for value in (
                 decided[condition.question],
                 condition.evaluate(answers.get(condition.question)),

@@ -201,8 +201,12 @@ def respondent_view(
                 "This link has been replaced, withdrawn or has expired. Ask the survey "
                 "team for a new one.",
             )
+        # The return exists after the first visit (one query); return_for checks that the
+        # body is a recipient and creates it.
+        record = Return.objects.filter(round=invitation.round, body=invitation.body).first()
         try:
-            record = return_for(invitation.round, invitation.body)
+            if record is None:
+                record = return_for(invitation.round, invitation.body)
         except SurveyError:
             request.session.flush()
             return _refuse(
