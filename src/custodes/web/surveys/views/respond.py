@@ -184,12 +184,13 @@ def respondent_view(
                 "survey team sent you.",
                 session_ended=True,
             )
+        # Every respondent request runs these two look-ups: no ordering (the models' default
+        # ordering joins other tables) and no questionnaire JSON (definition_of caches it).
         invitation = (
-            Invitation.objects.select_related(
-                "round__questionnaire", "round__recipient_list", "body"
-            )
+            Invitation.objects.select_related("round__questionnaire", "body")
             .defer(DEFINITION)
             .filter(pk=invitation_id)
+            .order_by()
             .first()
         )
         if invitation is None or not invitation.is_usable():
@@ -201,9 +202,11 @@ def respondent_view(
                 "This link has been replaced, withdrawn or has expired. Ask the survey "
                 "team for a new one.",
             )
-        # The return exists after the first visit (one query); return_for checks that the
-        # body is a recipient and creates it.
-        record = Return.objects.filter(round=invitation.round, body=invitation.body).first()
+        # The return exists after the first visit; return_for checks that the body is a
+        # recipient and creates it.
+        record = (
+            Return.objects.filter(round=invitation.round, body=invitation.body).order_by().first()
+        )
         try:
             if record is None:
                 record = return_for(invitation.round, invitation.body)
