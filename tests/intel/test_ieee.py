@@ -303,11 +303,6 @@ def test_recall_on_surveillance_makers_registrations(resolver: Resolver, data_di
     assert recall >= RECALL_TARGET, missed[:20]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="look-alike registrants still resolve to the maker they resemble until the "
-    "resolver's look-alike data (issue 10, requirement 1) lands",
-)
 def test_look_alike_registrants_are_not_named_as_the_maker(
     resolver: Resolver, data_dir: Path
 ) -> None:

@@ -74,7 +74,6 @@ def test_issue_model_numbers_resolve(resolver: Resolver, text: str, manufacturer
         ("LNB4321", "Dahua", "Lorex", None),
         ("CS-C6N-A0-1C2WFR", "Hikvision", "Ezviz", None),
         ("IPC-B140H", "Hikvision", "HiLook", None),
-        ("2.0C-H4A-DO1-IR", "Motorola Solutions", "Avigilon", None),
         ("SD4E29-PG-E0", "Motorola Solutions", "Pelco", None),
     ],
 )
@@ -86,6 +85,12 @@ def test_relabel_and_brand_families_name_the_maker_and_the_box(
     assert any(brand in line and manufacturer in line for line in result.evidence)
     if link_source is not None:
         assert any(link_source in line for line in result.evidence)
+
+
+def test_owned_maker_family_names_the_maker_and_its_owner(resolver: Resolver) -> None:
+    result = resolver.resolve("2.0C-H4A-DO1-IR")
+    assert (result.manufacturer, result.owner) == ("Avigilon", "Motorola Solutions")
+    assert result.brand != "Motorola Solutions"
 
 
 def test_relabel_family_carries_the_oem_concerns_and_a_lower_confidence(resolver: Resolver) -> None:

@@ -27,6 +27,7 @@ import yaml
 
 from custodes.discovery.identify import identify, observe
 from custodes.discovery.naming import Resolver
+from custodes.discovery.normalise import match_candidates
 from custodes.discovery.rules import RuleSet
 from custodes.discovery.scanner import Scanner
 
@@ -271,8 +272,9 @@ def shaping_reasons(
             reasons[example.id] = "read while writing the model patterns"
             continue
         if example.field == "mac.oui":
-            prefix = observe([(example.field, example.value)])[0][0].value
-            rule = next((rule for rule in mac_rules if rule.apply(prefix) is not None), None)
+            observed = observe([(example.field, example.value)])[0][0]
+            forms = match_candidates(observed.field, observed.value)
+            rule = next((rule for rule in mac_rules if rule.apply(forms) is not None), None)
             if rule is not None:
                 reasons[example.id] = f"rule {rule.id} lists its prefix"
             continue
@@ -282,11 +284,12 @@ def shaping_reasons(
         if example.source != "recog":
             continue
         recog_file, _, pattern = example.ref.removeprefix("xml/").partition("#")
+        candidates = match_candidates(example.field, example.value)
         for rule, provenance in (*citing.get(recog_file, ()), *citing.get(ANY_RECOG_FILE, ())):
             if pattern and pattern in provenance:
                 reasons[example.id] = f"rule {rule.id} quotes its Recog fingerprint"
                 break
-            if example.field in rule.field and rule.apply(example.value) is not None:
+            if example.field in rule.field and rule.apply(candidates) is not None:
                 reasons[example.id] = f"rule {rule.id} cites Recog and matches it ({recog_file})"
                 break
     return reasons

@@ -159,10 +159,21 @@ class Resolver:
 
     def _build_index(self) -> None:
         suffixes = self.knowledge.legal_suffixes
+        makers = {
+            name_key(variant)
+            for maker in self.knowledge.manufacturers
+            for name in maker.all_names()
+            for variant in _legal_variants(name, suffixes)
+        }
         for lookalike in self.knowledge.lookalikes:
             entry = _NameEntry(label=lookalike.name, how="look-alike", lookalike=lookalike)
             for name in lookalike.names:
-                for variant in _legal_variants(name, suffixes):
+                variants = list(_legal_variants(name, suffixes))
+                if any(name_key(variant) in makers for variant in variants[1:]):
+                    # "GENETEC Corporation" is a look-alike only as a whole: "Genetec" is a maker
+                    self._add(name, entry)
+                    continue
+                for variant in variants:
                     self._add(variant, entry)
                 self._add_fuzzy(name, entry)
         for component in self.knowledge.components:
@@ -406,11 +417,17 @@ class Resolver:
 
     def _company_name(self, text_words: tuple[str, ...], hit: _Hit) -> bool:
         """Whether a product-line name is used as a company's ("Phantom Technologies LLC",
-        "Inspire Tech"): a legal form anywhere, or a generic company word right after it."""
+        "Inspire Tech"): a legal form anywhere, or a generic company word right after it that
+        is not one of the line's own qualifiers ("Anafi USA" is a drone, not a company)."""
         if set(text_words) & self.knowledge.legal_suffixes:
             return True
         following = text_words[hit.end] if hit.end < len(text_words) else ""
-        return following in self.knowledge.generic_words and following not in self._kind_words
+        qualifiers = hit.entry.line.qualifiers if hit.entry.line else ()
+        return (
+            following in self.knowledge.generic_words
+            and following not in self._kind_words
+            and following not in qualifiers
+        )
 
     def _device_kind(self, text_words: tuple[str, ...]) -> str | None:
         best: tuple[int, str] | None = None
@@ -517,7 +534,12 @@ class Resolver:
                         else "no known OEM link"
                     )
                     evidence.append(f"name on the box: {named.label}; {relation}")
-                    confidence = 0.85 if links else 0.75
+                    # the maker is named through the OEM link, so the claim is no surer than it
+                    confidence = (
+                        _CONFIDENCE_SCORE[links[0].fact.confidence]
+                        if links
+                        else min(confidence, _CONFIDENCE_SCORE["medium"])
+                    )
             also = (brand_company,) if brand_company and brand_company is not maker else ()
             return self._finish(
                 text,
