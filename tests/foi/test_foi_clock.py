@@ -299,3 +299,18 @@ def test_fee_pause_never_shortens_the_clock(received: date, notice_after: int, p
     paused = due_date(received, fee_notice=notice, fee_paid=paid)
     assert paused >= due_date(received)
     assert FOIA.is_working_day(paused)
+
+
+def test_the_clock_is_pure_python() -> None:
+    """custodes.foi loads without Django (it is used by the CLI and the web app alike)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, custodes.foi.clock as c, datetime as d; c.due_date(d.date(2024, 2, 12)); "
+        "print('django' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
