@@ -54,6 +54,7 @@ def _register_commands() -> None:
         discovery,
         egress,
         estate,
+        foi,
         intel,
         questionnaire,
         roster,
@@ -63,7 +64,7 @@ def _register_commands() -> None:
     )
 
     for module in (
-        check, discovery, egress, estate, intel, questionnaire, roster, survey, web, worker
+        check, discovery, egress, estate, foi, intel, questionnaire, roster, survey, web, worker
     ):
         module.register(app)
 

@@ -51,6 +51,8 @@ def _body_json(body: Body) -> dict[str, Any]:
     data = asdict(body)
     data["aliases"] = list(body.aliases)
     data["date"] = body.date.isoformat() if body.date else None
+    if body.foi is not None:
+        data["foi"]["date"] = body.foi.date.isoformat()
     return data
 
 
@@ -131,6 +133,17 @@ def find_body(
         console.print("also: " + "; ".join(body.aliases), markup=False, highlight=False)
     if body.note:
         console.print(body.note, markup=False, highlight=False)
+    foi = body.foi
+    where = foi and " or ".join(filter(None, (foi.email, foi.web_form)))
+    console.print(
+        f"FOI ({body.foi_regime}): {where or 'no address on record'}",
+        markup=False,
+        highlight=False,
+    )
+    if foi is not None:
+        console.print(f"  source: {foi.source} ({foi.date})", markup=False, highlight=False)
+        if foi.note:
+            console.print(f"  {foi.note}", markup=False, highlight=False)
 
 
 def show_lists(file: FileOption = None, as_json: JsonOption = False) -> None:

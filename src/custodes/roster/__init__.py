@@ -12,13 +12,15 @@ from custodes.roster._errors import (
     UnknownRecipientList,
 )
 from custodes.roster._loader import load_roster, parse_roster, shipped_roster
-from custodes.roster._model import BODY_KINDS, Body, RecipientList, Roster
+from custodes.roster._model import BODY_KINDS, FOI_REGIMES, Body, FoiAddress, RecipientList, Roster
 from custodes.roster._normalise import core_key, full_key
 
 __all__ = [
     "BODY_KINDS",
+    "FOI_REGIMES",
     "AmbiguousBody",
     "Body",
+    "FoiAddress",
     "RecipientList",
     "Roster",
     "RosterError",

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from custodes.datafile import YamlDocument, dotted, line_of, load_yaml, validate
 from custodes.roster._errors import RosterFileError
-from custodes.roster._model import Body, RecipientList, Roster, consistency_problems
+from custodes.roster._model import (
+    Body,
+    FoiAddress,
+    RecipientList,
+    Roster,
+    consistency_problems,
+)
 from custodes.roster._schema import RosterFile
 
 SHIPPED_ROSTER = ("data", "roster", "police-ew.yaml")
@@ -38,6 +44,8 @@ def _roster(document: YamlDocument, label: str) -> Roster:
             note=entry.note,
             source=entry.source,
             date=entry.date,
+            foi_regime=entry.foi_regime,
+            foi=None if entry.foi is None else FoiAddress(**entry.foi.model_dump()),
         )
         for entry in parsed.bodies
     )

@@ -17,10 +17,25 @@ from custodes.roster._errors import (
 from custodes.roster._normalise import MAX_NAME_LENGTH, core_key, full_key
 
 BODY_KINDS: tuple[str, ...] = ("territorial", "special", "agency")
+FOI_REGIMES: tuple[str, ...] = ("foia", "foisa", "eir")
 MAX_SUGGESTIONS = 3
 SUGGESTION_CUTOFF = 70.0
 
 FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FoiAddress:
+    """Where a body takes FOI requests (``email`` and/or ``web_form``), as read from ``source``
+    on ``date``; both are ``None`` when none could be sourced (``note`` says why)."""
+
+    source: str
+    date: dt.date
+    email: str | None = None
+    web_form: str | None = None
+    disclosure_log: str | None = None
+    whatdotheyknow: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,8 @@ class Body:
     note: str | None = None
     source: str | None = None
     date: dt.date | None = None
+    foi_regime: str = "foia"
+    foi: FoiAddress | None = None
 
     def spellings(self) -> Iterator[tuple[FieldPath, str]]:
         """Yield (field path, text) for the code, the name and each alias."""

@@ -34,10 +34,39 @@ Spelling = Annotated[
 ]
 Url = Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2000)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Email = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$", max_length=254)
+]
+#: The access-to-information regime a body answers under (see custodes.foi.clock).
+FoiRegime = Literal["foia", "foisa", "eir"]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class FoiEntry(_Strict):
+    """Where a body takes FOI requests, with the source the address was read from.
+
+    A body whose address could not be sourced keeps the block without ``email`` and
+    ``web_form`` and says why in ``note`` (never an invented address).
+    """
+
+    email: Email | None = None
+    web_form: Url | None = None
+    disclosure_log: Url | None = None
+    whatdotheyknow: Url | None = None
+    source: Url
+    date: dt.date
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _unsourced_needs_note(self) -> FoiEntry:
+        if self.email is None and self.web_form is None and self.note is None:
+            raise ValueError(
+                "give an FOI email or web_form, or a note saying why none could be sourced"
+            )
+        return self
 
 
 class BodyEntry(_Strict):
@@ -51,6 +80,8 @@ class BodyEntry(_Strict):
     note: Text | None = None
     source: Url | None = None
     date: dt.date | None = None
+    foi_regime: FoiRegime = "foia"
+    foi: FoiEntry | None = None
 
     @model_validator(mode="after")
     def _source_needs_date(self) -> BodyEntry:

@@ -10,8 +10,8 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "country"]
-    list_filter = ["kind", "country"]
+    list_display = ["name", "code", "kind", "country", "foi_regime", "foi_email"]
+    list_filter = ["kind", "country", "foi_regime"]
     search_fields = ["name", "code", "aliases"]
     inlines = [ContactInline]
 

@@ -15,3 +15,11 @@ class ContactRole(TextChoices):
     CCTV_LEAD = "cctv", "CCTV lead"
     SECURITY_LEAD = "security", "Information-security lead"
     OTHER = "other", "Other"
+
+
+class FoiRegime(TextChoices):
+    """The access-to-information law a body answers under (custodes.foi.clock)."""
+
+    FOIA = "foia", "Freedom of Information Act 2000"
+    FOISA = "foisa", "Freedom of Information (Scotland) Act 2002"
+    EIR = "eir", "Environmental Information Regulations 2004"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from custodes.web.bodies.choices import BodyKind, ContactRole
+from custodes.web.bodies.choices import BodyKind, ContactRole, FoiRegime
 
 __all__ = ["Body", "Contact", "RecipientList"]
 
@@ -17,6 +17,17 @@ class Body(models.Model):
     aliases = models.JSONField("aliases", default=list, blank=True)
     kind = models.CharField("kind", max_length=20, choices=BodyKind.choices)
     country = models.CharField("country", max_length=100)
+    # Where FOI requests go, synced from the roster file (which cites the source of each).
+    foi_regime = models.CharField(
+        "FOI regime", max_length=10, choices=FoiRegime.choices, default=FoiRegime.FOIA
+    )
+    foi_email = models.EmailField("FOI email", blank=True)
+    foi_web_form = models.URLField("FOI web form", max_length=1000, blank=True)
+    foi_disclosure_log = models.URLField("disclosure log", max_length=1000, blank=True)
+    foi_whatdotheyknow = models.URLField("WhatDoTheyKnow page", max_length=1000, blank=True)
+    foi_source = models.URLField("source of the FOI address", max_length=1000, blank=True)
+    foi_date = models.DateField("FOI address as of", null=True, blank=True)
+    foi_note = models.TextField("FOI address note", blank=True)
 
     class Meta:
         ordering = ["name"]

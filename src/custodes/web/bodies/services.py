@@ -14,6 +14,21 @@ class RosterConflict(Exception):
     """A recipient list version already exists with different members."""
 
 
+def _foi_fields(entry: roster_core.Body) -> dict[str, object]:
+    """The body's FOI regime and address as model fields (blank when the roster has none)."""
+    foi = entry.foi
+    return {
+        "foi_regime": entry.foi_regime,
+        "foi_email": (foi and foi.email) or "",
+        "foi_web_form": (foi and foi.web_form) or "",
+        "foi_disclosure_log": (foi and foi.disclosure_log) or "",
+        "foi_whatdotheyknow": (foi and foi.whatdotheyknow) or "",
+        "foi_source": foi.source if foi else "",
+        "foi_date": foi.date if foi else None,
+        "foi_note": (foi and foi.note) or "",
+    }
+
+
 @transaction.atomic
 def sync_roster(roster: roster_core.Roster | None = None) -> tuple[int, int]:
     """Insert or update every body and recipient list of ``roster`` (the shipped one by default).
@@ -31,6 +46,7 @@ def sync_roster(roster: roster_core.Roster | None = None) -> tuple[int, int]:
                 "aliases": list(entry.aliases),
                 "kind": entry.kind,
                 "country": entry.country,
+                **_foi_fields(entry),
             },
         )
         by_code[entry.code] = body
