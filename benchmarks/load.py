@@ -30,7 +30,9 @@ shortened to ``--baseline-duration`` seconds against Django's development server
 settings and data directory.
 
 Reported per run: requests/s (answered 2xx/3xx), p50/p99 latency of saves and of reads
-(every answered request and every timeout counts), errors by kind (HTTP status >= 400 or
+(every answered request and every timeout counts; also the save and read p99 of requests
+begun after the ramp-up, the first think time in which every respondent opens its link, and
+the link opens' p99), errors by kind (HTTP status >= 400 or
 unexpected, timeouts, connection errors), read-backs that did not show the value just saved,
 and lost saves. A save is acknowledged when the POST answers 302. After the run every
 respondent's answers are read back, through the form pages and directly in the database: the
@@ -270,6 +272,20 @@ class LoadStats:
     saves: list[SaveRecord] = field(default_factory=list)
     stale_reads: int = 0
     client_addresses: set[Any] = field(default_factory=set)
+    # (seconds since the run started, kind, latency) of every timed request: the ramp-up
+    # (each respondent's first think time, when every link is opened) can be told apart.
+    timeline: list[tuple[float, str, float]] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+
+    def timed(self, kind: str, started: float) -> None:
+        """Records a request of ``kind`` that began at ``started`` (perf_counter)."""
+        latency = time.perf_counter() - started
+        self.latencies[kind].append(latency)
+        self.timeline.append((started - self.started, kind, latency))
+
+    def after(self, offset_s: float, kind: str) -> list[float]:
+        """Latencies of the requests of ``kind`` begun ``offset_s`` or more into the run."""
+        return [latency for at, k, latency in self.timeline if k == kind and at >= offset_s]
 
 
 class VirtualRespondent:
@@ -317,7 +333,7 @@ class VirtualRespondent:
         try:
             response = await self.client.request(method, path, **kwargs)
         except httpx.TimeoutException as exc:
-            self.stats.latencies[kind].append(time.perf_counter() - started)
+            self.stats.timed(kind, started)
             self.stats.errors[f"{kind}: timeout ({type(exc).__name__})"] += 1
             self.stats.failed += 1
             return None
@@ -325,7 +341,7 @@ class VirtualRespondent:
             self.stats.errors[f"{kind}: connection ({type(exc).__name__})"] += 1
             self.stats.failed += 1
             return None
-        self.stats.latencies[kind].append(time.perf_counter() - started)
+        self.stats.timed(kind, started)
         if response.status_code == expected:
             self.stats.answered += 1
             return response
@@ -424,6 +440,11 @@ class RunResult:
     save_p99_ms: float | None
     read_p50_ms: float | None
     read_p99_ms: float | None
+    # The same, of requests begun after the ramp-up (the first think time, when every
+    # respondent opens its link and fetches its first pages); the figures above count all.
+    save_p99_after_rampup_ms: float | None
+    read_p99_after_rampup_ms: float | None
+    open_p99_ms: float | None
     errors: int
     errors_by_kind: dict[str, int]
     error_rate: float
@@ -489,6 +510,7 @@ async def drive(
         respondents.append(VirtualRespondent(code, token, client, stats, seed=index))
     spread = random.Random(0)
     cpu_before = _cpu_seconds()
+    stats.started = time.perf_counter()
     started = time.monotonic()
     deadline = started + scenario.duration_s
     await asyncio.gather(
@@ -807,6 +829,9 @@ def run_once(
         save_p99_ms=percentile_ms(stats.latencies["save"], 99),
         read_p50_ms=percentile_ms(stats.latencies["read"], 50),
         read_p99_ms=percentile_ms(stats.latencies["read"], 99),
+        save_p99_after_rampup_ms=percentile_ms(stats.after(scenario.think_s, "save"), 99),
+        read_p99_after_rampup_ms=percentile_ms(stats.after(scenario.think_s, "read"), 99),
+        open_p99_ms=percentile_ms(stats.latencies["open"], 99),
         errors=errors,
         errors_by_kind=dict(stats.errors.most_common()),
         error_rate=errors / attempted if attempted else 0.0,
@@ -866,8 +891,10 @@ def run_backend(
             )
             results.append(result)
             console.print(
-                f"  {result.requests_per_s:,.1f} req/s, save p99 {result.save_p99_ms:,.0f} ms, "
-                f"{result.errors} errors, {result.lost_database} lost saves",
+                f"  {result.requests_per_s:,.1f} req/s, save p99 {_ms(result.save_p99_ms)} ms "
+                f"({_ms(result.save_p99_after_rampup_ms)} ms after the ramp-up), link opens "
+                f"p99 {_ms(result.open_p99_ms)} ms, {result.errors} errors, "
+                f"{result.lost_database} lost saves",
                 highlight=False,
             )
     finally:

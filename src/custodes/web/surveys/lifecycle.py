@@ -236,13 +236,15 @@ def _locked(record: Return) -> Return:
     Every write to a return reads what it changes from this fresh copy, never from the
     caller's (possibly stale) instance. PostgreSQL: ``FOR NO KEY UPDATE`` makes concurrent
     writers of one return wait their turn, without blocking the inserts of its submissions
-    and corrections (they only take ``KEY SHARE``). SQLite has no row locks and Django skips
+    and corrections (they only take ``KEY SHARE``). ``of=("self",)`` locks the return's row
+    only: without it PostgreSQL would lock the joined round, questionnaire and body rows too,
+    and every save of a round would wait for every other. SQLite has no row locks and Django skips
     the clause: there, the settings' ``transaction_mode: IMMEDIATE`` takes the database's
     write lock when the transaction begins, which serialises every writer just the same.
     """
     _require_transaction()
     return (
-        Return.objects.select_for_update(no_key=True)
+        Return.objects.select_for_update(no_key=True, of=("self",))
         .select_related("round__questionnaire", "body")
         .defer(DEFINITION)
         .get(pk=record.pk)
@@ -261,7 +263,7 @@ def lock_returns(round_: Round, bodies: Iterable[Body]) -> dict[str, Return]:
     for body in wanted:
         return_for(round_, body)
     rows = (
-        Return.objects.select_for_update(no_key=True)
+        Return.objects.select_for_update(no_key=True, of=("self",))
         .select_related("round__questionnaire", "body")
         .defer(DEFINITION)
         .filter(round=round_, body__in=wanted)
