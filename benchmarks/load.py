@@ -12,7 +12,7 @@ and the external-CCTV camera count (a number) on the second, alternately.
         [--steady-respondents 500 --steady-think 5 --steady-duration 60]
         [--burst-respondents 200 --burst-duration 30]
         [--serve-args "--workers 4"] [--connections N] [--timeout 30]
-        [--baseline-duration 15 | --no-baseline] [--port P] [--json FILE]
+        [--baseline-duration 15 | --no-baseline] [--port P] [--json FILE] [--timeline CSV]
 
 Scenarios: (a) steady: 500 respondents, each thinking 5 s (±20 %) between saves, for 60 s,
 starting spread over the first think time; (b) burst: 200 respondents starting at once with
@@ -807,6 +807,8 @@ def run_once(
     round_name = _round_name(scenario, kind)
     codes = [code for code, _ in tokens[: scenario.respondents]]
     database_stored = stored_in_database(round_name, backend.env, codes)
+    if args.timeline:
+        _append_timeline(args.timeline, f"{backend.name}/{scenario.name}/{kind}", stats)
     form_audit = audit_saves(stats.saves, form_stored)
     database_audit = audit_saves(stats.saves, database_stored)
     errors = sum(stats.errors.values())
@@ -845,6 +847,17 @@ def run_once(
         superseded_database=database_audit.superseded,
         lost_examples=[asdict(lost) for lost in database_audit.lost[:5]],
     )
+
+
+def _append_timeline(path: Path, run: str, stats: LoadStats) -> None:
+    """Adds the run's requests to the CSV at ``path`` (header written when it is new)."""
+    new = not path.exists()
+    with path.open("a", encoding="utf-8") as handle:
+        if new:
+            handle.write("run,at_s,kind,latency_s\n")
+        handle.writelines(
+            f"{run},{at:.3f},{kind},{latency:.4f}\n" for at, kind, latency in stats.timeline
+        )
 
 
 def _round_name(scenario: Scenario, kind: str) -> str:
@@ -1075,6 +1088,11 @@ def main() -> None:
     )
     parser.add_argument("--postgres-url", default=PG_SERVER, help="server without a database")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--timeline",
+        type=Path,
+        help="also write every timed request (run, seconds from start, kind, latency s) as CSV",
+    )
     parser.add_argument("--child", choices=["prepare", "stored"], help=argparse.SUPPRESS)
     parser.add_argument("--plan", help=argparse.SUPPRESS)
     parser.add_argument("--round", help=argparse.SUPPRESS)
