@@ -12,7 +12,7 @@ and the external-CCTV camera count (a number) on the second, alternately.
         [--steady-respondents 500 --steady-think 5 --steady-duration 60]
         [--burst-respondents 200 --burst-duration 30]
         [--serve-args "--workers 4"] [--connections N] [--timeout 30]
-        [--baseline-duration 15 | --no-baseline] [--port P] [--json FILE]
+        [--baseline-duration 15 | --no-baseline] [--port P] [--json FILE] [--timeline CSV]
 
 Scenarios: (a) steady: 500 respondents, each thinking 5 s (±20 %) between saves, for 60 s,
 starting spread over the first think time; (b) burst: 200 respondents starting at once with
@@ -30,7 +30,9 @@ shortened to ``--baseline-duration`` seconds against Django's development server
 settings and data directory.
 
 Reported per run: requests/s (answered 2xx/3xx), p50/p99 latency of saves and of reads
-(every answered request and every timeout counts), errors by kind (HTTP status >= 400 or
+(every answered request and every timeout counts; also the save and read p99 of requests
+begun after the ramp-up, the first think time in which every respondent opens its link, and
+the link opens' p99), errors by kind (HTTP status >= 400 or
 unexpected, timeouts, connection errors), read-backs that did not show the value just saved,
 and lost saves. A save is acknowledged when the POST answers 302. After the run every
 respondent's answers are read back, through the form pages and directly in the database: the
@@ -112,6 +114,10 @@ class Section:
             return str(sequence)
         return f"Synthetic load respondent {code} save {sequence}"
 
+
+BROWSER_KEEPALIVE_S = 115.0
+"""How long an idle client connection stays open (Firefox's network.http.keep-alive.timeout);
+the server closes it first, after its own keep-alive time."""
 
 SECTIONS = (
     Section(
@@ -266,6 +272,20 @@ class LoadStats:
     saves: list[SaveRecord] = field(default_factory=list)
     stale_reads: int = 0
     client_addresses: set[Any] = field(default_factory=set)
+    # (seconds since the run started, kind, latency) of every timed request: the ramp-up
+    # (each respondent's first think time, when every link is opened) can be told apart.
+    timeline: list[tuple[float, str, float]] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+
+    def timed(self, kind: str, started: float) -> None:
+        """Records a request of ``kind`` that began at ``started`` (perf_counter)."""
+        latency = time.perf_counter() - started
+        self.latencies[kind].append(latency)
+        self.timeline.append((started - self.started, kind, latency))
+
+    def after(self, offset_s: float, kind: str) -> list[float]:
+        """Latencies of the requests of ``kind`` begun ``offset_s`` or more into the run."""
+        return [latency for at, k, latency in self.timeline if k == kind and at >= offset_s]
 
 
 class VirtualRespondent:
@@ -313,7 +333,7 @@ class VirtualRespondent:
         try:
             response = await self.client.request(method, path, **kwargs)
         except httpx.TimeoutException as exc:
-            self.stats.latencies[kind].append(time.perf_counter() - started)
+            self.stats.timed(kind, started)
             self.stats.errors[f"{kind}: timeout ({type(exc).__name__})"] += 1
             self.stats.failed += 1
             return None
@@ -321,7 +341,7 @@ class VirtualRespondent:
             self.stats.errors[f"{kind}: connection ({type(exc).__name__})"] += 1
             self.stats.failed += 1
             return None
-        self.stats.latencies[kind].append(time.perf_counter() - started)
+        self.stats.timed(kind, started)
         if response.status_code == expected:
             self.stats.answered += 1
             return response
@@ -420,6 +440,11 @@ class RunResult:
     save_p99_ms: float | None
     read_p50_ms: float | None
     read_p99_ms: float | None
+    # The same, of requests begun after the ramp-up (the first think time, when every
+    # respondent opens its link and fetches its first pages); the figures above count all.
+    save_p99_after_rampup_ms: float | None
+    read_p99_after_rampup_ms: float | None
+    open_p99_ms: float | None
     errors: int
     errors_by_kind: dict[str, int]
     error_rate: float
@@ -459,7 +484,13 @@ async def drive(
     tls = ssl.create_default_context()  # never used (plain HTTP), built once rather than per pool
 
     def pool(size: int) -> httpx.AsyncHTTPTransport:
-        limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+        # Browsers keep a used connection open far longer than httpx's 5 s default (Firefox
+        # 115 s, Chrome 300 s), which would otherwise close most connections between saves.
+        limits = httpx.Limits(
+            max_connections=size,
+            max_keepalive_connections=size,
+            keepalive_expiry=BROWSER_KEEPALIVE_S,
+        )
         return httpx.AsyncHTTPTransport(limits=limits, verify=tls)
 
     shared = pool(connections) if connections else None
@@ -479,6 +510,7 @@ async def drive(
         respondents.append(VirtualRespondent(code, token, client, stats, seed=index))
     spread = random.Random(0)
     cpu_before = _cpu_seconds()
+    stats.started = time.perf_counter()
     started = time.monotonic()
     deadline = started + scenario.duration_s
     await asyncio.gather(
@@ -775,6 +807,8 @@ def run_once(
     round_name = _round_name(scenario, kind)
     codes = [code for code, _ in tokens[: scenario.respondents]]
     database_stored = stored_in_database(round_name, backend.env, codes)
+    if args.timeline:
+        _append_timeline(args.timeline, f"{backend.name}/{scenario.name}/{kind}", stats)
     form_audit = audit_saves(stats.saves, form_stored)
     database_audit = audit_saves(stats.saves, database_stored)
     errors = sum(stats.errors.values())
@@ -797,6 +831,9 @@ def run_once(
         save_p99_ms=percentile_ms(stats.latencies["save"], 99),
         read_p50_ms=percentile_ms(stats.latencies["read"], 50),
         read_p99_ms=percentile_ms(stats.latencies["read"], 99),
+        save_p99_after_rampup_ms=percentile_ms(stats.after(scenario.think_s, "save"), 99),
+        read_p99_after_rampup_ms=percentile_ms(stats.after(scenario.think_s, "read"), 99),
+        open_p99_ms=percentile_ms(stats.latencies["open"], 99),
         errors=errors,
         errors_by_kind=dict(stats.errors.most_common()),
         error_rate=errors / attempted if attempted else 0.0,
@@ -810,6 +847,17 @@ def run_once(
         superseded_database=database_audit.superseded,
         lost_examples=[asdict(lost) for lost in database_audit.lost[:5]],
     )
+
+
+def _append_timeline(path: Path, run: str, stats: LoadStats) -> None:
+    """Adds the run's requests to the CSV at ``path`` (header written when it is new)."""
+    new = not path.exists()
+    with path.open("a", encoding="utf-8") as handle:
+        if new:
+            handle.write("run,at_s,kind,latency_s\n")
+        handle.writelines(
+            f"{run},{at:.3f},{kind},{latency:.4f}\n" for at, kind, latency in stats.timeline
+        )
 
 
 def _round_name(scenario: Scenario, kind: str) -> str:
@@ -856,8 +904,10 @@ def run_backend(
             )
             results.append(result)
             console.print(
-                f"  {result.requests_per_s:,.1f} req/s, save p99 {result.save_p99_ms:,.0f} ms, "
-                f"{result.errors} errors, {result.lost_database} lost saves",
+                f"  {result.requests_per_s:,.1f} req/s, save p99 {_ms(result.save_p99_ms)} ms "
+                f"({_ms(result.save_p99_after_rampup_ms)} ms after the ramp-up), link opens "
+                f"p99 {_ms(result.open_p99_ms)} ms, {result.errors} errors, "
+                f"{result.lost_database} lost saves",
                 highlight=False,
             )
     finally:
@@ -1038,6 +1088,11 @@ def main() -> None:
     )
     parser.add_argument("--postgres-url", default=PG_SERVER, help="server without a database")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--timeline",
+        type=Path,
+        help="also write every timed request (run, seconds from start, kind, latency s) as CSV",
+    )
     parser.add_argument("--child", choices=["prepare", "stored"], help=argparse.SUPPRESS)
     parser.add_argument("--plan", help=argparse.SUPPRESS)
     parser.add_argument("--round", help=argparse.SUPPRESS)

@@ -91,3 +91,23 @@ def test_questions_in_file_order(police: Questionnaire) -> None:
     assert ids[0] == "respondent.name"
     assert ids.index("ext_cctv.operates") < ids.index("ext_cctv.concerns") < ids.index("anpr.count")
     assert len(ids) == len(set(ids))
+
+
+@settings(max_examples=200, deadline=None)  # 100+ fresh decisions per example
+@given(
+    answers=_answers(),
+    noise=st.dictionaries(
+        st.sampled_from([q.id for q in POLICE.questions()]),
+        st.one_of(st.integers(), st.lists(st.sampled_from(["fixed", "mobile", "x"]))),
+        max_size=4,
+    ),
+)
+def test_remembered_maps_equal_fresh_ones(answers: dict[str, Any], noise: dict[str, Any]) -> None:
+    """The map remembered for the answers its conditions test is the one worked out afresh,
+    and changing a returned map never changes the next."""
+    answers = {**noise, **answers}
+    first = POLICE.applicability_map(answers)
+    first["frt.types"] = "changed by a caller"
+    again = POLICE.applicability_map(answers)
+    for question in POLICE.questions():
+        assert again[question.id] is POLICE.applicability(question.id, answers)

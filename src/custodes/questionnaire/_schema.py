@@ -68,6 +68,18 @@ class Option(_Model):
     _value_word = field_validator("value", mode="before")(_word_for_yaml_bool)
 
 
+APPLICABILITY_MEMORY = 4096
+"""Applicability maps a questionnaire remembers, by the answers its conditions test."""
+
+
+def _frozen(answer: Any) -> Any:
+    """``answer`` as a hashable key (lists as tuples); TypeError for any other container."""
+    if isinstance(answer, list | tuple):
+        return tuple(_frozen(item) for item in answer)
+    hash(answer)
+    return answer
+
+
 def is_blank(answer: Any) -> bool:
     """True for no answer: None, an empty or whitespace-only string, or an empty list."""
     if answer is None:
@@ -245,6 +257,12 @@ class Questionnaire(_Model):
     _blocks_by_question: dict[str, Block] = PrivateAttr(default_factory=dict)
     # Each question's conditions, worked out once: applicability is decided on every page.
     _conditions: dict[str, tuple[Condition, ...]] = PrivateAttr(default_factory=dict)
+    # The questions some condition tests: applicability depends on their answers only, so
+    # maps are remembered by those answers (a page asks two or three times per request).
+    _controllers: tuple[str, ...] = PrivateAttr(default=())
+    _applicability_seen: dict[tuple[Any, ...], dict[str, bool | None]] = PrivateAttr(
+        default_factory=dict
+    )
 
     @model_validator(mode="after")
     def _check_definition(self) -> Questionnaire:
@@ -263,6 +281,9 @@ class Questionnaire(_Model):
                     )
                     if condition is not None
                 )
+        self._controllers = tuple(
+            sorted({c.question for conditions in self._conditions.values() for c in conditions})
+        )
         return self
 
     def question(self, qid: str) -> Question:
@@ -299,10 +320,20 @@ class Questionnaire(_Model):
         A question applies when all its conditions hold and every question they test applies
         too (three-valued AND: any False wins, otherwise any unknown makes it unknown).
         """
-        result: dict[str, bool | None] = {}
-        for question in self.questions():
-            result[question.id] = self._decide(question.id, answers, result)
-        return result
+        try:
+            key = tuple(_frozen(answers.get(qid)) for qid in self._controllers)
+        except TypeError:  # an answer of a kind no condition compares: work it out afresh
+            key = None
+        known = self._applicability_seen.get(key) if key is not None else None
+        if known is None:
+            known = {}
+            for question in self.questions():
+                known[question.id] = self._decide(question.id, answers, known)
+            if key is not None:
+                if len(self._applicability_seen) >= APPLICABILITY_MEMORY:
+                    self._applicability_seen.clear()
+                self._applicability_seen[key] = known
+        return dict(known)
 
     def applicability(self, qid: str, answers: Mapping[str, Any]) -> bool | None:
         """Whether ``qid`` applies given ``answers``: True, False or None (unknown)."""

@@ -366,3 +366,41 @@ def test_two_links_issued_at_once_leave_one_active(race_round, clients, watchdog
             ).count()
             == 1
         )
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="row locks are PostgreSQL's; SQLite serialises every writer by design",
+)
+def test_a_locked_return_never_holds_up_another_bodys_save(race_round):
+    """Locking a return locks that row only, not the round, questionnaire or body it joins:
+    while one body's save holds its lock, another body of the same round saves at once."""
+    from django.db import transaction
+
+    from custodes.web.surveys.lifecycle import _locked, save_draft
+
+    first = return_for(race_round, Body.objects.get(code=BODY))
+    second = return_for(race_round, Body.objects.get(code="kent"))
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_first() -> None:
+        try:
+            with transaction.atomic():
+                _locked(first)
+                holding.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_first)
+    holder.start()
+    try:
+        assert holding.wait(30)
+        with transaction.atomic():
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            saved = save_draft(second, {"respondent.contact_name": "Head of CCTV"}, actor="test")
+        assert saved.draft["respondent.contact_name"] == "Head of CCTV"
+    finally:
+        release.set()
+        holder.join(30)

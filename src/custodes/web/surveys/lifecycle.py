@@ -236,17 +236,24 @@ def _locked(record: Return) -> Return:
     Every write to a return reads what it changes from this fresh copy, never from the
     caller's (possibly stale) instance. PostgreSQL: ``FOR NO KEY UPDATE`` makes concurrent
     writers of one return wait their turn, without blocking the inserts of its submissions
-    and corrections (they only take ``KEY SHARE``). SQLite has no row locks and Django skips
+    and corrections (they only take ``KEY SHARE``). The query reads the return's table only:
+    a join would lock the joined round, questionnaire and body rows too (``FOR … UPDATE``
+    without ``OF`` locks every table read), and every save of a round would wait for every
+    other. SQLite has no row locks and Django skips
     the clause: there, the settings' ``transaction_mode: IMMEDIATE`` takes the database's
     write lock when the transaction begins, which serialises every writer just the same.
     """
     _require_transaction()
-    return (
-        Return.objects.select_for_update(no_key=True)
-        .select_related("round__questionnaire", "body")
-        .defer(DEFINITION)
-        .get(pk=record.pk)
-    )
+    fresh = Return.objects.select_for_update(no_key=True).get(pk=record.pk)
+    # A return's round and body never change: keep the caller's copies rather than join them
+    # (what a write uses of them, the questionnaire and the body's code, is fixed too).
+    for name in ("round", "body"):
+        relation = Return._meta.get_field(name)
+        if relation.is_cached(record) and getattr(fresh, relation.attname) == getattr(
+            record, relation.attname
+        ):
+            relation.set_cached_value(fresh, relation.get_cached_value(record))
+    return fresh
 
 
 def lock_returns(round_: Round, bodies: Iterable[Body]) -> dict[str, Return]:
@@ -261,7 +268,7 @@ def lock_returns(round_: Round, bodies: Iterable[Body]) -> dict[str, Return]:
     for body in wanted:
         return_for(round_, body)
     rows = (
-        Return.objects.select_for_update(no_key=True)
+        Return.objects.select_for_update(no_key=True, of=("self",))
         .select_related("round__questionnaire", "body")
         .defer(DEFINITION)
         .filter(round=round_, body__in=wanted)

@@ -184,15 +184,17 @@ def respondent_view(
                 "survey team sent you.",
                 session_ended=True,
             )
-        # Every respondent request runs these two look-ups: no ordering (the models' default
-        # ordering joins other tables) and no questionnaire JSON (definition_of caches it).
-        invitation = (
-            Invitation.objects.select_related("round__questionnaire", "body")
-            .defer(DEFINITION)
-            .filter(pk=invitation_id)
-            .order_by()
-            .first()
-        )
+        # Every respondent request runs these two look-ups: get() orders nothing (the models'
+        # default ordering joins other tables), and no questionnaire JSON (definition_of
+        # caches it).
+        try:
+            invitation = (
+                Invitation.objects.select_related("round__questionnaire", "body")
+                .defer(DEFINITION)
+                .get(pk=invitation_id)
+            )
+        except Invitation.DoesNotExist:
+            invitation = None
         if invitation is None or not invitation.is_usable():
             request.session.flush()
             return _refuse(
@@ -204,9 +206,12 @@ def respondent_view(
             )
         # The return exists after the first visit; return_for checks that the body is a
         # recipient and creates it.
-        record = (
-            Return.objects.filter(round=invitation.round, body=invitation.body).order_by().first()
-        )
+        try:
+            record = Return.objects.get(round_id=invitation.round_id, body_id=invitation.body_id)
+        except Return.DoesNotExist:
+            record = None
+        else:  # the invitation's round and body, already read, are the return's
+            record.round, record.body = invitation.round, invitation.body
         try:
             if record is None:
                 record = return_for(invitation.round, invitation.body)
