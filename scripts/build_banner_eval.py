@@ -11,13 +11,22 @@ from), each example labelled by that source itself:
   body text are left out. The label is the company the plugin names (``CAMERA_PLUGINS`` below,
   from the plugin's ``name`` and ``website``); other plugins (routers, printers, CMSs …) label
   their examples with the plugin's own name and are scored for precision only.
+* ``ztag``: the FTP greetings Censys recorded on the Internet that zmap/ztag's annotations quote
+  as their tests (github.com/zmap/ztag ``ztag/annotations/Ftp*.py``, Apache-2.0), labelled with
+  the annotation's ``Manufacturer`` (none when the annotation names none, e.g. FTP server
+  software); camera and recorder scope when the annotation types the device as a camera or DVR.
+* ``librenms``: sysDescr and sysObjectID of the SNMP recordings of real devices in LibreNMS's
+  tests (github.com/librenms/librenms ``tests/snmpsim/<os>.snmprec``, GPL-3.0; the commit of each
+  file is recorded in independent.origin.md), labelled with the maker of the operating-system class
+  LibreNMS files the recording under (``LIBRENMS_OS``). Given as copies of those files.
 * ``scans``: Internet scan samples: the ``Server:`` headers the "Banner-Data-Cheatsheet" port
   scanner recorded for hosts it classed as ``hikvision`` (github.com/zh250/Banner-Data-Cheatsheet,
   CC BY-SA 4.0), and the UPnP ``SERVER`` header of the devices Ferret labelled "Security Camera"
   (github.com/talhajavedmukhtar/ARE-rt ``data/ferret_banners.json``, MIT).
 
     PYTHONPATH=src python scripts/build_banner_eval.py --whatweb WHATWEB_GIT_DIR \
-      --cheatsheet CHEATSHEET_GIT_DIR --are-rt ARE_RT_GIT_DIR
+      --ztag ZTAG_GIT_DIR --cheatsheet CHEATSHEET_GIT_DIR --are-rt ARE_RT_GIT_DIR \
+      --librenms-snmprec axiscam.snmprec ...
 
 Each argument is a git directory (read with ``git show HEAD:…``); the commits read are printed and
 recorded in ``independent.origin.md``.
@@ -26,6 +35,7 @@ recorded in ``independent.origin.md``.
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import io
 import json
@@ -73,6 +83,17 @@ CAMERA_PLUGINS: dict[str, tuple[str, bool]] = {
     "webeye-network-camera.rb": ("Webgate", True),
     "webguard.rb": ("Novus", True),
 }
+# LibreNMS operating-system classes (the recording's file name): the maker, camera or recorder.
+LIBRENMS_OS: dict[str, tuple[str, bool]] = {
+    "axiscam": ("Axis", True),
+    "axisdocserver": ("Axis", False),
+    "bosch": ("Bosch", True),
+    "dahua-nvr": ("Dahua", True),
+    "hikvision": ("Hikvision", True),
+    "hikvision-nvr": ("Hikvision", True),
+    "vivotek": ("Vivotek", True),
+}
+SNMP_FIELDS = {"1.3.6.1.2.1.1.1.0": "snmp.sysdescr", "1.3.6.1.2.1.1.2.0": "snmp.sysobjectid"}
 HEADER_FIELDS = {"server": "http.server", "www-authenticate": "http.www_authenticate"}
 _HEADER = re.compile(
     r"""headers\[["']?(server|www-authenticate)["']?\]["']?\s*,\s*:regexp\s*=>\s*/(.*?)/[imx]*\s*[,}]"""
@@ -160,6 +181,67 @@ def whatweb_rows(git_dir: Path) -> Iterator[dict[str, str]]:
             }
 
 
+_ZTAG_MANUFACTURER = re.compile(r"^    ([A-Z0-9_]+) = \"([^\"]+)\"", re.M)
+_ZTAG_USED = re.compile(r"Manufacturer\.([A-Z0-9_]+)")
+_ZTAG_DOC = re.compile(r'"""(.*?)"""', re.S)
+_ZTAG_QUOTED = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s*,?\s*$', re.M)
+_ZTAG_CAMERA = re.compile(r"Type\.(?:CAMERA|DVR)\b")
+
+
+def ztag_rows(git_dir: Path) -> Iterator[dict[str, str]]:
+    """The FTP greetings quoted as tests in ztag's FTP annotations, labelled by the annotation."""
+    annotation = _git(git_dir, "show", "HEAD:ztag/annotation.py").decode()
+    manufacturers_block = annotation.split("class Manufacturer", 1)[1].split("\nclass ", 1)[0]
+    names = dict(_ZTAG_MANUFACTURER.findall(manufacturers_block))
+    paths = _git(git_dir, "ls-tree", "--name-only", "HEAD", "ztag/annotations/").decode().split()
+    for path in sorted(p for p in paths if Path(p).name.startswith("Ftp") and p.endswith(".py")):
+        source = _git(git_dir, "show", f"HEAD:{path}").decode("utf-8", "replace")
+        used = list(dict.fromkeys(_ZTAG_USED.findall(source)))
+        maker = names.get(used[0], "") if used else ""
+        camera = bool(maker and _ZTAG_CAMERA.search(source))
+        seen: set[str] = set()
+        for doc in _ZTAG_DOC.findall(source):
+            for quoted in _ZTAG_QUOTED.findall(doc):
+                value = ast.literal_eval(quoted).strip("\r\n")
+                if not value.strip() or value in seen:
+                    continue
+                seen.add(value)
+                yield {
+                    "source": "ztag",
+                    "field": "ftp.banner",
+                    "value": value,
+                    "expected": maker,
+                    "recall_scope": "1" if camera else "0",
+                    "lookalike": "0",
+                    "label": f"ztag {path}: the annotation's manufacturer "
+                    f"({'Manufacturer.' + used[0] if used else 'none named'})",
+                    "ref": path,
+                }
+
+
+def librenms_rows(paths: list[Path]) -> Iterator[dict[str, str]]:
+    """sysDescr and sysObjectID of LibreNMS's SNMP recordings, labelled by the OS class."""
+    for path in paths:
+        maker, camera = LIBRENMS_OS[path.stem]
+        for line in path.read_text("utf-8").splitlines():
+            oid, _, rest = line.partition("|")
+            kind, _, value = rest.partition("|")
+            if oid not in SNMP_FIELDS or not value.strip():
+                continue
+            if kind == "4x":
+                value = bytes.fromhex(value).decode("utf-8", "replace")
+            yield {
+                "source": "librenms",
+                "field": SNMP_FIELDS[oid],
+                "value": value.strip(),
+                "expected": maker,
+                "recall_scope": "1" if camera else "0",
+                "lookalike": "0",
+                "label": f"LibreNMS OS class '{path.stem}' (the maker it names)",
+                "ref": f"librenms/librenms:tests/snmpsim/{path.name}",
+            }
+
+
 def cheatsheet_rows(git_dir: Path) -> Iterator[dict[str, str]]:
     """The ``Server:`` headers recorded for hosts the scanner classed as ``hikvision``."""
     path = "port scanner sample.csv"
@@ -211,14 +293,18 @@ def ferret_rows(git_dir: Path) -> Iterator[dict[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--whatweb", type=Path, required=True, help="git dir of WhatWeb")
+    parser.add_argument("--ztag", type=Path, required=True, help="git dir of zmap/ztag")
     parser.add_argument("--cheatsheet", type=Path, required=True, help="git dir of zh250/…")
     parser.add_argument("--are-rt", type=Path, required=True, help="git dir of ARE-rt")
+    parser.add_argument("--librenms-snmprec", type=Path, nargs="*", default=[])
     args = parser.parse_args()
-    for git_dir in (args.whatweb, args.cheatsheet, args.are_rt):
+    for git_dir in (args.whatweb, args.ztag, args.cheatsheet, args.are_rt):
         print(git_dir, _git(git_dir, "rev-parse", "HEAD").decode().strip())
     rows: dict[str, dict[str, str]] = {}
     for row in (
         *whatweb_rows(args.whatweb),
+        *ztag_rows(args.ztag),
+        *librenms_rows(args.librenms_snmprec),
         *cheatsheet_rows(args.cheatsheet),
         *ferret_rows(args.are_rt),
     ):

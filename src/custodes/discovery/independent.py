@@ -43,7 +43,7 @@ ANY_RECOG_FILE = "*"  # a rule that cites Recog without naming the file
 # Sources of the second banner set, split in halves by a hash of each example's source file
 # before any result was looked at: the tuning half may inform rules (so it is shaping), the
 # other half is holdout unless a rule citing its file matches it.
-SECOND_BANNER_SOURCES = frozenset({"whatweb", "scans"})
+SECOND_BANNER_SOURCES = frozenset({"whatweb", "ztag", "librenms", "scans"})
 SECOND_BANNER_GROUP = "banners2"  # the tally of both sources together
 ASSERTED_KINDS = frozenset(
     {"national-security designation", "procurement ban", "sanction", "human-rights finding"}
@@ -573,7 +573,7 @@ TARGETS = (
     ("wrong makers of concern on look-alikes", "all", "ALL", "ALL", "lookalike_concern"),
     ("recall on camera and recorder banners (Recog)", "holdout", "recog", "ALL", "recall"),
     (
-        "recall on camera and recorder banners (second set: WhatWeb, scans)",
+        "recall on camera and recorder banners (second set)",
         "holdout",
         SECOND_BANNER_GROUP,
         "ALL",
