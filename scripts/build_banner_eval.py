@@ -49,12 +49,25 @@ from custodes.discovery.independent import BANNERS_FILE, example_id
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "intel" / "eval" / BANNERS_FILE
 
-# WhatWeb plugins about cameras, recorders and camera software: the company the plugin names
-# (from its ``name`` and ``website``) and whether it makes camera or recorder hardware (recall
-# scope) or software and other devices (precision only).
+# WhatWeb plugins about cameras, recorders and camera software, and plugins whose ``website`` is
+# a camera maker's: the company the plugin names (from its ``name`` and ``website``) and whether
+# the plugin is about camera or recorder hardware (recall scope) or software and other devices
+# (precision only).
 CAMERA_PLUGINS: dict[str, tuple[str, bool]] = {
     "avtech-video-web-server.rb": ("AVTech", True),
     "axis-network-camera.rb": ("Axis", True),
+    "axis-printserver.rb": ("Axis", False),
+    "canon-print-server.rb": ("Canon", False),
+    "canon-printer.rb": ("Canon", False),
+    "d-link-router.rb": ("D-Link", False),
+    "edimax.rb": ("Edimax", False),
+    "geohttpserver.rb": ("GeoVision", True),
+    "sony-locationfree-tv.rb": ("Sony", False),
+    "sony-projector.rb": ("Sony", False),
+    "toshiba-cable-modem.rb": ("Toshiba", False),
+    "toshiba-projector.rb": ("Toshiba", False),
+    "trendnet-print-server.rb": ("TRENDnet", False),
+    "trendnet-router.rb": ("TRENDnet", False),
     "biromsoft-webcam.rb": ("Biromsoft", False),
     "canon-network-camera.rb": ("Canon", True),
     "d-link-network-camera.rb": ("D-Link", True),
@@ -167,7 +180,7 @@ def whatweb_rows(git_dir: Path) -> Iterator[dict[str, str]]:
         name = name_match.group(1) if name_match else plugin
         website = website_match.group(1) if website_match else ""
         maker, camera = CAMERA_PLUGINS.get(plugin, (name, False))
-        how = "company the camera plugin names" if plugin in CAMERA_PLUGINS else "plugin name"
+        how = "company the plugin names" if plugin in CAMERA_PLUGINS else "plugin name"
         for field, value in sorted(set(plugin_observations(source))):
             yield {
                 "source": "whatweb",

@@ -299,12 +299,16 @@ def shaping_reasons(
             if tuning_half(example):
                 reasons[example.id] = "tuning half of the second banner set (hash of its file)"
                 continue
+            source_file = example.ref.rpartition(":")[2]  # "owner/repo:path" or a path
             candidates = match_candidates(example.field, example.value)
             for rule, provenance in provenances:
-                if example.ref in provenance and rule.apply(candidates) is not None:
-                    if example.field in rule.field:
-                        reasons[example.id] = f"rule {rule.id} cites its file and matches it"
-                        break
+                if (
+                    source_file in provenance
+                    and example.field in rule.field
+                    and rule.apply(candidates) is not None
+                ):
+                    reasons[example.id] = f"rule {rule.id} cites its file and matches it"
+                    break
             continue
         if example.source != "recog":
             continue
