@@ -3,8 +3,11 @@
 The evaluation set (``tests/intel/eval/independent.csv``, built by
 ``scripts/build_independent_eval.py``) holds real examples labelled by their own source: Recog's
 vendor parameter, the IEEE registrant, OpenStreetMap's tag, a survey answer; model numbers come
-from ``models_holdout.csv``. Observation rows go through the scanner's identification
-(:func:`custodes.discovery.identify.identify`), name and model rows through the resolver.
+from ``models_holdout.csv``; a second banner set (``banners.csv``, built by
+``scripts/build_banner_eval.py``: WhatWeb, ztag, LibreNMS, scan samples) is split in halves by a
+hash of each example's source file, and only its tuning half may inform rules. Observation
+rows go through the scanner's identification (:func:`custodes.discovery.identify.identify`),
+name and model rows through the resolver.
 
 The split is mechanical. An example is *shaping* when it helped write the data it is scored
 against: its value appears verbatim in the shipped knowledge or fingerprint data or in the
