@@ -35,7 +35,16 @@ from .conftest import FIXTURES, UNPRIVILEGED_OFFSET
 RECOG_COMMIT = "14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5"
 NMAP_COMMIT = "db4aefddfa348ec815ffa83a109c97e05db88766"
 GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"
-COMMITS = {"recog": RECOG_COMMIT, "nmap": NMAP_COMMIT, "greenbone": GREENBONE_COMMIT}
+COMMITS = {
+    "recog": RECOG_COMMIT,
+    "nmap": NMAP_COMMIT,
+    "greenbone": GREENBONE_COMMIT,
+    # the tuning half of the second banner evaluation set (tests/intel/eval/banners.csv)
+    "whatweb": "660f0f466335a2a290a2425a24322256240eb36f",
+    "ztag": "137b754dfe22b7d6e0945ae33def372ec67d092b",
+    "librenms-snmpsim": "e6fd4384e832320b2083be43ea666535d43cf7c2",
+    "cheatsheet": "f40dc62bec59907e7a584f7605420e4cc474b637",
+}
 BANNER_FIELDS = {
     "http.server",
     "upnp.server",
@@ -99,6 +108,15 @@ def test_titles_are_tried_on_each_part_and_spacing_is_collapsed() -> None:
         ("http.www_authenticate", 'Digest realm="Sony Network Camera (SNC-CH120)"', "Sony", None),
         ("http.title", "Network Camera VB-C60/VB-C60", "Canon", "VB-C60"),
         ("http.favicon_md5", "89B932FCC47CF4CA3FAADB0CFDEF89CF", "Hikvision", None),
+        # written from the tuning half of the second banner set (WhatWeb, ztag, LibreNMS, scans)
+        ("http.title", "AXIS Video Server", "Axis", None),
+        ("http.title", "TOSHIBA Network Camera - User Login", "Toshiba", None),
+        ("http.title", "Linksys Wireless-G Internet Video Camera", "Linksys", None),
+        ("http.title", "DiBos - Login", "Bosch", None),
+        ("http.title", "DCS-950G", "D-Link", "DCS-950G"),
+        ("ftp.banner", "220 DCS-2100+ FTP server ready.", "D-Link", "DCS-2100+"),
+        ("snmp.sysdescr", "Hikvision company products", "Hikvision", None),
+        ("http.server", "DNVDVS-Webs", "Hikvision", None),
     ],
 )
 def test_real_banner_shapes_name_the_maker(
@@ -130,6 +148,11 @@ def test_real_banner_shapes_name_the_maker(
         ("http.title", "Haivision Makito X Encoder"),
         ("http.www_authenticate", 'Basic realm="ralink"'),
         ("http.title", "hanwei - Login"),
+        ("http.title", "Axis Video Server Hosting"),
+        ("http.title", "DiBosch Gallery"),
+        ("http.title", "DCS-950G Setup Guide"),
+        ("http.server", "Network Camera"),
+        ("snmp.sysdescr", "Hikvisionary Labs switch"),
     ],
 )
 def test_generic_and_look_alike_banners_name_no_maker(field: str, value: str) -> None:

@@ -19,7 +19,10 @@ from typer.testing import CliRunner
 from custodes.cli import app
 from custodes.discovery import Scanner
 from custodes.discovery.independent import (
+    BANNERS_FILE,
     EXAMPLES_FILE,
+    SECOND_BANNER_GROUP,
+    SECOND_BANNER_SOURCES,
     SPLIT_FILE,
     Example,
     IndependentRun,
@@ -33,6 +36,7 @@ from custodes.discovery.independent import (
     same_company,
     shaping_reasons,
     shipped_strings,
+    tuning_half,
 )
 from custodes.discovery.naming import default_resolver
 from custodes.discovery.rules import Rule, RuleSet, default_rules
@@ -60,6 +64,13 @@ LOOKALIKES = (
 # camera banner a rule was written from is shaping, which leaves the holdout a handful of
 # set-top-box and encoder banners (holdout recall 0.0 on 6): banner recall is guarded on the
 # shaping partition only, marked as such (the rules fit their sources; not proof they generalise).
+# The second banner set (banners.csv: WhatWeb, ztag's Censys FTP greetings, LibreNMS SNMP
+# recordings, scan samples) is split in halves by a hash of each example's source file; rules were
+# written from the tuning half only, and the holdout half measures what generalises: recall 0.194
+# on its 31 camera and recorder examples (0.846 on the 65 of the shaping partition).
+MIN_RECALL_SECOND_BANNER_SET = 0.19
+MIN_PRECISION_SECOND_BANNER_SET = 0.99
+MIN_SHAPING_RECALL_SECOND_BANNER_SET = 0.84
 MIN_PRECISION_OVERALL = 0.998
 MAX_LOOKALIKE_MAKERS_OF_CONCERN = 0
 MIN_SHAPING_RECALL_CAMERA_BANNERS = 0.96
@@ -67,7 +78,9 @@ MIN_PRECISION_RECOG = 0.99
 MIN_RECALL_MAC_REGISTRATIONS = 0.99
 MIN_RECALL_MODEL_NUMBERS = 0.86
 MIN_CONCERN_PRECISION = 0.99
-MIN_CONCERN_RECALL = 0.98
+MIN_CONCERN_RECALL = (
+    0.975  # 0.983 before the second banner set (22 ZTE router FTP greetings it adds)
+)
 
 
 @pytest.fixture(scope="module")
@@ -84,10 +97,76 @@ def test_examples_come_from_the_third_party_sources(examples: list[Example]) -> 
     counts = Counter(example.source for example in examples)
     assert counts["recog"] >= 4000 and counts["ieee"] >= 3000
     assert counts["osm"] >= 50 and counts["nc-survey"] >= 5 and counts["lookalike"] >= 5
-    assert set(counts) <= {"recog", "ieee", "osm", "nc-survey", "lookalike", "models"}
+    known = {"recog", "ieee", "osm", "nc-survey", "lookalike", "models"}
+    assert set(counts) <= known | SECOND_BANNER_SOURCES
     assert all(example.label and example.ref for example in examples)
     in_scope = [e for e in examples if e.source == "recog" and e.recall_scope]
     assert len(in_scope) >= 60  # camera and recorder examples, as Recog labels the device
+
+
+def test_second_banner_set_is_real_camera_replies_of_many_makers(examples: list[Example]) -> None:
+    second = [example for example in examples if example.source in SECOND_BANNER_SOURCES]
+    counts = Counter(example.source for example in second)
+    assert counts["whatweb"] >= 400 and counts["ztag"] >= 600 and counts["librenms"] >= 8
+    in_scope = [example for example in second if example.recall_scope]
+    assert len(in_scope) >= 90
+    makers = {
+        example.expected.casefold().replace("-", "") for example in in_scope if example.expected
+    }
+    assert len(makers) >= 15, sorted(makers)
+    fields = {example.field for example in in_scope}
+    assert {"http.server", "http.title", "ftp.banner", "snmp.sysdescr"} <= fields
+
+
+def test_second_banner_set_is_halved_by_source_file(examples: list[Example]) -> None:
+    second = [example for example in examples if example.source in SECOND_BANNER_SOURCES]
+    by_file: dict[str, set[bool]] = {}
+    for example in second:
+        by_file.setdefault(example.ref, set()).add(tuning_half(example))
+    assert all(len(halves) == 1 for halves in by_file.values())  # a file is never split
+    tuning_files = sum(1 for halves in by_file.values() if True in halves)
+    assert 0.35 < tuning_files / len(by_file) < 0.65
+    reasons = shaping_reasons(second, RuleSet([]), set())
+    assert {key for key, reason in reasons.items() if "tuning half" in reason} == {
+        example.id for example in second if tuning_half(example)
+    }
+
+
+def test_a_rule_citing_a_second_set_file_makes_its_matches_shaping() -> None:
+    def second(value: str, ref: str) -> Example:
+        return Example(
+            id=example_id("whatweb", "http.title", value),
+            source="whatweb",
+            field="http.title",
+            value=value,
+            expected="Acme",
+            recall_scope=True,
+            lookalike=False,
+            label="test",
+            ref=ref,
+        )
+
+    held = [
+        ref for ref in (f"plugins/p{n}.rb" for n in range(40)) if not tuning_half(second("x", ref))
+    ]
+    cited, other = held[0], held[1]
+    rules = RuleSet(
+        [
+            _rule(
+                "acme.http.title",
+                "http.title",
+                "^Acme Cam",
+                "Acme",
+                f"https://github.com/urbanadventurer/WhatWeb/blob/main/{cited}",
+            )
+        ]
+    )
+    matched = second("Acme Cam 2", cited)
+    unmatched = second("Other", cited)
+    uncited = second("Acme Cam 3", other)
+    reasons = shaping_reasons([matched, unmatched, uncited], rules, set())
+    assert set(reasons) == {matched.id}
+    assert "cites its file and matches it" in reasons[matched.id]
 
 
 def test_ids_are_the_hash_of_the_example_and_unique(examples: list[Example]) -> None:
@@ -250,6 +329,16 @@ def test_holdout_figures_do_not_fall(outcome: IndependentRun) -> None:
     assert figures["recall on model numbers"] >= MIN_RECALL_MODEL_NUMBERS
     shaping_recog = outcome.report.groups[("shaping", "recog", "ALL")]
     assert (shaping_recog.recall or 0.0) >= MIN_SHAPING_RECALL_CAMERA_BANNERS
+    assert (
+        figures["recall on camera and recorder banners (second set)"]
+        >= MIN_RECALL_SECOND_BANNER_SET
+    )
+    assert figures["precision on the second banner set"] >= MIN_PRECISION_SECOND_BANNER_SET
+    second_holdout = outcome.report.groups[("holdout", SECOND_BANNER_GROUP, "ALL")]
+    assert second_holdout.recall_due >= 25  # camera and recorder examples never read for rules
+    second_shaping = outcome.report.groups[("shaping", SECOND_BANNER_GROUP, "ALL")]
+    assert (second_shaping.recall or 0.0) >= MIN_SHAPING_RECALL_SECOND_BANNER_SET
+    assert second_shaping.precision >= MIN_PRECISION_SECOND_BANNER_SET
 
 
 def test_one_command_prints_the_figures_per_source_and_field() -> None:
@@ -265,12 +354,14 @@ def test_one_command_prints_the_figures_per_source_and_field() -> None:
     assert "independent evaluation:" in text and "holdout   recog" in text
 
 
-def test_every_example_file_row_is_well_formed() -> None:
-    with (EVAL / EXAMPLES_FILE).open(encoding="utf-8", newline="") as handle:
+@pytest.mark.parametrize("name", [EXAMPLES_FILE, BANNERS_FILE])
+def test_every_example_file_row_is_well_formed(name: str) -> None:
+    with (EVAL / name).open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             assert row["recall_scope"] in {"0", "1"} and row["lookalike"] in {"0", "1"}
             assert row["value"].strip()
             assert not (row["recall_scope"] == "1" and not row["expected"])
+            assert row["id"] == example_id(row["source"], row["field"], row["value"])
 
 
 def test_write_split_records_every_example_and_keeps_recorded_shaping(tmp_path: Path) -> None:

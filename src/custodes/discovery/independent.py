@@ -3,8 +3,11 @@
 The evaluation set (``tests/intel/eval/independent.csv``, built by
 ``scripts/build_independent_eval.py``) holds real examples labelled by their own source: Recog's
 vendor parameter, the IEEE registrant, OpenStreetMap's tag, a survey answer; model numbers come
-from ``models_holdout.csv``. Observation rows go through the scanner's identification
-(:func:`custodes.discovery.identify.identify`), name and model rows through the resolver.
+from ``models_holdout.csv``; a second banner set (``banners.csv``, built by
+``scripts/build_banner_eval.py``: WhatWeb, ztag, LibreNMS, scan samples) is split in halves by a
+hash of each example's source file, and only its tuning half may inform rules. Observation
+rows go through the scanner's identification (:func:`custodes.discovery.identify.identify`),
+name and model rows through the resolver.
 
 The split is mechanical. An example is *shaping* when it helped write the data it is scored
 against: its value appears verbatim in the shipped knowledge or fingerprint data or in the
@@ -34,11 +37,17 @@ from custodes.discovery.scanner import Scanner
 NAME_FIELDS = frozenset({"name", "model"})
 SPLIT_FILE = "split.csv"
 EXAMPLES_FILE = "independent.csv"
+BANNERS_FILE = "banners.csv"  # the second banner source (WhatWeb, scan samples), same columns
 MODELS_FILE = "models_holdout.csv"
 MODELS_SHAPING_FILE = "models_shaping.csv"  # beside the set's directory: read to write patterns
 CONCERN_FILE = "makers_of_concern.csv"
 RELATIONS_FILE = "label_relations.csv"
 ANY_RECOG_FILE = "*"  # a rule that cites Recog without naming the file
+# Sources of the second banner set, split in halves by a hash of each example's source file
+# before any result was looked at: the tuning half may inform rules (so it is shaping), the
+# other half is holdout unless a rule citing its file matches it.
+SECOND_BANNER_SOURCES = frozenset({"whatweb", "ztag", "librenms", "scans"})
+SECOND_BANNER_GROUP = "banners2"  # the tally of both sources together
 ASSERTED_KINDS = frozenset(
     {"national-security designation", "procurement ban", "sanction", "human-rights finding"}
 )
@@ -123,25 +132,31 @@ def same_company(label: str, name: str, *, strict: bool = False) -> bool:
     return any(longer[start : start + width] == shorter for start in range(len(longer) - width + 1))
 
 
-def load_examples(directory: Path) -> list[Example]:
-    """The evaluation examples of ``directory`` with the model numbers when present
-    (``models_holdout.csv`` there, ``models_shaping.csv`` beside it); the first of duplicates."""
-    examples: list[Example] = []
-    with (directory / EXAMPLES_FILE).open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            examples.append(
-                Example(
-                    id=row["id"],
-                    source=row["source"],
-                    field=row["field"],
-                    value=row["value"],
-                    expected=row["expected"] or None,
-                    recall_scope=row["recall_scope"] == "1",
-                    lookalike=row["lookalike"] == "1",
-                    label=row["label"],
-                    ref=row["ref"],
-                )
+def _csv_examples(path: Path) -> list[Example]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            Example(
+                id=row["id"],
+                source=row["source"],
+                field=row["field"],
+                value=row["value"],
+                expected=row["expected"] or None,
+                recall_scope=row["recall_scope"] == "1",
+                lookalike=row["lookalike"] == "1",
+                label=row["label"],
+                ref=row["ref"],
             )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def load_examples(directory: Path) -> list[Example]:
+    """The evaluation examples of ``directory`` (``independent.csv``, then ``banners.csv`` when
+    present) with the model numbers when present (``models_holdout.csv`` there,
+    ``models_shaping.csv`` beside it); the first of duplicates."""
+    examples = _csv_examples(directory / EXAMPLES_FILE)
+    if (directory / BANNERS_FILE).exists():
+        examples.extend(_csv_examples(directory / BANNERS_FILE))
     examples.extend(_model_examples(directory / MODELS_FILE, shaping=False))
     examples.extend(_model_examples(directory.parent / MODELS_SHAPING_FILE, shaping=True))
     return list({example.id: example for example in reversed(examples)}.values())[::-1]
@@ -259,8 +274,10 @@ def shaping_reasons(
     """Why each shaping example is shaping, by example id (the others are holdout)."""
     reasons: dict[str, str] = {}
     citing: dict[str, list[tuple[Any, str]]] = {}
+    provenances: list[tuple[Any, str]] = []
     for rule in rules.rules:
         provenance = " ".join(_strings(rule.model_dump(mode="json")))
+        provenances.append((rule, provenance))
         files = set(re.findall(r"\b([a-z0-9_]+\.xml)\b", provenance))
         if not files and "recog" in provenance.casefold():
             files = {ANY_RECOG_FILE}
@@ -281,6 +298,21 @@ def shaping_reasons(
         if _normal(example.value) in used_strings:
             reasons[example.id] = "value appears in the shipped data or the resolver's eval set"
             continue
+        if example.source in SECOND_BANNER_SOURCES:
+            if tuning_half(example):
+                reasons[example.id] = "tuning half of the second banner set (hash of its file)"
+                continue
+            source_file = example.ref.rpartition(":")[2]  # "owner/repo:path" or a path
+            candidates = match_candidates(example.field, example.value)
+            for rule, provenance in provenances:
+                if (
+                    source_file in provenance
+                    and example.field in rule.field
+                    and rule.apply(candidates) is not None
+                ):
+                    reasons[example.id] = f"rule {rule.id} cites its file and matches it"
+                    break
+            continue
         if example.source != "recog":
             continue
         recog_file, _, pattern = example.ref.removeprefix("xml/").partition("#")
@@ -293,6 +325,12 @@ def shaping_reasons(
                 reasons[example.id] = f"rule {rule.id} cites Recog and matches it ({recog_file})"
                 break
     return reasons
+
+
+def tuning_half(example: Example) -> bool:
+    """Whether a second-banner-set example is in the tuning half: the first hex digit of the
+    sha256 of its source file (``ref``) is below 8. Fixed before any result was looked at."""
+    return hashlib.sha256(example.ref.encode()).hexdigest()[0] < "8"
 
 
 def read_split(path: Path) -> dict[str, str]:
@@ -505,8 +543,14 @@ def evaluate(
         expected_concern = labels.of_concern(example)
         lookalike_concern = example.lookalike and (concern or labels.names_maker_of_concern(names))
         partition = "shaping" if example.id in shaping else "holdout"
+        sources = [example.source]
+        if example.source in SECOND_BANNER_SOURCES:
+            sources.append(SECOND_BANNER_GROUP)
         for part in (partition, "all"):
-            for group in ((part,), (part, example.source), (part, example.source, example.field)):
+            groups: list[tuple[str, ...]] = [(part,)]
+            for source in sources:
+                groups += [(part, source), (part, source, example.field)]
+            for group in groups:
                 _count(report.tally(*group), outcome, expected_concern, lookalike_concern)
     return report
 
@@ -535,6 +579,14 @@ TARGETS = (
     ("precision overall", "holdout", "ALL", "ALL", "precision"),
     ("wrong makers of concern on look-alikes", "all", "ALL", "ALL", "lookalike_concern"),
     ("recall on camera and recorder banners (Recog)", "holdout", "recog", "ALL", "recall"),
+    (
+        "recall on camera and recorder banners (second set)",
+        "holdout",
+        SECOND_BANNER_GROUP,
+        "ALL",
+        "recall",
+    ),
+    ("precision on the second banner set", "holdout", SECOND_BANNER_GROUP, "ALL", "precision"),
     ("recall on surveillance makers' MAC registrations", "holdout", "ieee", "mac.oui", "recall"),
     ("recall on model numbers", "holdout", "models", "model", "recall"),
     ("concern-flag precision", "holdout", "ALL", "ALL", "concern_precision"),

@@ -60,7 +60,9 @@ class Derivation(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    database: Literal["recog", "nmap", "greenbone"]
+    database: Literal[
+        "recog", "nmap", "greenbone", "whatweb", "ztag", "librenms-snmpsim", "cheatsheet"
+    ]
     file: str = Field(min_length=3)
     commit: str = Field(pattern=r"^[0-9a-f]{40}$")
     licence: str = Field(min_length=3)
