@@ -57,13 +57,24 @@ def _register_commands() -> None:
         intel,
         questionnaire,
         roster,
+        sat,
         survey,
         web,
         worker,
     )
 
     for module in (
-        check, discovery, egress, estate, intel, questionnaire, roster, survey, web, worker
+        check,
+        discovery,
+        egress,
+        estate,
+        intel,
+        questionnaire,
+        roster,
+        sat,
+        survey,
+        web,
+        worker,
     ):
         module.register(app)
 

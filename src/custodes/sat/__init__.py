@@ -12,6 +12,7 @@ from custodes.sat._crosscheck import (
     same_address,
     security_cross_check,
     survey_cross_checks,
+    unevidenced_security,
 )
 from custodes.sat._errors import FrameworkFileError, SatError, UnknownFramework
 from custodes.sat._loader import (
@@ -116,5 +117,6 @@ __all__ = [
     "survey_cross_checks",
     "system_labels",
     "systems",
+    "unevidenced_security",
     "worst",
 ]

@@ -92,6 +92,16 @@ def survey_cross_checks(
     return found
 
 
+def unevidenced_security(current: Iterable[CurrentAssessment]) -> list[CurrentAssessment]:
+    """Current assessments rating principle 9 (security) as met with no evidence for it."""
+    return [
+        c
+        for c in current
+        if c.record.rating(SECURITY_PRINCIPLE) is Rating.MET
+        and not c.record.evidence.get(SECURITY_PRINCIPLE)
+    ]
+
+
 def security_cross_check(
     body: str, current: Iterable[CurrentAssessment], devices_of_concern: int
 ) -> CrossCheck | None:
@@ -99,12 +109,7 @@ def security_cross_check(
     assessment rates security as met without any evidence for it."""
     if devices_of_concern <= 0:
         return None
-    unevidenced = [
-        c
-        for c in current
-        if c.record.rating(SECURITY_PRINCIPLE) is Rating.MET
-        and not c.record.evidence.get(SECURITY_PRINCIPLE)
-    ]
+    unevidenced = unevidenced_security(current)
     if not unevidenced:
         return None
     dates = ", ".join(c.record.assessed_on.isoformat() for c in unevidenced)
