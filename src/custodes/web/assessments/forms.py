@@ -108,7 +108,9 @@ class EvidenceForm(forms.Form):
     evidence_type = forms.ChoiceField(label="Kind of document")
     title = forms.CharField(label="Title", max_length=300, validators=[_no_nul])
     dated = forms.DateField(label="Date of the document", required=False)
-    url = forms.URLField(label="Web address", required=False, max_length=2000)
+    url = forms.URLField(
+        label="Web address", required=False, max_length=2000, assume_scheme="https"
+    )
     file = forms.FileField(label="Or upload the file", required=False)
     public = forms.BooleanField(label="It may be published with the assessment", required=False)
 
@@ -130,7 +132,10 @@ class CompleteForm(forms.Form):
 
     assessed_on = forms.DateField(label="Date of the assessment")
     published_url = forms.URLField(
-        label="Where it is published (if it is)", required=False, max_length=2000
+        label="Where it is published (if it is)",
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
     )
 
     def clean_assessed_on(self):
