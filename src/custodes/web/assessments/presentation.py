@@ -80,7 +80,12 @@ def matrix_rows(matrix: sat.Matrix, bodies: dict[str, Body]) -> list[MatrixRow]:
             bodies[row.body],
             row,
             [
-                (n, row.cells[n], rating_label(row.cells[n].rating))
+                (
+                    n,
+                    row.cells[n],
+                    rating_label(row.cells[n].rating),
+                    sat.SOURCE_LABELS[row.cells[n].source] if row.cells[n].source else "",
+                )
                 for n in matrix.framework.numbers
             ],
         )
