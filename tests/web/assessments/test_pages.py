@@ -223,8 +223,7 @@ def test_watchdog_dashboard_report_and_open_data(watchdog_client, roster):
     assert len(lines) == 1 + 47 * 12
     assert (
         "kent,Kent Police,2,Privacy weighed and kept under review,not_met,2020-01-01,"
-        "self_assessed,yes,47"
-        in lines
+        "self_assessed,yes,47" in lines
     )
     detail = watchdog_client.get(f"/assessments/{old.pk}/").content.decode()
     assert "Write the DPIA" in detail and "completed, dated 2020-01-01" in detail
