@@ -227,3 +227,43 @@ def test_watchdog_dashboard_report_and_open_data(watchdog_client, roster):
     )
     detail = watchdog_client.get(f"/assessments/{old.pk}/").content.decode()
     assert "Write the DPIA" in detail and "completed, dated 2020-01-01" in detail
+
+
+def test_evidence_over_the_limit_is_refused_and_nothing_kept(survey_round, settings, tmp_path):
+    settings.SAT_EVIDENCE_MAX_BYTES = 1000
+    kent = _respondent(survey_round, "kent")
+    assessment = _start(kent, "frt")
+    url = f"/assessments/mine/{assessment.pk}/principles/12/"
+    upload = SimpleUploadedFile("big.pdf", b"x" * 5000, content_type="application/pdf")
+    response = kent.post(
+        url,
+        {"form": "evidence", "evidence_type": "watchlist_records", "title": "Big", "file": upload},
+        follow=True,
+    )
+    assert "larger than the limit" in response.content.decode()
+    assert not Evidence.objects.exists()
+    folder = tmp_path / "evidence"
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_watchdog_downloads_private_evidence(watchdog_client, roster, tmp_path):
+    kent = Body.objects.get(code="kent")
+    assessment = services.start_assessment(
+        kent, framework_id="scc-2013", systems=["ext_cctv"], actor="t"
+    )
+    path = tmp_path / "dpia.txt"
+    path.write_bytes(b"private DPIA")
+    with path.open("rb") as stream:
+        evidence = services.add_evidence(
+            assessment,
+            2,
+            evidence_type="dpia",
+            title="DPIA",
+            upload=stream,
+            file_name="dpia.txt",
+            actor="t",
+        )
+    assert not evidence.public and evidence.size == 12
+    response = watchdog_client.get(f"/assessments/evidence/{evidence.pk}/")
+    assert b"".join(response.streaming_content) == b"private DPIA"
+    assert Client().get(f"/assessments/evidence/{evidence.pk}/").status_code == 302

@@ -10,10 +10,12 @@ marked ``carried_over``.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from custodes import sat
 from custodes.web.assessments.choices import (
     RATING_CHOICES,
     SOURCE_CHOICES,
@@ -67,6 +69,12 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body.code} {self.framework} {self.assessed_on or 'draft'} #{self.pk}"
+
+    @property
+    def system_names(self) -> list[str]:
+        """The covered systems' labels, in order."""
+        labels = sat.system_labels()
+        return [labels.get(code, code) for code in self.systems]
 
     @property
     def counted(self) -> bool:
@@ -171,10 +179,6 @@ class Certification(models.Model):
 
     def clean(self) -> None:
         """The scheme and step must be ones the shipped scheme data knows."""
-        from django.core.exceptions import ValidationError
-
-        from custodes import sat
-
         try:
             scheme = sat.certification_scheme(self.scheme)
         except KeyError:

@@ -296,6 +296,7 @@ def add_evidence(
         raise AssessmentError("give the document a title")
     if upload is None and not url.strip():
         raise AssessmentError("attach a file or give a web address")
+    _editable(assessment)
     sha256, size = _store(upload) if upload is not None else ("", 0)
     with transaction.atomic():
         current = _locked(assessment)
