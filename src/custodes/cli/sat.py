@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from custodes.cli._common import cli_actor, console, django_ready, fail, print_json
+from custodes.cli._common import (
+    body_or_fail,
+    cli_actor,
+    console,
+    django_ready,
+    fail,
+    print_json,
+)
 
 sat_app = typer.Typer(
     help="Code of Practice self-assessments: frameworks, import, the national matrix.",
@@ -150,3 +157,51 @@ def matrix_command(
             *(str(n) for n in (p.met, p.partly, p.not_met, p.not_assessed, p.not_disclosed)),
         )
     console.print(table)
+
+
+@sat_app.command("certify")
+def certify_command(
+    body: Annotated[str, typer.Option("--body", "-b", help="Body code, name or alias.")],
+    step: Annotated[str, typer.Option("--step", help="Step of the scheme (desktop, full).")],
+    issued: Annotated[str, typer.Option("--issued", help="Day issued (YYYY-MM-DD).")],
+    scheme: Annotated[str, typer.Option("--scheme", help="Certification scheme.")] = "scc-tpc",
+    expires: Annotated[
+        str | None, typer.Option("--expires", help="Day it expires (YYYY-MM-DD).")
+    ] = None,
+    system: Annotated[
+        list[str] | None, typer.Option("--system", help="System covered (repeatable).")
+    ] = None,
+    certifier: Annotated[str, typer.Option(help="Certification body.")] = "",
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who is acting (audit trail). Default: cli:<user>.")
+    ] = None,
+) -> None:
+    """Record a certificate a body held; it reads as history once its scheme voided it."""
+    from custodes import sat
+
+    try:
+        issued_on = date.fromisoformat(issued)
+        expires_on = date.fromisoformat(expires) if expires else None
+        systems = [sat.parse_system(s) for s in system or []]
+        scheme_data = sat.certification_scheme(scheme)
+    except (ValueError, KeyError) as exc:
+        fail(str(exc).strip("'\""))
+    django_ready()
+    from custodes.web.assessments.services import AssessmentError, record_certification
+
+    target = body_or_fail(body)
+    try:
+        record_certification(
+            target,
+            scheme_id=scheme,
+            step=step,
+            issued_on=issued_on,
+            expires_on=expires_on,
+            systems=systems,
+            certifier=certifier,
+            actor=cli_actor(by),
+        )
+    except AssessmentError as exc:
+        fail(str(exc))
+    wording = sat.certificate_wording(scheme_data, step, issued_on, expires_on, date.today())
+    console.print(f"{target.name}: {wording}.", highlight=False)

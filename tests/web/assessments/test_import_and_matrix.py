@@ -174,3 +174,44 @@ def test_unknown_framework_and_bad_date(roster, tmp_path):
     assert result.exit_code == 1 and "scc-2013" in result.output
     result = runner.invoke(_app(), ["sat", "matrix", "--as-of", "yesterday", "--json"])
     assert result.exit_code == 1 and "not an ISO date" in result.output
+
+
+def test_certify_reads_as_history_after_the_voiding(roster):
+    from custodes.web.assessments.models import Certification
+
+    result = runner.invoke(
+        _app(),
+        [
+            "sat",
+            "certify",
+            "--body",
+            "Kent Police",
+            "--step",
+            "full",
+            "--issued",
+            "2021-03-01",
+            "--system",
+            "ANPR",
+            "--certifier",
+            "NSI",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "History: certified (Step 2: full certification)" in " ".join(result.output.split())
+    assert Certification.objects.get().systems == ["anpr"]
+    bad = runner.invoke(
+        _app(), ["sat", "certify", "--body", "kent", "--step", "advanced", "--issued", "2021-03-01"]
+    )
+    assert bad.exit_code == 1 and "no step 'advanced'" in bad.output
+
+
+def test_frameworks_listing():
+    result = runner.invoke(_app(), ["sat", "frameworks", "--json"])
+    data = json.loads(result.stdout)
+    (framework,) = data["frameworks"]
+    assert (framework["id"], framework["version"], len(framework["principles"])) == (
+        "scc-2013",
+        "2022",
+        12,
+    )
+    assert data["certification_schemes"][0]["voided_on"] == "2025-11-19"
