@@ -20,7 +20,10 @@ def _text() -> str:
 def test_shipped_framework_has_twelve_principles_with_closed_and_open_questions():
     framework = sat.shipped_framework("scc-2013")
     assert framework.numbers == tuple(range(1, 13))
-    assert framework.version == "2022" and framework.in_force_from == dt.date(2022, 1, 12)
+    assert framework.version == "2022" and framework.in_force_from == dt.date(2013, 8, 12)
+    assert framework.edition_on(dt.date(2019, 5, 1)).version == "2013"
+    assert framework.edition_on(dt.date(2022, 1, 12)).version == "2022"
+    assert framework.edition_on(dt.date(2013, 8, 11)) is None
     assert framework.principle(9).title == "Security of the system and its data"
     for principle in framework.principles:
         kinds = {q.type for q in principle.questions}
@@ -75,12 +78,20 @@ def test_another_framework_is_just_another_file(tmp_path):
     text = (
         _text()
         .replace("id: scc-2013", "id: city-ordinance")
-        .replace('version: "2022"', 'version: "2021-04"')
+        .replace('- version: "2022"', '- version: "2021-04"')
     )
     path = tmp_path / "city-ordinance.yaml"
     path.write_text(text, encoding="utf-8")
     framework = sat.load_framework(path)
     assert (framework.id, framework.version) == ("city-ordinance", "2021-04")
+
+
+def test_editions_in_order_of_force():
+    text = _text().replace("in_force_from: 2022-01-12", "in_force_from: 2021-12-01")
+    with pytest.raises(sat.FrameworkFileError) as caught:
+        sat.parse_framework(text, "scc.yaml")
+    assert caught.value.field == "editions[1].in_force_from"
+    assert caught.value.line == _line_of(text, "    in_force_from: 2021-12-01")
 
 
 def test_certification_is_history_after_the_voiding():

@@ -67,6 +67,7 @@ def test_a_good_row():
         ({"p7": ""}, "p7", "give a rating"),
         ({"p2.actions": "Review | DPO | next spring"}, "p2.actions", "not an ISO date"),
         ({"source": "rumour"}, "source", "not a source"),
+        ({"assessed_on": "2012-12-31"}, "assessed_on", "scc-2013 was not in force"),
     ],
 )
 def test_problems_name_row_and_column(extra, column, words):

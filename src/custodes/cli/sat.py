@@ -59,10 +59,16 @@ def frameworks_command(
                         "id": f.id,
                         "version": f.version,
                         "title": f.title,
-                        "in_force_from": f.in_force_from.isoformat(),
-                        "in_force_until": f.in_force_until.isoformat()
-                        if f.in_force_until
-                        else None,
+                        "editions": [
+                            {
+                                "version": e.version,
+                                "in_force_from": e.in_force_from.isoformat(),
+                                "in_force_until": e.in_force_until.isoformat()
+                                if e.in_force_until
+                                else None,
+                            }
+                            for e in f.editions
+                        ],
                         "principles": [
                             {"principle": p.number, "title": p.title} for p in f.principles
                         ],

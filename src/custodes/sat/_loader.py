@@ -18,7 +18,7 @@ from custodes.datafile import (
     validate,
 )
 from custodes.sat._errors import FrameworkFileError, UnknownFramework
-from custodes.sat._schema import CertificationFile, Framework, Scheme
+from custodes.sat._schema import CertificationFile, Edition, Framework, Scheme
 
 FRAMEWORKS_FOLDER = ("data", "sat", "frameworks")
 CERTIFICATION_FILE = ("data", "sat", "certification.yaml")
@@ -46,8 +46,20 @@ def _framework(document: YamlDocument, label: str) -> Framework:
 
 def _framework_problems(framework: Framework) -> list[tuple[Location, str]]:
     problems: list[tuple[Location, str]] = []
-    if framework.in_force_until is not None and framework.in_force_until < framework.in_force_from:
-        problems.append((("in_force_until",), "is before in_force_from"))
+    for index, edition in enumerate(framework.editions):
+        if edition.in_force_until is not None and edition.in_force_until < edition.in_force_from:
+            problems.append((("editions", index, "in_force_until"), "is before in_force_from"))
+        if index and not _after(framework.editions[index - 1], edition):
+            problems.append(
+                (
+                    ("editions", index, "in_force_from"),
+                    "editions must be in order of force, each starting after the previous ended",
+                )
+            )
+    versions = [e.version for e in framework.editions]
+    for index, version in enumerate(versions):
+        if version in versions[:index]:
+            problems.append((("editions", index, "version"), f"duplicate version {version!r}"))
     evidence = [e.id for e in framework.evidence_types]
     for index, item in enumerate(evidence):
         if item in evidence[:index]:
@@ -83,6 +95,10 @@ def _framework_problems(framework: Framework) -> list[tuple[Location, str]]:
                 problems.append((where, f"duplicate question id {question.id!r}"))
             seen_questions.add(question.id)
     return problems
+
+
+def _after(earlier: Edition, later: Edition) -> bool:
+    return earlier.in_force_until is not None and later.in_force_from > earlier.in_force_until
 
 
 def _raise_problems(

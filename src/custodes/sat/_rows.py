@@ -164,6 +164,13 @@ def parse_row(
             problem(ASSESSED_ON, "empty: give the date of the assessment")
         elif assessed_on > today:
             problem(ASSESSED_ON, f"{text!r} is in the future")
+        elif framework.edition_on(assessed_on) is None:
+            problem(
+                ASSESSED_ON,
+                f"{framework.id} was not in force on {assessed_on.isoformat()} (editions: "
+                + ", ".join(f"{e.version} from {e.in_force_from}" for e in framework.editions)
+                + ")",
+            )
     url = cells.get(PUBLISHED_URL, "").strip()
     if url and (len(url) > 2000 or not _URL.match(url)):
         problem(PUBLISHED_URL, f"{url[:80]!r} is not a web address (https://…)")

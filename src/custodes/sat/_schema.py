@@ -61,18 +61,32 @@ class Principle(_Strict):
     questions: list[Question] = Field(min_length=1, max_length=100)
 
 
+class Edition(_Strict):
+    """A version of a framework and its dates of force (the principles are the framework's:
+    an edition that changes them is a new framework)."""
+
+    version: Annotated[str, Field(min_length=1, max_length=40)]
+    in_force_from: dt.date
+    in_force_until: dt.date | None = None
+    note: Text
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """Whether this edition was in force on ``day``."""
+        return self.in_force_from <= day and (
+            self.in_force_until is None or day <= self.in_force_until
+        )
+
+
 class Framework(_Strict):
-    """A versioned framework (code of practice, ordinance, standard) in force between dates."""
+    """A framework (code of practice, ordinance, standard) with its dated editions."""
 
     schema_: Literal["custodes.sat.framework/1"] = Field(alias="schema")
     id: Slug
-    version: Annotated[str, Field(min_length=1, max_length=40)]
     title: Title
     short_title: Title
     jurisdiction: Title
     legal_basis: Text
-    in_force_from: dt.date
-    in_force_until: dt.date | None = None
+    editions: list[Edition] = Field(min_length=1, max_length=50)
     sources: list[Source] = Field(min_length=1, max_length=100)
     history: list[Event] = Field(default_factory=list, max_length=200)
     evidence_types: list[EvidenceType] = Field(min_length=1, max_length=200)
@@ -94,11 +108,24 @@ class Framework(_Strict):
         """The label of an evidence type (the id itself when unknown)."""
         return next((e.label for e in self.evidence_types if e.id == evidence_id), evidence_id)
 
-    def in_force_on(self, day: dt.date) -> bool:
-        """Whether this version was in force on ``day``."""
-        return self.in_force_from <= day and (
-            self.in_force_until is None or day <= self.in_force_until
-        )
+    @property
+    def version(self) -> str:
+        """The latest edition's version."""
+        return self.editions[-1].version
+
+    @property
+    def in_force_from(self) -> dt.date:
+        """When the first edition came into force."""
+        return self.editions[0].in_force_from
+
+    @property
+    def in_force_until(self) -> dt.date | None:
+        """When the latest edition ceased to be in force (None while it is)."""
+        return self.editions[-1].in_force_until
+
+    def edition_on(self, day: dt.date) -> Edition | None:
+        """The edition in force on ``day``, if any."""
+        return next((e for e in self.editions if e.in_force_on(day)), None)
 
 
 class Step(_Strict):

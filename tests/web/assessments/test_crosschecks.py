@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date
 
 import pytest
@@ -131,7 +132,10 @@ def test_follow_up_page_lists_the_enquiries(watchdog_client, past_round):
     page = watchdog_client.get(f"/estate/rounds/{past_round.name}/discrepancies/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Other enquiries" in text and "none is on record" in text
+    title = re.search(r"<title>(.*?)</title>", text, re.S)[1]
+    assert title.startswith("Discrepancies:") and "<" not in title
+    enquiries = re.search(r'<table class="table" id="enquiries">(.*?)</table>', text, re.S)[1]
+    assert enquiries.count("none is on record") == 2 and "Kent Police" in enquiries
 
 
 def _cli() -> typer.Typer:

@@ -215,3 +215,13 @@ def test_frameworks_listing():
         12,
     )
     assert data["certification_schemes"][0]["voided_on"] == "2025-11-19"
+
+
+def test_each_assessment_records_the_edition_in_force(roster, tmp_path):
+    path = write(
+        tmp_path / "eds.csv",
+        [row("kent", "anpr", "2019-05-01"), row("kent", "bwv", "2023-05-01")],
+    )
+    assert runner.invoke(_app(), ["sat", "import", str(path)]).exit_code == 0
+    versions = dict(Assessment.objects.values_list("systems__0", "framework_version"))
+    assert versions == {"anpr": "2013", "bwv": "2022"}

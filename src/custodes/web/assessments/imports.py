@@ -173,7 +173,7 @@ def _record_row(
     assessment = Assessment.objects.create(
         body=body,
         framework=framework.id,
-        framework_version=framework.version,
+        framework_version=framework.edition_on(row.assessed_on).version,
         systems=[row.system],
         assessed_on=row.assessed_on,
         source=row.source.value,

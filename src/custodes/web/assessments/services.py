@@ -370,11 +370,15 @@ def complete_assessment(
     assessments of the same systems are carried over into it."""
     if assessed_on > timezone.localdate():
         raise AssessmentError("the assessment date is in the future")
+    edition = sat.shipped_framework(assessment.framework).edition_on(assessed_on)
+    if edition is None:
+        raise AssessmentError(f"the framework was not in force on {assessed_on.isoformat()}")
     with transaction.atomic():
         lock_bodies([assessment.body_id])
         current = _locked(assessment)
         _editable(current)
         current.assessed_on = assessed_on
+        current.framework_version = edition.version
         current.published_url = published_url.strip()
         current.status = Status.COMPLETED
         current.completed_at = timezone.now()
@@ -440,7 +444,7 @@ def snapshot(assessment: Assessment) -> dict[str, Any]:
     return {
         "framework": {
             "id": framework.id,
-            "version": framework.version,
+            "version": assessment.framework_version,
             "title": framework.title,
         },
         "body": {"code": assessment.body.code, "name": assessment.body.name},
