@@ -41,7 +41,12 @@ def security_checks(
     """Bodies whose register holds devices of concern and whose current assessment rates
     principle 9 as met without evidence, on ``day`` (today by default)."""
     day = day or timezone.localdate()
-    held = _by_body(framework_id, day)
+    return _security_checks(bodies, _by_body(framework_id, day), day)
+
+
+def _security_checks(
+    bodies: list[Body], held: dict[str, list[sat.AssessmentRecord]], day: date
+) -> list[sat.CrossCheck]:
     found = []
     for body in bodies:
         current = sat.current_assessments(held.get(body.code, ()), day)
@@ -66,7 +71,7 @@ def sat_enquiries(round_: Round, as_of: datetime | None = None) -> list[Enquiry]
         if answers is None or record.body not in bodies:
             continue
         checks.extend(sat.survey_cross_checks(record.body, answers, held.get(record.body, ())))
-    checks.extend(security_checks(list(bodies.values()), DEFAULT_FRAMEWORK, day))
+    checks.extend(_security_checks(list(bodies.values()), held, day))
     return [
         Enquiry(
             body_code=c.body,

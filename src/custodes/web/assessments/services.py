@@ -546,24 +546,22 @@ def _record(assessment: Assessment) -> sat.AssessmentRecord:
     )
 
 
-def counted_assessments(framework_id: str, bodies: Iterable[Body] | None = None):
+def counted_assessments(framework_id: str):
     """Completed and published assessments of a framework, with their results."""
-    query = (
+    return (
         Assessment.objects.filter(framework=framework_id)
         .exclude(status=Status.DRAFT)
         .select_related("body")
         .prefetch_related(
             "results", Prefetch("evidence", Evidence.objects.only("pk", "assessment", "principle"))
         )
+        .order_by("pk")
     )
-    if bodies is not None:
-        query = query.filter(body__in=list(bodies))
-    return query.order_by("pk")
 
 
-def records(framework_id: str, bodies: Iterable[Body] | None = None) -> list[sat.AssessmentRecord]:
+def records(framework_id: str) -> list[sat.AssessmentRecord]:
     """The counted assessments of a framework as pure records."""
-    return [_record(a) for a in counted_assessments(framework_id, bodies)]
+    return [_record(a) for a in counted_assessments(framework_id)]
 
 
 def matrix(framework_id: str, as_of: date | None = None) -> tuple[sat.Matrix, dict[str, Body]]:
