@@ -110,3 +110,11 @@ def test_parse_rating_gives_a_rating_or_says_why(text):
         assert isinstance(sat.parse_rating(text), sat.Rating)
     except ValueError as exc:
         assert "is not a rating" in str(exc)
+
+
+@given(st.dictionaries(st.sampled_from(sorted(cells())), st.text(max_size=40), max_size=20))
+def test_any_cell_text_gives_a_row_or_problems_never_a_crash(changes):
+    problems: list[sat.RowProblem] = []
+    row = sat.parse_row(7, cells(**changes), FRAMEWORK, find, TODAY, problems)
+    assert (row is None) == bool(problems)
+    assert all(p.row == 7 and p.column in cells() for p in problems)
