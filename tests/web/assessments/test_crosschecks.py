@@ -142,3 +142,21 @@ def _cli() -> typer.Typer:
     app = typer.Typer()
     estate_cli.register(app)
     return app
+
+
+def test_the_round_report_lists_the_enquiries_beside_the_discrepancies(past_round, tmp_path):
+    from custodes.web.reports.build import write_report
+
+    _submit(past_round, "kent", ANSWERS)
+    paths = {p.name: p for p in write_report(past_round, tmp_path)}
+    document = json.loads(paths["findings.json"].read_text())
+    listed = {(e["body"], e["kind"], e["subject"]) for e in document["report"]["enquiries"]}
+    assert listed == {("kent", "no_assessment", "ext_cctv"), ("kent", "no_assessment", "anpr")}
+    html = paths["index.html"].read_text()
+    start = html.index('id="enquiry-table"')
+    table = html[start : html.index("</table>", start)]
+    assert table.count('data-body="kent"') == 2
+    # As the data stood before the return arrived, there was nothing to ask.
+    early = write_report(past_round, tmp_path / "early", as_of=past_round.opens_at)
+    early_doc = json.loads(next(p for p in early if p.name == "findings.json").read_text())
+    assert early_doc["report"]["enquiries"] == []
