@@ -1,5 +1,5 @@
 """The web apps depend on each other in one direction only: core, bodies, surveys, estate,
-reports, each importing only the apps before it (imports inside functions included)."""
+assessments, reports, each importing only the apps before it (imports inside functions included)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import custodes.web
 
 WEB = Path(custodes.web.__file__).parent
-LAYERS = ("core", "jobs", "bodies", "surveys", "estate", "reports")
+LAYERS = ("core", "jobs", "bodies", "surveys", "estate", "assessments", "reports")
 """The apps, lowest first; an app may import only apps listed before it."""
 
 

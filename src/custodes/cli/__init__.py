@@ -58,13 +58,25 @@ def _register_commands() -> None:
         intel,
         questionnaire,
         roster,
+        sat,
         survey,
         web,
         worker,
     )
 
     for module in (
-        check, discovery, egress, estate, foi, intel, questionnaire, roster, survey, web, worker
+        check,
+        discovery,
+        egress,
+        estate,
+        foi,
+        intel,
+        questionnaire,
+        roster,
+        sat,
+        survey,
+        web,
+        worker,
     ):
         module.register(app)
 

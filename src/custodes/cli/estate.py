@@ -173,6 +173,7 @@ def discrepancies_command(
     """Where a body's return contradicts its register, for follow-up."""
     django_ready()
     from custodes.web.estate.services import round_named, round_reconciliations
+    from custodes.web.surveys.enquiries import round_enquiries
 
     round_ = round_named(round_name)
     if round_ is None:
@@ -182,6 +183,7 @@ def discrepancies_command(
     names = {item.body.code: item.body.name for item in found}
     discrepancies = [d for item in found for d in item.reconciliation.discrepancies]
     comparisons = [c for item in found for c in item.reconciliation.manufacturers]
+    enquiries = round_enquiries(round_, moment)
     if json_output:
         print_json(
             {
@@ -190,6 +192,7 @@ def discrepancies_command(
                     {**d.to_dict(), "body_name": names[d.body]} for d in discrepancies
                 ],
                 "manufacturers": [c.to_dict() for c in comparisons],
+                "enquiries": [e.to_dict() for e in enquiries],
             }
         )
         return
@@ -220,6 +223,13 @@ def discrepancies_command(
                 ", ".join(c.only_in_return),
                 ", ".join(c.only_in_register),
             )
+        console.print(table)
+    if enquiries:
+        table = Table(title="Other enquiries")
+        for heading in ("Body", "Topic", "Concerns", "What to ask about"):
+            table.add_column(heading)
+        for e in enquiries:
+            table.add_row(e.body_name, e.topic, e.subject, e.detail)
         console.print(table)
 
 

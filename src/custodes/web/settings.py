@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "custodes.web.surveys",
     "custodes.web.reports",
     "custodes.web.estate",
+    "custodes.web.assessments",
     "custodes.web.jobs",
 ]
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("rounds/", include("custodes.web.surveys.urls")),
     path("reports/", include("custodes.web.reports.urls")),
     path("estate/", include("custodes.web.estate.urls")),
+    path("assessments/", include("custodes.web.assessments.urls")),
+    path("", include("custodes.web.assessments.urls_public")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -73,6 +73,9 @@ def test_every_url_pattern_answers_no_store_in_every_session(survey_round, sessi
         "url": "no-such-page/",
         "job": "1",
         "filename": "index.html",
+        "number": "1",
+        "item": "1",
+        "slug": "kent-scc-2013-2026-01-01-1",
     }
     routes = list(url_patterns())
     assert len(routes) > 40

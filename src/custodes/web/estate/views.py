@@ -33,6 +33,7 @@ from custodes.web.estate.services import (
     update_asset,
 )
 from custodes.web.estate.upload_views import uploads_context
+from custodes.web.surveys.enquiries import round_enquiries
 from custodes.web.surveys.models import Round
 from custodes.web.surveys.views.respond import Respondent, respondent_view
 
@@ -276,6 +277,7 @@ def discrepancies(request: HttpRequest, name: str) -> HttpResponse:
             for c in item.reconciliation.manufacturers
             if c.only_in_register or c.only_in_return
         ],
+        "enquiries": round_enquiries(round_),
     }
     return render(request, "estate/discrepancies.html", context)
 

@@ -152,6 +152,7 @@ def context_from(data: ReportData) -> dict[str, Any]:
         "updates": data.corrections,
         "follow_ups": data.follow_ups,
         "register_notes": data.register_notes,
+        "enquiries": data.enquiries,
         "files": {
             "findings_csv": FINDINGS_CSV,
             "findings_json": FINDINGS_JSON,

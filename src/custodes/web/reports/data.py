@@ -25,6 +25,7 @@ from custodes.web.bodies.models import Body
 from custodes.web.estate.services import round_reconciliations
 from custodes.web.reports.errors import InvalidAsOf
 from custodes.web.surveys.analysis import follow_up, round_data, round_findings
+from custodes.web.surveys.enquiries import Enquiry, round_enquiries
 from custodes.web.surveys.lifecycle import definition_of
 from custodes.web.surveys.models import Correction, Round
 
@@ -167,6 +168,7 @@ class ReportData:
     corrections: tuple[CorrectionNote, ...]
     follow_ups: tuple[FollowUp, ...]
     register_notes: tuple[RegisterNote, ...]
+    enquiries: tuple[Enquiry, ...]
 
     def finding_block(self, finding_id: str) -> str:
         """The questionnaire block a finding belongs to."""
@@ -346,6 +348,7 @@ def report_data(round_: Round, as_of: datetime | None = None) -> ReportData:
         corrections=_corrections(round_, definition, moment, {r.body_code for r in returns}),
         follow_ups=_follow_ups(round_, definition, result, returns),
         register_notes=_register_notes(round_, definition, moment),
+        enquiries=tuple(round_enquiries(round_, moment)),
     )
 
 

@@ -89,6 +89,7 @@ def report_metadata(data: ReportData) -> dict[str, Any]:
         "updates": [_update(note) for note in data.corrections],
         "follow_up": [note.to_dict() for note in data.follow_ups],
         "register_discrepancies": [note.to_dict() for note in data.register_notes],
+        "enquiries": [enquiry.to_dict() for enquiry in data.enquiries],
     }
 
 

@@ -1,0 +1,122 @@
+"""Codes of practice as data, and the national picture of bodies' self-assessments.
+
+A framework (``scc-2013``: the Surveillance Camera Code's 12 guiding principles) is a versioned
+data file of principles, questions and evidence types; certification schemes are data with
+their history. :func:`compute_matrix` turns assessments into the body × principle picture with
+named denominators, never reading "not disclosed" as "not met".
+"""
+
+from custodes.sat._crosscheck import (
+    SECURITY_PRINCIPLE,
+    CrossCheck,
+    same_address,
+    security_cross_check,
+    survey_cross_checks,
+    unevidenced_security,
+)
+from custodes.sat._errors import FrameworkFileError, SatError, UnknownFramework
+from custodes.sat._loader import (
+    certification_scheme,
+    certification_schemes,
+    load_framework,
+    parse_certification,
+    parse_framework,
+    shipped_framework,
+    shipped_framework_ids,
+)
+from custodes.sat._matrix import (
+    AssessmentRecord,
+    BodyRow,
+    Cell,
+    CurrentAssessment,
+    Matrix,
+    PrincipleCount,
+    compute_matrix,
+    current_assessments,
+    is_stale,
+    stale_before,
+)
+from custodes.sat._model import (
+    NOT_DISCLOSED,
+    NOT_DISCLOSED_LABEL,
+    RATING_LABELS,
+    RATING_ORDER,
+    SOURCE_LABELS,
+    CertificateState,
+    Rating,
+    Source,
+    System,
+    certificate_state,
+    certificate_wording,
+    parse_rating,
+    parse_source,
+    parse_system,
+    system_labels,
+    systems,
+    worst,
+)
+from custodes.sat._rows import (
+    ActionSpec,
+    AssessmentRow,
+    RowProblem,
+    check_header,
+    parse_actions,
+    parse_row,
+)
+from custodes.sat._schema import Framework, Principle, Question, Scheme
+
+__all__ = [
+    "NOT_DISCLOSED",
+    "NOT_DISCLOSED_LABEL",
+    "RATING_LABELS",
+    "RATING_ORDER",
+    "SECURITY_PRINCIPLE",
+    "SOURCE_LABELS",
+    "ActionSpec",
+    "AssessmentRecord",
+    "AssessmentRow",
+    "BodyRow",
+    "Cell",
+    "CertificateState",
+    "CrossCheck",
+    "CurrentAssessment",
+    "Framework",
+    "FrameworkFileError",
+    "Matrix",
+    "Principle",
+    "PrincipleCount",
+    "Question",
+    "Rating",
+    "RowProblem",
+    "SatError",
+    "Scheme",
+    "Source",
+    "System",
+    "UnknownFramework",
+    "certificate_state",
+    "certificate_wording",
+    "certification_scheme",
+    "certification_schemes",
+    "check_header",
+    "compute_matrix",
+    "current_assessments",
+    "is_stale",
+    "load_framework",
+    "parse_actions",
+    "parse_certification",
+    "parse_framework",
+    "parse_rating",
+    "parse_row",
+    "parse_source",
+    "parse_system",
+    "same_address",
+    "security_cross_check",
+    "shipped_framework",
+    "shipped_framework_ids",
+    "stale_before",
+    "survey_cross_checks",
+    "system_labels",
+    "systems",
+    "unevidenced_security",
+    "worst",
+]
