@@ -10,6 +10,7 @@ from custodes.web.assessments.models import (
     Certification,
     Evidence,
 )
+from custodes.web.core.admin import HTTPS_URL_FIELDS
 from custodes.web.surveys.admin import ReadOnlyAdmin
 
 
@@ -37,6 +38,7 @@ class AssessmentEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["body", "scheme", "step", "issued_on", "expires_on", "certifier"]
     readonly_fields = ["recorded_at", "recorded_by"]
 

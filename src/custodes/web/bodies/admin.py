@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from custodes.web.bodies.models import Body, Contact, RecipientList
+from custodes.web.core.admin import HTTPS_URL_FIELDS
 
 
 class ContactInline(admin.TabularInline):
@@ -10,6 +11,7 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "code", "kind", "country", "foi_regime", "foi_email"]
     list_filter = ["kind", "country", "foi_regime"]
     search_fields = ["name", "code", "aliases"]
@@ -18,5 +20,6 @@ class BodyAdmin(admin.ModelAdmin):
 
 @admin.register(RecipientList)
 class RecipientListAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "version", "title", "date"]
     filter_horizontal = ["bodies"]

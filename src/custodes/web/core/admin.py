@@ -1,0 +1,10 @@
+"""What every app's admin shares."""
+
+from django.contrib.admin import widgets
+from django.db import models
+
+HTTPS_URL_FIELDS = {
+    models.URLField: {"widget": widgets.AdminURLFieldWidget, "assume_scheme": "https"},
+}
+"""``formfield_overrides`` of an admin with URL fields: an address typed without a scheme is
+read as https:// (Django 6's default)."""
