@@ -37,6 +37,7 @@ VENDOR_HOSTS = [
     ("jfmq-v2.xmcsrv.net", "Xiongmai", "cloud"),
     ("global.ezcloud.uniview.com", "Uniview", "cloud"),
     ("ap.ezcloud.uniview.com", "Uniview", "cloud"),
+    ("www.star4live.com", "Uniview", "ddns"),
     ("dev-nat20.autonatglb.com", "TVT", "p2p"),
     ("dev-nat20.autonat.us", "TVT", "p2p"),
     ("www.autonat.us", "TVT", "p2p"),
@@ -49,6 +50,7 @@ VENDOR_HOSTS = [
 VENDOR_ENTRY_HOSTS = {
     "tvt-autonat": ["c2.autonat.com", "dev-nat20.autonatglb.com", "dev-nat20.autonat.us"],
     "uniview-ezcloud": ["ezcloud.uniview.com", "global.ezcloud.uniview.com"],
+    "uniview-ezddns": ["www.star4live.com", "star4live.com"],
     "xiongmai-xmcsrv": ["caps.xmcsrv.net", "api.xmcsrv.net", "boss2.xmcsrv.net"],
 }
 
