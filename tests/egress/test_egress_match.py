@@ -33,6 +33,7 @@ VENDOR_HOSTS = [
     ("pub-cfg.secu100.net", "Xiongmai", "p2p"),
     ("upgrade.secu100.net", "Xiongmai", "update"),
     ("statistical-report.djiservice.org", "DJI", "telemetry"),
+    ("www.hik-connectru.com", "Hikvision", "cloud"),
     ("caps.xmcsrv.net", "Xiongmai", "cloud"),
     ("jfmq-v2.xmcsrv.net", "Xiongmai", "cloud"),
     ("global.ezcloud.uniview.com", "Uniview", "cloud"),
@@ -45,9 +46,10 @@ VENDOR_HOSTS = [
     ("nat.autonat.com", "TVT", "p2p"),
 ]
 
-# Per vendor added for issue 10's coverage of Uniview and TVT (and Xiongmai's second tree): the
+# Entries added for issue 10's coverage of Uniview and TVT (and other makers' missing trees): the
 # host names public sources show their devices and apps use, and the entry each must come from.
 VENDOR_ENTRY_HOSTS = {
+    "hik-connect-russia": ["www.hik-connectru.com", "dev.hik-connectru.com"],
     "tvt-autonat": ["c2.autonat.com", "dev-nat20.autonatglb.com", "dev-nat20.autonat.us"],
     "uniview-ezcloud": ["ezcloud.uniview.com", "global.ezcloud.uniview.com"],
     "uniview-ezddns": ["www.star4live.com", "star4live.com"],
@@ -174,6 +176,8 @@ LOOKALIKES = [
     "autonat.com.example.org",
     "autonatglb.co",
     "xmcsrv.net.example.test",
+    "star4live.com.example.net",
+    "hik-connectru.co",
 ]
 
 
