@@ -172,3 +172,43 @@ def test_several_captures_and_progress(tmp_path: Path, scenario_frames) -> None:
     assert seen == sorted(seen)
     assert report.packets_read == len(scenario_frames)
     assert {HIK_CAMERA, EZVIZ_CAMERA, DAHUA_CAMERA} <= set(by_device(report))
+
+
+def test_tvt_nat_and_uniview_ezcloud_traffic_is_attributed(tmp_path: Path) -> None:
+    """A TVT recorder's AutoNAT UDP flow (named through the DNS answer) and a Uniview camera's
+    TLS connection to EZCloud are vendor services; the addresses are documentation ones."""
+    recorder, camera, resolver, nat_server = (
+        "192.168.1.70",
+        "192.168.1.71",
+        "192.168.1.1",
+        "203.0.113.9",
+    )
+    frames: list[Frame] = [
+        (
+            1_700_000_100.0,
+            udp(recorder, 41000, resolver, 53, dns_query("dev-nat20.autonatglb.com")),
+        ),
+        (
+            1_700_000_100.1,
+            udp(
+                resolver, 53, recorder, 41000, dns_answer("dev-nat20.autonatglb.com", [nat_server])
+            ),
+        ),
+        (1_700_000_100.2, udp(recorder, 50000, nat_server, 7968, b"\x01" * 40)),
+        (1_700_000_100.3, udp(nat_server, 7968, recorder, 50000, b"\x02" * 40)),
+        (
+            1_700_000_101.0,
+            tcp(camera, 52000, "198.51.100.20", 443, client_hello("en.ezcloud.uniview.com")),
+        ),
+    ]
+    devices = by_device(analyse([write_pcap(tmp_path / "tvt-unv.pcap", frames)]))
+    tvt = devices[recorder]["vendor_services"]
+    assert [(usage["vendor"], usage["service"]) for usage in tvt] == [
+        ("TVT", "TVT AutoNAT P2P (SuperLive Plus, NVMS)")
+    ]
+    assert tvt[0]["packets"] == 4
+    assert f"dns-address:dev-nat20.autonatglb.com={nat_server}" in tvt[0]["evidence"]
+    uniview = devices[camera]["vendor_services"]
+    assert [(usage["vendor"], usage["evidence"]) for usage in uniview] == [
+        ("Uniview", ["tls-sni:en.ezcloud.uniview.com"])
+    ]

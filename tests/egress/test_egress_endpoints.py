@@ -39,7 +39,7 @@ def service_of(rules, name: str) -> str | None:
 def test_packaged_data_covers_the_issue_ecosystems() -> None:
     rules = load_endpoint_rules()
     vendors = {endpoint.vendor for endpoint in rules.endpoints}
-    assert {"Hikvision", "Dahua", "Uniview", "Xiongmai", "DJI"} <= vendors
+    assert {"Hikvision", "Dahua", "Uniview", "Xiongmai", "DJI", "TVT"} <= vendors
     assert any("EZVIZ" in vendor for vendor in vendors)
     for endpoint in rules.endpoints:
         assert endpoint.source.startswith("https://")

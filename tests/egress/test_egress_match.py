@@ -33,7 +33,28 @@ VENDOR_HOSTS = [
     ("pub-cfg.secu100.net", "Xiongmai", "p2p"),
     ("upgrade.secu100.net", "Xiongmai", "update"),
     ("statistical-report.djiservice.org", "DJI", "telemetry"),
+    ("www.hik-connectru.com", "Hikvision", "cloud"),
+    ("caps.xmcsrv.net", "Xiongmai", "cloud"),
+    ("jfmq-v2.xmcsrv.net", "Xiongmai", "cloud"),
+    ("global.ezcloud.uniview.com", "Uniview", "cloud"),
+    ("ap.ezcloud.uniview.com", "Uniview", "cloud"),
+    ("www.star4live.com", "Uniview", "ddns"),
+    ("dev-nat20.autonatglb.com", "TVT", "p2p"),
+    ("dev-nat20.autonat.us", "TVT", "p2p"),
+    ("www.autonat.us", "TVT", "p2p"),
+    ("d2.autonat.com", "TVT", "p2p"),
+    ("nat.autonat.com", "TVT", "p2p"),
 ]
+
+# Entries added for issue 10's coverage of Uniview and TVT (and other makers' missing trees): the
+# host names public sources show their devices and apps use, and the entry each must come from.
+VENDOR_ENTRY_HOSTS = {
+    "hik-connect-russia": ["www.hik-connectru.com", "dev.hik-connectru.com"],
+    "tvt-autonat": ["c2.autonat.com", "dev-nat20.autonatglb.com", "dev-nat20.autonat.us"],
+    "uniview-ezcloud": ["ezcloud.uniview.com", "global.ezcloud.uniview.com"],
+    "uniview-ezddns": ["www.star4live.com", "star4live.com"],
+    "xiongmai-xmcsrv": ["caps.xmcsrv.net", "api.xmcsrv.net", "boss2.xmcsrv.net"],
+}
 
 # General cloud, CDN, DNS and DDNS platforms: a vendor may rent space there, but the platform's
 # names say nothing about who the customer is.
@@ -73,6 +94,33 @@ GENERAL_PLATFORM_HOSTS = [
     "myhost.ddns.net",
     "github.com",
     "raw.githubusercontent.com",
+    # More real platform names of the kinds vendor clouds are hosted on or fronted by.
+    "ec2-54-254-159-106.ap-southeast-1.compute.amazonaws.com",
+    "a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com",
+    "kinesisvideo.eu-west-1.amazonaws.com",
+    "myendpoint.azureedge.net",
+    "myapp.trafficmanager.net",
+    "mqtt.googleapis.com",
+    "firebasestorage.googleapis.com",
+    "iot-as-mqtt.cn-shanghai.aliyuncs.com",
+    "cn-hangzhou.log.aliyuncs.com",
+    "tengine.alicdn.com",
+    "example.w.alikunlun.com",
+    "example.w.kunlunca.com",
+    "cvm.tencentcloudapi.com",
+    "example.cdn.dnsv1.com",
+    "iotda.cn-north-4.myhuaweicloud.com",
+    "example.bj.bcebos.com",
+    "example.wscdns.com",
+    "example.qiniucdn.com",
+    "cdn.jsdelivr.net",
+    "example.b-cdn.net",
+    "example.herokuapp.com",
+    "example.fra1.digitaloceanspaces.com",
+    "example.oray.net",
+    "example.3322.org",
+    "example.duckdns.org",
+    "example.hopto.org",
 ]
 # Exact names and suffixes a vendor entry must never claim: a rule there would name a maker of
 # concern for any customer of the platform.
@@ -93,6 +141,27 @@ GENERAL_PLATFORM_SUFFIXES = (
     "myhuaweicloud.com",
     "edgekey.net",
     "ntp.org",
+    "azureedge.net",
+    "trafficmanager.net",
+    "alicdn.com",
+    "alikunlun.com",
+    "kunlunca.com",
+    "tencentcloudapi.com",
+    "dnsv1.com",
+    "bcebos.com",
+    "wscdns.com",
+    "qiniucdn.com",
+    "jsdelivr.net",
+    "b-cdn.net",
+    "herokuapp.com",
+    "digitaloceanspaces.com",
+    "dyndns.org",
+    "no-ip.com",
+    "ddns.net",
+    "oray.net",
+    "3322.org",
+    "duckdns.org",
+    "hopto.org",
 )
 LOOKALIKES = [
     "evilys7.com",
@@ -103,6 +172,12 @@ LOOKALIKES = [
     "hik-online.com.attacker.test",
     "guardingvision.co",
     "lechange.cn.example.net",
+    "notautonat.com",
+    "autonat.com.example.org",
+    "autonatglb.co",
+    "xmcsrv.net.example.test",
+    "star4live.com.example.net",
+    "hik-connectru.co",
 ]
 
 
@@ -174,6 +249,23 @@ def test_cli_json_prints_one_object_per_name_with_nulls(tmp_path: Path) -> None:
     assert [row["name"] for row in rows] == ["open.ys7.com", "www.hik-online.com", "example.org"]
     assert rows[1]["kind"] == "ddns" and rows[1]["vendor"] == "Hikvision"
     assert rows[2] == dict.fromkeys(KEYS) | {"name": "example.org"}
+
+
+@pytest.mark.parametrize("entry_id", sorted(VENDOR_ENTRY_HOSTS))
+def test_cli_json_names_each_new_vendor_service_with_its_source(rules, entry_id: str) -> None:
+    entry = next(endpoint for endpoint in rules.endpoints if endpoint.id == entry_id)
+    hosts = VENDOR_ENTRY_HOSTS[entry_id]
+    result = CliRunner().invoke(make_app(), ["egress", "match", *hosts, "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    expected = {
+        "vendor": entry.vendor,
+        "service": entry.service,
+        "kind": entry.kind,
+        "source": entry.source,
+    }
+    assert rows == [{"name": host} | expected for host in hosts]
+    assert entry.source.startswith("https://") and entry.note
 
 
 def test_cli_reads_standard_input_and_prints_a_table() -> None:
