@@ -31,11 +31,14 @@ from custodes.web.surveys.models import Round
 
 __all__ = [
     "REPORT_FILES",
+    "REPORT_PDF",
     "STYLESHEET",
     "BlockView",
     "FindingView",
     "chart_svg",
     "context_from",
+    "page_title",
+    "pdf_bytes",
     "render_standalone",
     "report_context",
     "stylesheet_text",
@@ -48,6 +51,7 @@ INDEX_HTML = "index.html"
 FINDINGS_CSV = "findings.csv"
 FINDINGS_JSON = "findings.json"
 RESPONSES_CSV = "responses.csv"
+REPORT_PDF = "report.pdf"
 REPORT_FILES = (INDEX_HTML, FINDINGS_CSV, FINDINGS_JSON, RESPONSES_CSV)
 FILE_MODE = 0o644
 CHART_CACHE_SIZE = 512
@@ -61,6 +65,20 @@ class FindingView:
     sentence: str
     chart: SafeString
     block_id: str
+    percent: int | None
+    """``at_least`` as a whole percentage of the denominator (None when it is empty)."""
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """A finding whose figures corrections changed: before the first of them, and now."""
+
+    finding_id: str
+    title: str
+    before: fcore.FindingResult
+    after: fcore.FindingResult
+    count: int
+    dates: str
 
 
 @dataclass(frozen=True)
@@ -102,15 +120,60 @@ def _covered_through(returns: tuple[CountedReturn, ...]) -> list[tuple[str, str]
     return sorted(pairs.values())
 
 
+def _changes(data: ReportData) -> list[ChangeView]:
+    """Findings whose figures differ now from before the first correction that changed them."""
+    first: dict[str, fcore.FindingResult] = {}
+    dates: dict[str, list[str]] = {}
+    for note in data.corrections:
+        for change in note.changes:
+            first.setdefault(change.finding_id, change.before)
+            day = f"{note.at.day} {note.at:%B %Y}"
+            if day not in dates.setdefault(change.finding_id, []):
+                dates[change.finding_id].append(day)
+    views = []
+    for finding in data.findings.findings:
+        before = first.get(finding.id)
+        if before is None or _figures(before) == _figures(finding):
+            continue
+        count = sum(
+            1 for note in data.corrections for c in note.changes if c.finding_id == finding.id
+        )
+        views.append(
+            ChangeView(
+                finding_id=finding.id,
+                title=finding.title,
+                before=before,
+                after=finding,
+                count=count,
+                dates=", ".join(dates[finding.id]),
+            )
+        )
+    return views
+
+
+def _figures(finding: fcore.FindingResult) -> tuple[int, int, int]:
+    return (finding.at_least, finding.at_most, finding.denominator)
+
+
+def page_title(data: ReportData) -> str:
+    """The report's title, saying once that its data are synthetic when they are."""
+    if data.synthetic and "synthetic" not in data.round_title.casefold():
+        return f"{data.round_title} (synthetic demo data)"
+    return data.round_title
+
+
 def context_from(data: ReportData) -> dict[str, Any]:
     """The template context for a report built from ``data``."""
     result = data.findings
     views = [
         FindingView(
             result=finding,
-            sentence=fcore.describe(finding, result),
+            sentence=fcore.describe(finding, result, response=False),
             chart=mark_safe(chart_svg(finding)),
             block_id=data.finding_block(finding.id),
+            percent=fcore.percent_half_up(finding.at_least, finding.denominator)
+            if finding.denominator
+            else None,
         )
         for finding in result.findings
     ]
@@ -125,6 +188,7 @@ def context_from(data: ReportData) -> dict[str, Any]:
         "report": data,
         "round_name": data.round_name,
         "title": data.round_title,
+        "page_title": page_title(data),
         "synthetic": data.synthetic,
         "as_of": data.as_of,
         "generated_at": data.generated_at,
@@ -150,6 +214,7 @@ def context_from(data: ReportData) -> dict[str, Any]:
         "covered_through": _covered_through(data.returns),
         "non_respondents": list(result.non_respondents),
         "updates": data.corrections,
+        "changes": _changes(data),
         "follow_ups": data.follow_ups,
         "register_notes": data.register_notes,
         "enquiries": data.enquiries,
@@ -180,15 +245,22 @@ def render_standalone(context: dict[str, Any]) -> str:
     )
 
 
-def _stage(out_dir: Path, name: str, text: str) -> Path:
-    """Write ``text`` to a hidden temporary file beside ``name``; return its path."""
+def pdf_bytes(data: ReportData) -> bytes:
+    """The report as a PDF (A4, every section open); see :mod:`custodes.web.reports.pdf`."""
+    from custodes.web.reports.pdf import render_pdf  # WeasyPrint loads only when asked
+
+    return render_pdf(context_from(data), stylesheet_text())
+
+
+def _stage(out_dir: Path, name: str, content: str | bytes) -> Path:
+    """Write ``content`` to a hidden temporary file beside ``name``; return its path."""
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open only to write
         mode="wb", dir=out_dir, prefix=f".{name}.", suffix=".tmp", delete=False
     )
     staged = Path(handle.name)
     try:
         with handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
             handle.flush()
             os.fsync(handle.fileno())
         staged.chmod(FILE_MODE)
@@ -198,20 +270,28 @@ def _stage(out_dir: Path, name: str, text: str) -> Path:
     return staged
 
 
-def write_report(round_: Round, out_dir: Path, *, as_of: datetime | None = None) -> list[Path]:
-    """Write ``index.html``, ``findings.csv``, ``findings.json`` and ``responses.csv``.
+def write_report(
+    round_: Round, out_dir: Path, *, as_of: datetime | None = None, pdf: bool = False
+) -> list[Path]:
+    """Write ``index.html``, ``findings.csv``, ``findings.json`` and ``responses.csv``, and
+    ``report.pdf`` too when ``pdf`` (``index.html`` then links to it).
 
     Everything is rendered, and every target checked, before anything is written; each file
     is written to a temporary file in ``out_dir`` and renamed into place, so a failed build
     leaves any earlier report there untouched. Returns the paths written, in that order.
     """
     data = report_data(round_, as_of)
-    contents = {
-        INDEX_HTML: render_standalone(context_from(data)),
+    context = context_from(data)
+    if pdf:
+        context["pdf_url"] = REPORT_PDF
+    contents: dict[str, str | bytes] = {
+        INDEX_HTML: render_standalone(context),
         FINDINGS_CSV: exports.findings_csv(data),
         FINDINGS_JSON: exports.findings_json(data),
         RESPONSES_CSV: exports.responses_csv(data),
     }
+    if pdf:
+        contents[REPORT_PDF] = pdf_bytes(data)
     out_dir = Path(out_dir)
     staged: dict[str, Path] = {}
     try:
