@@ -79,7 +79,9 @@ def test_as_of_shows_the_data_as_it_stood(watchdog_client, reported):
 
 
 @pytest.mark.parametrize("value", ["yesterday", "2023-02-30", "2023-02-01T10:00", "garbage"])
-@pytest.mark.parametrize("view", ["report", "findings-json", "findings-csv", "responses-csv", "pdf"])
+@pytest.mark.parametrize(
+    "view", ["report", "findings-json", "findings-csv", "responses-csv", "pdf"]
+)
 def test_bad_as_of_is_an_error_page(watchdog_client, reported, value, view):
     response = watchdog_client.get(url(reported, view), {"as_of": value})
     assert response.status_code == 400
