@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import inspect
 import os
 import tempfile
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -55,6 +57,7 @@ REPORT_PDF = "report.pdf"
 REPORT_FILES = (INDEX_HTML, FINDINGS_CSV, FINDINGS_JSON, RESPONSES_CSV)
 FILE_MODE = 0o644
 CHART_CACHE_SIZE = 512
+CHART_CACHE_SECONDS = 30 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -89,14 +92,48 @@ class BlockView:
     findings: tuple[FindingView, ...]
 
 
+def _chart_code_version() -> str:
+    """A digest of the chart-drawing code and the matplotlib drawing it: a chart kept in the
+    shared cache is reused only when both are the same."""
+    import matplotlib
+
+    source = Path(inspect.getfile(fcore.finding_chart_svg)).read_bytes()
+    return hashlib.sha256(source + matplotlib.__version__.encode()).hexdigest()[:16]
+
+
+def _chart_key(finding: fcore.FindingResult) -> str:
+    figures = (
+        finding.id,
+        finding.title,
+        finding.at_least,
+        finding.unsure,
+        finding.unanswered,
+        finding.denominator,
+        finding.denominator_label,
+        finding.conditional,
+    )
+    digest = hashlib.sha256(repr((_CHART_CODE(), figures)).encode("utf-8")).hexdigest()[:32]
+    return f"custodes:chart:{digest}"
+
+
+_CHART_CODE = lru_cache(maxsize=1)(_chart_code_version)
+
+
 @lru_cache(maxsize=CHART_CACHE_SIZE)
 def chart_svg(finding: fcore.FindingResult) -> str:
-    """The finding's chart, rewritten for the CSP; memoised, as drawing takes ~0.1 s each.
+    """The finding's chart, rewritten for the CSP. Drawing takes ~0.1 s, so charts are kept
+    in this process and in the shared cache (every server process, and across restarts).
     A chart that cannot be made safe is a ``ReportError``, like every failure of a build."""
+    key = _chart_key(finding)
+    svg = cache.get(key)
+    if isinstance(svg, str):
+        return svg
     try:
-        return csp_safe_svg(fcore.finding_chart_svg(finding))
+        svg = csp_safe_svg(fcore.finding_chart_svg(finding))
     except ChartError as error:
         raise ReportError(str(error)) from error
+    cache.set(key, svg, timeout=CHART_CACHE_SECONDS)
+    return svg
 
 
 def stylesheet_text() -> str:
