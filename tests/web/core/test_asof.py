@@ -65,9 +65,10 @@ def test_every_iso_date_round_trips(day):
     assert parsed.day == day and parsed.moment.date() == day
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/estate/", "/estate/export/?what=exposure&"])
-def test_estate_pages_refuse_a_bad_as_of_with_the_error_page(watchdog_client, path):
+@pytest.mark.parametrize(
+    "path", ["/estate/", "/estate/bodies/kent/", "/estate/export/?what=exposure&"]
+)
+def test_estate_pages_refuse_a_bad_as_of_with_the_error_page(watchdog_client, roster, path):
     separator = "" if path.endswith("&") else "?"
     response = watchdog_client.get(f"{path}{separator}as_of=garbage")
     assert response.status_code == 400
