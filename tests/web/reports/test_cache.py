@@ -126,3 +126,36 @@ def test_the_web_page_shows_a_correction_made_after_it_was_cached(watchdog_clien
     page = watchdog_client.get(url).content.decode()
     assert 'data-body="cheshire" data-question="ext_cctv.concerns"' in page
     cache.clear()
+
+
+def test_assessment_edits_change_the_key(reported):
+    from custodes.web.assessments.models import Assessment
+
+    before = report_cache.cache_key(reported.round, AFTER_CORRECTION)
+    assessment = Assessment.objects.create(
+        body=reported.solo,
+        framework="scc-2013",
+        framework_version="1",
+        source="self",
+        created_by="t",
+    )
+    added = report_cache.cache_key(reported.round, AFTER_CORRECTION)
+    assert added != before
+    Assessment.objects.filter(pk=assessment.pk).update(version=1)
+    assert report_cache.cache_key(reported.round, AFTER_CORRECTION) != added
+
+
+def test_an_enquiry_source_without_a_stamp_makes_the_report_uncacheable(
+    reported, computed, monkeypatch
+):
+    from custodes.web.surveys import enquiries
+
+    def unstamped(round_, as_of):
+        return []
+
+    monkeypatch.setattr(enquiries, "_SOURCES", [*enquiries._SOURCES, unstamped])
+    monkeypatch.setattr(enquiries, "_VERSIONS", {**enquiries._VERSIONS, unstamped: None})
+    assert report_cache.cache_key(reported.round, AFTER_CORRECTION) is None
+    report_cache.cached_report_data(reported.round, AFTER_CORRECTION)
+    report_cache.cached_report_data(reported.round, AFTER_CORRECTION)
+    assert len(computed) == 2

@@ -11,7 +11,8 @@ database cache, shared by every server process) under a key made of:
   corrections, of the equipment registers and their changes, and the recipients' names, so
   a new, replaced, deleted or re-dated submission or correction, an import or a register
   edit gives a new key (the old entry is never read again and expires);
-* the software and knowledge-base versions.
+* the software and knowledge-base versions, and the stamps of the sources of follow-up
+  enquiries (``surveys.enquiries``; a source without one makes the report uncacheable).
 
 The cached "now" report keeps the moment it was computed as its as-of time: nothing has
 changed since, so its figures are the figures as of now.
@@ -32,6 +33,7 @@ import custodes
 from custodes.web.estate.models import Asset, AssetChange
 from custodes.web.reports.build import pdf_bytes
 from custodes.web.reports.data import ReportData, knowledge_version, report_data
+from custodes.web.surveys.enquiries import enquiries_version
 from custodes.web.surveys.models import Correction, Round, Submission
 
 __all__ = [
@@ -50,8 +52,9 @@ def _stamp(values: dict[str, Any]) -> list[Any]:
     return [v.isoformat() if isinstance(v, datetime) else v for _, v in sorted(values.items())]
 
 
-def data_version(round_: Round) -> str:
-    """A digest of everything a report of ``round_`` is computed from, read in a few queries."""
+def data_version(round_: Round) -> str | None:
+    """A digest of everything a report of ``round_`` is computed from, read in a few queries;
+    None when a source of follow-up enquiries cannot stamp its data (nothing is cached then)."""
     submissions = Submission.objects.filter(return_record__round=round_).aggregate(
         n=Count("id"), last=Max("id"), at=Max("submitted_at"), recorded=Max("recorded_at")
     )
@@ -61,6 +64,9 @@ def data_version(round_: Round) -> str:
     assets = Asset.objects.aggregate(n=Count("id"), last=Max("id"), at=Max("updated_at"))
     changes = AssetChange.objects.aggregate(n=Count("id"), last=Max("id"), at=Max("at"))
     recipients = list(round_.recipient_list.bodies.order_by("code").values_list("code", "name"))
+    enquiries = enquiries_version(round_)
+    if enquiries is None:
+        return None
     knowledge = knowledge_version()
     facts = [
         round_.pk,
@@ -78,6 +84,7 @@ def data_version(round_: Round) -> str:
         recipients,
         custodes.__version__,
         [knowledge.version, knowledge.date] if knowledge else None,
+        enquiries,
     ]
     encoded = json.dumps(facts, separators=(",", ":"), default=str).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()
@@ -89,14 +96,20 @@ def _moment_key(as_of: datetime | None, now: datetime) -> str:
     return as_of.isoformat()
 
 
-def cache_key(round_: Round, as_of: datetime | None, *, now: datetime | None = None) -> str:
-    """The cache key of the report of ``round_`` as of ``as_of`` (None: now)."""
+def cache_key(round_: Round, as_of: datetime | None, *, now: datetime | None = None) -> str | None:
+    """The cache key of the report of ``round_`` as of ``as_of`` (None: now), or None when
+    the report cannot be cached (see :func:`data_version`)."""
+    version = data_version(round_)
+    if version is None:
+        return None
     moment = _moment_key(as_of, now or timezone.now())
-    digest = hashlib.sha256(f"{moment}|{data_version(round_)}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{moment}|{version}".encode()).hexdigest()[:32]
     return f"{KEY_PREFIX}:{round_.pk}:{digest}"
 
 
-def _cached_data(round_: Round, as_of: datetime | None, key: str) -> ReportData:
+def _cached_data(round_: Round, as_of: datetime | None, key: str | None) -> ReportData:
+    if key is None:
+        return report_data(round_, as_of)
     data = cache.get(key)
     if isinstance(data, ReportData):
         return data
@@ -117,6 +130,8 @@ def cached_report_pdf(round_: Round, as_of: datetime | None = None) -> bytes:
     if as_of is not None and timezone.is_naive(as_of):
         return pdf_bytes(report_data(round_, as_of))
     key = cache_key(round_, as_of)
+    if key is None:
+        return pdf_bytes(report_data(round_, as_of))
     pdf = cache.get(f"{key}:pdf")
     if isinstance(pdf, bytes):
         return pdf
