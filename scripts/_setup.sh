@@ -39,3 +39,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   "$VENV/bin/python" -m pip install -q -e "$ROOT${extras:+[$extras]}"
   echo "$want" > "$stamp"
 fi
+
+# The report's PDF (custodes report --pdf) is made with WeasyPrint, which needs Pango and a font.
+if ! { ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0'; } && [ -z "${CUSTODES_SKIP_PDF_LIBS:-}" ]; then
+  echo "Installing Pango and fonts for the report's PDF…" >&2
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core ||
+    echo "Pango not installed: the report's PDF cannot be made (everything else works)." >&2
+fi

@@ -480,8 +480,12 @@ def report(
     round_name: RoundOption,
     out: Annotated[Path, typer.Option(help="Folder to write the report into.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="As the data stood then.")] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also write report.pdf (A4, made with WeasyPrint).")
+    ] = False,
 ) -> None:
-    """Write the publishable report: index.html, findings.csv, findings.json, responses.csv."""
+    """Write the publishable report: index.html, findings.csv, findings.json, responses.csv
+    (and report.pdf with --pdf)."""
     django_ready()
     from custodes.web.reports.build import write_report
     from custodes.web.reports.errors import ReportError
@@ -489,7 +493,7 @@ def report(
     round_ = _round(round_name)
     try:
         written = write_report(
-            round_, out, as_of=parse_moment(as_of, end_of_day=True) if as_of else None
+            round_, out, as_of=parse_moment(as_of, end_of_day=True) if as_of else None, pdf=pdf
         )
     except ReportError as exc:
         fail(str(exc))

@@ -43,10 +43,12 @@ from custodes.findings._errors import (
 from custodes.findings._events import Correction, Submission, answers_as_of
 from custodes.findings._followup import Disagreement, disagreements
 from custodes.findings._round import Recipient, ReturnRecord, RoundData
-from custodes.findings._wording import describe, percent_half_up
+from custodes.findings._updates import CorrectionEffect, correction_effects
+from custodes.findings._wording import describe, percent_half_up, response_summary
 
 __all__ = [
     "Correction",
+    "CorrectionEffect",
     "Disagreement",
     "FindingResult",
     "FindingSpecLike",
@@ -64,8 +66,10 @@ __all__ = [
     "Submission",
     "answers_as_of",
     "compute_findings",
+    "correction_effects",
     "describe",
     "disagreements",
     "finding_chart_svg",
     "percent_half_up",
+    "response_summary",
 ]

@@ -27,6 +27,10 @@ _SVG_OPEN = re.compile(r"<svg\b")
 _ID_ATTRIBUTE = re.compile(r'\bid="([^"]+)"')
 _ID_REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
+_FIXED_SIZE = re.compile(r'\s(?:width|height)="[^"]*pt"')
+# 3 x 2 inches = 216 x 144 units; 9-unit text is 12 px when the chart is 288 px wide.
+FIGURE_INCHES = (3.0, 2.0)
+FONT_SIZE = 9
 
 
 def chart_description(result: FindingResult) -> str:
@@ -50,7 +54,7 @@ def _id_prefix(finding_id: str) -> str:
 
 def _draw(result: FindingResult, figure: Figure) -> None:
     """Draw the stacked bar (clear yes | unsure or unanswered | rest) with numbers and legend."""
-    axes = figure.add_axes((0.03, 0.55, 0.94, 0.35))
+    axes = figure.add_axes((0.04, 0.7, 0.92, 0.24))
     axes.set_yticks([])
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
@@ -96,16 +100,17 @@ def _draw(result: FindingResult, figure: Figure) -> None:
             )
         left += count
     axes.set_xlim(0, result.denominator)
-    axes.set_xlabel(f"Returns, out of {result.denominator}", fontsize="small", labelpad=1)
+    axes.set_xlabel(f"Returns, out of {result.denominator}", labelpad=1)
     axes.set_ylim(-0.5, 0.5)
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.75),
-        ncol=3,
+        loc="upper left",
+        bbox_to_anchor=(0.0, -1.25),
+        ncol=1,
         frameon=False,
         handlelength=1.5,
-        fontsize="small",
+        borderaxespad=0,
+        borderpad=0,
     )
 
 
@@ -113,7 +118,9 @@ def finding_chart_svg(result: FindingResult) -> str:
     """An inline SVG stacked bar of ``result`` with ``role="img"``, ``<title>`` and ``<desc>``.
 
     The output is deterministic (fixed hash salt, no date metadata), keeps text as text
-    (``svg.fonttype: none``), has no external references and no XML prolog or doctype.
+    (``svg.fonttype: none``), has no external references and no XML prolog or doctype. It has
+    a ``viewBox`` but no fixed size: drawn 216 units wide with 9-unit text, it is meant to be
+    shown at least 290 px wide (text at least 12 px), so it scales to the page's width.
     """
     # Imported here: matplotlib takes about half a second to import, and most users of this
     # package (the web dashboard, the CLI) never draw a chart.
@@ -122,9 +129,9 @@ def finding_chart_svg(result: FindingResult) -> str:
     from matplotlib.figure import Figure
 
     prefix = _id_prefix(result.id)
-    settings = {"svg.fonttype": "none", "svg.hashsalt": prefix, "font.size": 9}
+    settings = {"svg.fonttype": "none", "svg.hashsalt": prefix, "font.size": FONT_SIZE}
     with matplotlib.rc_context(settings):
-        figure = Figure(figsize=(5.5, 1.5))
+        figure = Figure(figsize=FIGURE_INCHES)
         FigureCanvasSVG(figure)
         _draw(result, figure)
         buffer = io.StringIO()
@@ -139,6 +146,8 @@ def finding_chart_svg(result: FindingResult) -> str:
     title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
     accessible = f'<svg role="img" aria-labelledby="{title_id} {desc_id}"'
     svg = _SVG_OPEN.sub(accessible, svg, count=1)
+    head_end = svg.index(">", svg.index("<svg")) + 1
+    svg = _FIXED_SIZE.sub("", svg[:head_end]) + svg[head_end:]
     head_end = svg.index(">", svg.index("<svg")) + 1
     labels = (
         f'\n <title id="{title_id}">{escape(result.title)}</title>'

@@ -46,6 +46,8 @@ class Correction:
     new_value: Any
     reason: str
     by: str
+    id: int | None = None
+    """The stored correction's id: orders corrections made at the same instant."""
 
     def __post_init__(self) -> None:
         require_aware(self.at, "Correction.at")

@@ -40,7 +40,7 @@ def upper_bound(result: FindingResult) -> str:
     return f"up to {result.at_most} if the {open_answers} unsure or unanswered {verb} yes"
 
 
-def _response(findings: RoundFindings) -> str:
+def response_summary(findings: RoundFindings) -> str:
     """Who did not respond, and returns versus bodies covered when they differ."""
     total = findings.recipients
     missing = len(findings.non_respondents)
@@ -64,11 +64,15 @@ def _response(findings: RoundFindings) -> str:
     return "; ".join(parts)
 
 
-def describe(result: FindingResult, findings: RoundFindings) -> str:
+def describe(result: FindingResult, findings: RoundFindings, *, response: bool = True) -> str:
     """Word a finding as published, e.g. 'at least 18 of 39 respondents (46%); up to 24 if the
-    6 unsure or unanswered are yes; 8 of 47 bodies did not respond'."""
+    6 unsure or unanswered are yes; 8 of 47 bodies did not respond'.
+
+    ``response=False`` leaves out who did not respond, for a page that states the response
+    rate once for every finding (the report)."""
     parts = [headline(result)]
     if result.denominator > 0:
         parts.append(upper_bound(result))
-    parts.append(_response(findings))
+    if response:
+        parts.append(response_summary(findings))
     return "; ".join(parts)

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from custodes import __version__
+from custodes.web.core.asof import BadAsOf, parse_as_of
 from custodes.web.core.permissions import is_watchdog
 from custodes.web.core.throttle import client_address
 from custodes.web.estate import scans
@@ -123,12 +124,17 @@ def round_status(request: HttpRequest, name: str) -> list[BodyStatusOut]:
 
 
 @api.get("/rounds/{name}/findings", response=FindingsOut, tags=["findings"])
-def round_findings_view(request: HttpRequest, name: str, as_of: datetime | None = None) -> dict:
-    """Findings as the data stood at ``as_of`` (now when omitted); same fields as
-    ``custodes findings --json``."""
+def round_findings_view(request: HttpRequest, name: str, as_of: str | None = None) -> dict:
+    """Findings as the data stood at ``as_of`` (now when omitted): a date (the end of that day,
+    UK time) or a date-time (UK time unless it has an offset); same fields as
+    ``custodes findings --json``. Any other ``as_of`` is a 400 error saying what is expected."""
     _require_watchdog(request)
+    try:
+        parsed = parse_as_of(as_of or "", with_time=True)
+    except BadAsOf as error:
+        raise HttpError(400, str(error)) from None
     round_ = get_object_or_404(Round, name=name)
-    return round_findings(round_, as_of=as_of).to_dict()
+    return round_findings(round_, as_of=parsed.moment if parsed else None).to_dict()
 
 
 # Scan agents

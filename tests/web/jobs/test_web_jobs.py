@@ -75,7 +75,13 @@ def test_report_files_are_built_in_the_background(
     job = Job.objects.get()
     assert response["Location"] == f"/reports/{past_round.name}/?as_of=2022-09-30#job-{job.pk}"
     assert job.state == "succeeded" and job.kind == "report.build"
-    assert job.result["files"] == ["index.html", "findings.csv", "findings.json", "responses.csv"]
+    assert job.result["files"] == [
+        "index.html",
+        "findings.csv",
+        "findings.json",
+        "responses.csv",
+        "report.pdf",
+    ]
     html = watchdog_client.get(f"/reports/{past_round.name}/").content.decode()
     url = f"/reports/{past_round.name}/builds/{job.pk}/findings.json"
     assert f'href="{url}"' in html

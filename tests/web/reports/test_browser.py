@@ -76,3 +76,24 @@ def test_standalone_file_uses_its_inline_stylesheet_and_fetches_nothing(
     assert seen["violations"] == []
     assert seen["requests"] == [index]
     context.close()
+
+
+SMALLEST_SVG_TEXT = """() => Math.min(...[...document.querySelectorAll('svg text')].map(
+    t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_report_is_legible_and_never_scrolls_sideways(browser, reported, tmp_path, width):
+    write_report(reported.round, tmp_path, as_of=AFTER_CORRECTION)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto((tmp_path / "index.html").as_uri())
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(SMALLEST_SVG_TEXT) >= 12
+    # A table wider than the screen scrolls inside its own region, which can take focus.
+    regions = page.locator(".report-scroll")
+    assert regions.count() == page.locator("table").count()
+    regions.first.focus()
+    assert page.evaluate("document.activeElement.classList.contains('report-scroll')")
+    context.close()

@@ -188,8 +188,12 @@ def test_html_has_a_chart_per_finding_and_the_headlines(reported, tmp_path):
     assert sorted(figures) == sorted(f"figure-{finding.id}" for finding in findings)
     assert page.count("svg") == len(findings)
     assert all(attrs.get("role") == "img" for tag, attrs in page.tags if tag == "svg")
+    headlines = html.split('id="headline-findings"')[1].split("</table>")[0]
     for finding in findings:
-        assert f'<li data-finding="{finding.id}"><strong>' in html
+        row = headlines.split(f'<tr data-finding="{finding.id}">')[1].split("</tr>")[0]
+        assert f'href="#figure-{finding.id}">{finding.title}</a>' in row
+        assert f'<td class="report-number">{finding.at_most}</td>' in row
+        assert f"<td>{finding.denominator} {finding.denominator_label}</td>" in row
 
 
 def test_html_is_self_contained(reported, tmp_path):

@@ -25,7 +25,7 @@ def url(reported: ReportedRound, name: str = "report") -> str:
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, reported):
-    for name in ("report", "findings-csv", "findings-json", "responses-csv"):
+    for name in ("report", "findings-csv", "findings-json", "responses-csv", "pdf"):
         response = client.get(url(reported, name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -78,12 +78,26 @@ def test_as_of_shows_the_data_as_it_stood(watchdog_client, reported):
     assert 'id="updates-notice"' in after  # the correction was at 11:00 that day
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2023-02-30", "2023-02-01T10:00"])
-def test_bad_as_of_is_a_bad_request(watchdog_client, reported, value):
-    response = watchdog_client.get(url(reported), {"as_of": value})
+@pytest.mark.parametrize("value", ["yesterday", "2023-02-30", "2023-02-01T10:00", "garbage"])
+@pytest.mark.parametrize(
+    "view", ["report", "findings-json", "findings-csv", "responses-csv", "pdf"]
+)
+def test_bad_as_of_is_an_error_page(watchdog_client, reported, value, view):
+    response = watchdog_client.get(url(reported, view), {"as_of": value})
     assert response.status_code == 400
-    assert b"as_of must be a date like 2023-02-15" in response.content
-    assert watchdog_client.get(url(reported, "findings-json"), {"as_of": value}).status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "<title>Error: the date in the address is not valid – Custodes</title>" in page
+    assert 'class="error-summary"' in page and 'href="#as_of"' in page
+    assert "a date written YYYY-MM-DD, for example 2023-02-15" in page
+    assert 'id="as_of"' in page and 'aria-describedby="as_of-hint as_of-error"' in page
+    assert 'id="as_of-hint"' in page and 'id="as_of-error"' in page
+
+
+def test_bad_as_of_when_building_files_is_an_error_page(watchdog_client, reported):
+    response = watchdog_client.post(url(reported, "build"), {"as_of": "31/12/2022"})
+    assert response.status_code == 400
+    assert b"YYYY-MM-DD" in response.content
 
 
 def test_unknown_round_is_not_found(watchdog_client, reported):

@@ -10,10 +10,19 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from custodes import findings as fcore
 from custodes import sat
+from custodes.web.assessments.models import (
+    ActionItem,
+    Assessment,
+    AssessmentEvent,
+    Certification,
+    Evidence,
+    PrincipleResult,
+)
 from custodes.web.assessments.services import records
 from custodes.web.bodies.models import Body
 from custodes.web.estate.services import exposure
@@ -21,7 +30,7 @@ from custodes.web.surveys.analysis import round_data
 from custodes.web.surveys.enquiries import Enquiry
 from custodes.web.surveys.models import Round
 
-__all__ = ["DEFAULT_FRAMEWORK", "TOPIC", "sat_enquiries", "security_checks"]
+__all__ = ["DEFAULT_FRAMEWORK", "TOPIC", "sat_data_version", "sat_enquiries", "security_checks"]
 
 DEFAULT_FRAMEWORK = "scc-2013"
 TOPIC = "Code of Practice self-assessment"
@@ -56,6 +65,25 @@ def _security_checks(
         if check is not None:
             found.append(check)
     return found
+
+
+def sat_data_version(round_: Round) -> list[object]:
+    """A stamp of the assessments data :func:`sat_enquiries` reads (registers are stamped by
+    their reader): counts, last ids and latest times of every assessments table."""
+    stamps: list[object] = []
+    for model, times in (
+        (Assessment, ("created_at", "completed_at", "published_at")),
+        (PrincipleResult, ("saved_at",)),
+        (Evidence, ("added_at",)),
+        (ActionItem, ("created_at",)),
+        (Certification, ("recorded_at",)),
+        (AssessmentEvent, ("at",)),
+    ):
+        found = model.objects.aggregate(n=Count("pk"), last=Max("pk"), **{t: Max(t) for t in times})
+        if model is Assessment:  # every edit of an assessment bumps its version
+            found |= Assessment.objects.aggregate(versions=Sum("version"))
+        stamps.append([str(found[key]) for key in sorted(found)])
+    return stamps
 
 
 def sat_enquiries(round_: Round, as_of: datetime | None = None) -> list[Enquiry]:

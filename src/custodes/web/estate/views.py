@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from custodes import estate as core
 from custodes.web.bodies.models import Body
+from custodes.web.core.asof import rejects_bad_as_of, request_as_of
 from custodes.web.core.permissions import watchdog_required
 from custodes.web.core.uploads import upload_limited
 from custodes.web.estate import charts, exports
@@ -47,11 +48,9 @@ SHOWN_SEPARATELY = {"id", "body", "manufacturer_evidence", "manufacturer_confide
 
 
 def _as_of(request: HttpRequest) -> date | None:
-    text = request.GET.get("as_of", "").strip()
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+    """The ``as_of`` day asked for; a bad value is answered by the 400 page (core.asof)."""
+    parsed = request_as_of(request)
+    return parsed.day if parsed else None
 
 
 def _dashboard(summary: core.ExposureSummary, body: Body | None) -> dict:
@@ -70,6 +69,7 @@ def _dashboard(summary: core.ExposureSummary, body: Body | None) -> dict:
 
 @watchdog_required
 @require_GET
+@rejects_bad_as_of
 def national(request: HttpRequest) -> HttpResponse:
     """The nation's estate: exposure, charts, every body's totals, rounds to reconcile."""
     summary = exposure(None, _as_of(request))
@@ -83,6 +83,7 @@ def national(request: HttpRequest) -> HttpResponse:
 
 @watchdog_required
 @require_GET
+@rejects_bad_as_of
 def body_register(request: HttpRequest, code: str) -> HttpResponse:
     """One body's exposure and register, page by page, with recent changes."""
     body = get_object_or_404(Body, code=code)
@@ -252,6 +253,7 @@ def _export_response(body: Body | None, what: str, fmt: str, as_of: date | None)
 
 @watchdog_required
 @require_GET
+@rejects_bad_as_of
 def export(request: HttpRequest) -> HttpResponse:
     """CSV or XLSX of a register (with asset ids) or of the exposure summary."""
     code = request.GET.get("body", "")

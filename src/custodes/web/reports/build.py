@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import inspect
 import os
 import tempfile
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -31,11 +33,14 @@ from custodes.web.surveys.models import Round
 
 __all__ = [
     "REPORT_FILES",
+    "REPORT_PDF",
     "STYLESHEET",
     "BlockView",
     "FindingView",
     "chart_svg",
     "context_from",
+    "page_title",
+    "pdf_bytes",
     "render_standalone",
     "report_context",
     "stylesheet_text",
@@ -48,9 +53,11 @@ INDEX_HTML = "index.html"
 FINDINGS_CSV = "findings.csv"
 FINDINGS_JSON = "findings.json"
 RESPONSES_CSV = "responses.csv"
+REPORT_PDF = "report.pdf"
 REPORT_FILES = (INDEX_HTML, FINDINGS_CSV, FINDINGS_JSON, RESPONSES_CSV)
 FILE_MODE = 0o644
 CHART_CACHE_SIZE = 512
+CHART_CACHE_SECONDS = 30 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,20 @@ class FindingView:
     sentence: str
     chart: SafeString
     block_id: str
+    percent: int | None
+    """``at_least`` as a whole percentage of the denominator (None when it is empty)."""
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """A finding whose figures corrections changed: before the first of them, and now."""
+
+    finding_id: str
+    title: str
+    before: fcore.FindingResult
+    after: fcore.FindingResult
+    count: int
+    dates: str
 
 
 @dataclass(frozen=True)
@@ -71,14 +92,48 @@ class BlockView:
     findings: tuple[FindingView, ...]
 
 
+def _chart_code_version() -> str:
+    """A digest of the chart-drawing code and the matplotlib drawing it: a chart kept in the
+    shared cache is reused only when both are the same."""
+    import matplotlib
+
+    source = Path(inspect.getfile(fcore.finding_chart_svg)).read_bytes()
+    return hashlib.sha256(source + matplotlib.__version__.encode()).hexdigest()[:16]
+
+
+def _chart_key(finding: fcore.FindingResult) -> str:
+    figures = (
+        finding.id,
+        finding.title,
+        finding.at_least,
+        finding.unsure,
+        finding.unanswered,
+        finding.denominator,
+        finding.denominator_label,
+        finding.conditional,
+    )
+    digest = hashlib.sha256(repr((_CHART_CODE(), figures)).encode("utf-8")).hexdigest()[:32]
+    return f"custodes:chart:{digest}"
+
+
+_CHART_CODE = lru_cache(maxsize=1)(_chart_code_version)
+
+
 @lru_cache(maxsize=CHART_CACHE_SIZE)
 def chart_svg(finding: fcore.FindingResult) -> str:
-    """The finding's chart, rewritten for the CSP; memoised, as drawing takes ~0.1 s each.
+    """The finding's chart, rewritten for the CSP. Drawing takes ~0.1 s, so charts are kept
+    in this process and in the shared cache (every server process, and across restarts).
     A chart that cannot be made safe is a ``ReportError``, like every failure of a build."""
+    key = _chart_key(finding)
+    svg = cache.get(key)
+    if isinstance(svg, str):
+        return svg
     try:
-        return csp_safe_svg(fcore.finding_chart_svg(finding))
+        svg = csp_safe_svg(fcore.finding_chart_svg(finding))
     except ChartError as error:
         raise ReportError(str(error)) from error
+    cache.set(key, svg, timeout=CHART_CACHE_SECONDS)
+    return svg
 
 
 def stylesheet_text() -> str:
@@ -102,15 +157,60 @@ def _covered_through(returns: tuple[CountedReturn, ...]) -> list[tuple[str, str]
     return sorted(pairs.values())
 
 
+def _changes(data: ReportData) -> list[ChangeView]:
+    """Findings whose figures differ now from before the first correction that changed them."""
+    first: dict[str, fcore.FindingResult] = {}
+    dates: dict[str, list[str]] = {}
+    for note in data.corrections:
+        for change in note.changes:
+            first.setdefault(change.finding_id, change.before)
+            day = f"{note.at.day} {note.at:%B %Y}"
+            if day not in dates.setdefault(change.finding_id, []):
+                dates[change.finding_id].append(day)
+    views = []
+    for finding in data.findings.findings:
+        before = first.get(finding.id)
+        if before is None or _figures(before) == _figures(finding):
+            continue
+        count = sum(
+            1 for note in data.corrections for c in note.changes if c.finding_id == finding.id
+        )
+        views.append(
+            ChangeView(
+                finding_id=finding.id,
+                title=finding.title,
+                before=before,
+                after=finding,
+                count=count,
+                dates=", ".join(dates[finding.id]),
+            )
+        )
+    return views
+
+
+def _figures(finding: fcore.FindingResult) -> tuple[int, int, int]:
+    return (finding.at_least, finding.at_most, finding.denominator)
+
+
+def page_title(data: ReportData) -> str:
+    """The report's title, saying once that its data are synthetic when they are."""
+    if data.synthetic and "synthetic" not in data.round_title.casefold():
+        return f"{data.round_title} (synthetic demo data)"
+    return data.round_title
+
+
 def context_from(data: ReportData) -> dict[str, Any]:
     """The template context for a report built from ``data``."""
     result = data.findings
     views = [
         FindingView(
             result=finding,
-            sentence=fcore.describe(finding, result),
+            sentence=fcore.describe(finding, result, response=False),
             chart=mark_safe(chart_svg(finding)),
             block_id=data.finding_block(finding.id),
+            percent=fcore.percent_half_up(finding.at_least, finding.denominator)
+            if finding.denominator
+            else None,
         )
         for finding in result.findings
     ]
@@ -125,6 +225,7 @@ def context_from(data: ReportData) -> dict[str, Any]:
         "report": data,
         "round_name": data.round_name,
         "title": data.round_title,
+        "page_title": page_title(data),
         "synthetic": data.synthetic,
         "as_of": data.as_of,
         "generated_at": data.generated_at,
@@ -150,6 +251,7 @@ def context_from(data: ReportData) -> dict[str, Any]:
         "covered_through": _covered_through(data.returns),
         "non_respondents": list(result.non_respondents),
         "updates": data.corrections,
+        "changes": _changes(data),
         "follow_ups": data.follow_ups,
         "register_notes": data.register_notes,
         "enquiries": data.enquiries,
@@ -180,15 +282,22 @@ def render_standalone(context: dict[str, Any]) -> str:
     )
 
 
-def _stage(out_dir: Path, name: str, text: str) -> Path:
-    """Write ``text`` to a hidden temporary file beside ``name``; return its path."""
+def pdf_bytes(data: ReportData) -> bytes:
+    """The report as a PDF (A4, every section open); see :mod:`custodes.web.reports.pdf`."""
+    from custodes.web.reports.pdf import render_pdf  # WeasyPrint loads only when asked
+
+    return render_pdf(context_from(data), stylesheet_text())
+
+
+def _stage(out_dir: Path, name: str, content: str | bytes) -> Path:
+    """Write ``content`` to a hidden temporary file beside ``name``; return its path."""
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open only to write
         mode="wb", dir=out_dir, prefix=f".{name}.", suffix=".tmp", delete=False
     )
     staged = Path(handle.name)
     try:
         with handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
             handle.flush()
             os.fsync(handle.fileno())
         staged.chmod(FILE_MODE)
@@ -198,20 +307,28 @@ def _stage(out_dir: Path, name: str, text: str) -> Path:
     return staged
 
 
-def write_report(round_: Round, out_dir: Path, *, as_of: datetime | None = None) -> list[Path]:
-    """Write ``index.html``, ``findings.csv``, ``findings.json`` and ``responses.csv``.
+def write_report(
+    round_: Round, out_dir: Path, *, as_of: datetime | None = None, pdf: bool = False
+) -> list[Path]:
+    """Write ``index.html``, ``findings.csv``, ``findings.json`` and ``responses.csv``, and
+    ``report.pdf`` too when ``pdf`` (``index.html`` then links to it).
 
     Everything is rendered, and every target checked, before anything is written; each file
     is written to a temporary file in ``out_dir`` and renamed into place, so a failed build
     leaves any earlier report there untouched. Returns the paths written, in that order.
     """
     data = report_data(round_, as_of)
-    contents = {
-        INDEX_HTML: render_standalone(context_from(data)),
+    context = context_from(data)
+    if pdf:
+        context["pdf_url"] = REPORT_PDF
+    contents: dict[str, str | bytes] = {
+        INDEX_HTML: render_standalone(context),
         FINDINGS_CSV: exports.findings_csv(data),
         FINDINGS_JSON: exports.findings_json(data),
         RESPONSES_CSV: exports.responses_csv(data),
     }
+    if pdf:
+        contents[REPORT_PDF] = pdf_bytes(data)
     out_dir = Path(out_dir)
     staged: dict[str, Path] = {}
     try:

@@ -19,7 +19,7 @@ from custodes.web.jobs.models import Job
 from custodes.web.jobs.registry import JobFailed
 from custodes.web.jobs.runner import JobRun
 from custodes.web.jobs.services import latest_job, start_job
-from custodes.web.reports.build import REPORT_FILES, write_report
+from custodes.web.reports.build import REPORT_FILES, REPORT_PDF, write_report
 from custodes.web.reports.errors import ReportError
 from custodes.web.surveys.models import Round
 
@@ -63,6 +63,7 @@ def run_build(run: JobRun) -> dict[str, Any]:
             round_,
             build_folder(run.job),
             as_of=datetime.fromisoformat(as_of_text) if as_of_text else None,
+            pdf=True,
         )
     except ReportError as exc:
         raise JobFailed(str(exc)) from exc
@@ -70,4 +71,4 @@ def run_build(run: JobRun) -> dict[str, Any]:
         if earlier.name != str(run.job.pk) and earlier.is_dir():
             shutil.rmtree(earlier, ignore_errors=True)
     run.progress(1, 1, f"{len(written)} files written", force=True)
-    return {"files": [path.name for path in written if path.name in REPORT_FILES]}
+    return {"files": [p.name for p in written if p.name in (*REPORT_FILES, REPORT_PDF)]}

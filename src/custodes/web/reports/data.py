@@ -13,7 +13,7 @@ import importlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -24,7 +24,12 @@ from custodes import questionnaire as qcore
 from custodes.web.bodies.models import Body
 from custodes.web.estate.services import round_reconciliations
 from custodes.web.reports.errors import InvalidAsOf
-from custodes.web.surveys.analysis import follow_up, round_data, round_findings
+from custodes.web.surveys.analysis import (
+    correction_effects,
+    follow_up,
+    round_data,
+    round_findings,
+)
 from custodes.web.surveys.enquiries import Enquiry, round_enquiries
 from custodes.web.surveys.lifecycle import definition_of
 from custodes.web.surveys.models import Correction, Round
@@ -45,8 +50,6 @@ logger = logging.getLogger(__name__)
 WITHHELD_PERSONAL = "not published (personal data)"
 WITHHELD_TEXT = "free-text answer (see responses.csv)"
 NO_ANSWER = "no answer"
-# The instant just before a correction, to show the figures it changed.
-JUST_BEFORE = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -244,15 +247,11 @@ def _latest_channel(
     return max(submissions, key=lambda e: e.at).channel
 
 
-def _figure_changes(round_: Round, at: datetime) -> tuple[FigureChange, ...]:
-    """Findings whose figures moved at the instant ``at`` (a correction's time)."""
-    before = round_findings(round_, as_of=at - JUST_BEFORE)
-    after = round_findings(round_, as_of=at)
+def _figure_changes(effect: fcore.CorrectionEffect) -> tuple[FigureChange, ...]:
+    """Findings whose figures this correction, alone, moved."""
     return tuple(
         FigureChange(finding_id=new.id, title=new.title, before=old, after=new)
-        for old, new in zip(before.findings, after.findings, strict=True)
-        if (old.at_least, old.at_most, old.denominator)
-        != (new.at_least, new.at_most, new.denominator)
+        for old, new in effect.changed()
     )
 
 
@@ -264,18 +263,26 @@ def _question(definition: qcore.Questionnaire, qid: str) -> qcore.Question | Non
 
 
 def _corrections(
-    round_: Round, definition: qcore.Questionnaire, as_of: datetime, counted: set[str]
+    round_: Round,
+    definition: qcore.Questionnaire,
+    data: fcore.RoundData,
+    as_of: datetime,
+    counted: set[str],
 ) -> tuple[CorrectionNote, ...]:
-    rows = (
-        Correction.objects.filter(return_record__round=round_, corrected_at__lte=as_of)
-        .select_related("return_record__body")
-        .order_by("corrected_at", "id")
-    )
+    """Each correction counted by ``as_of``, with the figures it alone changed: corrections
+    made at the same instant are applied one by one, so no change is described twice."""
+    rows = {
+        row.pk: row
+        for row in Correction.objects.filter(
+            return_record__round=round_, corrected_at__lte=as_of
+        ).select_related("return_record__body")
+    }
     notes = []
-    for row in rows:
-        body = row.return_record.body
-        if body.code not in counted:
+    for effect in correction_effects(round_, data, as_of=as_of):
+        row = rows.get(effect.correction.id) if effect.correction.id is not None else None
+        if row is None or effect.body not in counted:
             continue
+        body = row.return_record.body
         question = _question(definition, row.question_id)
         notes.append(
             CorrectionNote(
@@ -287,7 +294,7 @@ def _corrections(
                 old_text=answer_text(question, row.old_value),
                 new_text=answer_text(question, row.new_value),
                 reason=row.reason,
-                changes=_figure_changes(round_, row.corrected_at),
+                changes=_figure_changes(effect),
             )
         )
     return tuple(notes)
@@ -329,8 +336,9 @@ def report_data(round_: Round, as_of: datetime | None = None) -> ReportData:
     now = timezone.now()
     moment = _cut_off(as_of, now)
     definition = definition_of(round_.questionnaire)
-    result = round_findings(round_, as_of=moment)
-    returns = _counted_returns(round_data(round_, as_of=moment), moment)
+    data = round_data(round_, as_of=moment)
+    result = round_findings(round_, as_of=moment, data=data)
+    returns = _counted_returns(data, moment)
     return ReportData(
         round_name=round_.name,
         round_title=round_.title,
@@ -345,7 +353,7 @@ def report_data(round_: Round, as_of: datetime | None = None) -> ReportData:
         custodes_version=custodes.__version__,
         findings=result,
         returns=returns,
-        corrections=_corrections(round_, definition, moment, {r.body_code for r in returns}),
+        corrections=_corrections(round_, definition, data, moment, {r.body_code for r in returns}),
         follow_ups=_follow_ups(round_, definition, result, returns),
         register_notes=_register_notes(round_, definition, moment),
         enquiries=tuple(round_enquiries(round_, moment)),

@@ -1,29 +1,38 @@
 """The report in the web UI, and its open-data files, for the watchdog's staff.
 
-``?as_of=YYYY-MM-DD`` shows the figures as the data stood at the end of that day (site time).
+``?as_of=YYYY-MM-DD`` shows the figures as the data stood at the end of that day (site time);
+any other value gets the 400 error page (:mod:`custodes.web.core.asof`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from custodes.web.core.asof import (
+    AS_OF_PARAMETER,
+    parse_as_of,
+    rejects_bad_as_of,
+    request_as_of,
+)
 from custodes.web.core.permissions import is_watchdog
 from custodes.web.jobs.models import Job
 from custodes.web.reports import exports
-from custodes.web.reports.build import context_from
+from custodes.web.reports.build import REPORT_PDF, context_from
 from custodes.web.reports.builds import BUILD_JOB, build_folder, latest_build, start_build
-from custodes.web.reports.data import report_data
+from custodes.web.reports.cache import cached_report_data, cached_report_pdf
+from custodes.web.reports.errors import ReportError
+from custodes.web.reports.pdf import PDF_CONTENT_TYPE
 from custodes.web.surveys.models import Round
 
 __all__ = [
@@ -32,19 +41,16 @@ __all__ = [
     "findings_csv",
     "findings_json",
     "report",
+    "report_pdf",
     "responses_csv",
 ]
 
 View = Callable[..., HttpResponse]
-AS_OF_PARAMETER = "as_of"
-
-
-class BadAsOf(ValueError):
-    """The ``as_of`` query parameter is not an ISO date."""
 
 
 def watchdog_only(view: View) -> View:
-    """Logged-in watchdog staff only: others are sent to log in, or refused (403)."""
+    """Logged-in watchdog staff only: others are sent to log in, or refused (403). A bad
+    ``as_of`` gets the 400 error page saying which format is expected."""
 
     @wraps(view)
     def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
@@ -52,23 +58,13 @@ def watchdog_only(view: View) -> View:
             raise PermissionDenied("the report is for the watchdog's staff")
         return view(request, *args, **kwargs)
 
-    return login_required(require_GET(never_cache(guarded)))
-
-
-def end_of_day(text: str) -> datetime:
-    """The last instant of the ISO date ``text`` in the site's time zone."""
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadAsOf(f"as_of must be a date like 2023-02-15, not {text[:40]!r}") from None
-    start_of_next = datetime.combine(day + timedelta(days=1), time.min)
-    return timezone.make_aware(start_of_next) - timedelta(microseconds=1)
+    return login_required(require_GET(never_cache(rejects_bad_as_of(guarded))))
 
 
 def _as_of(request: HttpRequest) -> tuple[datetime | None, str]:
     """The requested cut-off and the date text it came from ('' when not given)."""
-    text = request.GET.get(AS_OF_PARAMETER, "").strip()
-    return (end_of_day(text), text) if text else (None, "")
+    parsed = request_as_of(request)
+    return (parsed.moment, parsed.text) if parsed else (None, "")
 
 
 def _round(name: str) -> Round:
@@ -84,7 +80,7 @@ def _attachment(content: str, content_type: str, filename: str) -> HttpResponse:
 
 
 def _filename(round_: Round, as_of_text: str, name: str) -> str:
-    suffix = f"-as-of-{date.fromisoformat(as_of_text).isoformat()}" if as_of_text else ""
+    suffix = f"-as-of-{as_of_text}" if as_of_text else ""
     return f"{round_.name}{suffix}-{name}"
 
 
@@ -92,12 +88,10 @@ def _filename(round_: Round, as_of_text: str, name: str) -> str:
 def report(request: HttpRequest, name: str) -> HttpResponse:
     """The full report of a round, inside the site's layout."""
     round_ = _round(name)
-    try:
-        as_of, as_of_text = _as_of(request)
-    except BadAsOf as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    context = context_from(report_data(round_, as_of))
+    as_of, as_of_text = _as_of(request)
+    context = context_from(cached_report_data(round_, as_of))
     query = f"?{AS_OF_PARAMETER}={as_of_text}" if as_of_text else ""
+    context["pdf_url"] = reverse("reports:pdf", args=[round_.name]) + query
     context["files"] = {
         key: reverse(f"reports:{url_name}", args=[round_.name]) + query
         for key, url_name in (
@@ -115,17 +109,15 @@ def report(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@rejects_bad_as_of
 def build_report(request: HttpRequest, name: str) -> HttpResponse:
     """Starts a background job writing the report files (as of the date asked), to download
     from the report page when it has finished."""
     if not is_watchdog(request.user):
         raise PermissionDenied("the report is for the watchdog's staff")
     round_ = _round(name)
-    as_of_text = request.POST.get(AS_OF_PARAMETER, "").strip()
-    try:
-        as_of = end_of_day(as_of_text) if as_of_text else None
-    except BadAsOf as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    parsed = parse_as_of(request.POST.get(AS_OF_PARAMETER, ""))
+    as_of, as_of_text = (parsed.moment, parsed.text) if parsed else (None, "")
     job = start_build(round_, as_of=as_of, actor=f"user:{request.user.get_username()}")
     query = f"?{AS_OF_PARAMETER}={as_of_text}" if as_of_text else ""
     return redirect(reverse("reports:report", args=[round_.name]) + query + f"#job-{job.pk}")
@@ -150,13 +142,33 @@ def _download(
     request: HttpRequest, name: str, write: Callable[..., str], filename: str, content_type: str
 ) -> HttpResponse:
     round_ = _round(name)
-    try:
-        as_of, as_of_text = _as_of(request)
-    except BadAsOf as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    as_of, as_of_text = _as_of(request)
     return _attachment(
-        write(report_data(round_, as_of)), content_type, _filename(round_, as_of_text, filename)
+        write(cached_report_data(round_, as_of)),
+        content_type,
+        _filename(round_, as_of_text, filename),
     )
+
+
+@watchdog_only
+def report_pdf(request: HttpRequest, name: str) -> HttpResponse:
+    """report.pdf of the round, as of the requested date: made on request, then kept in the
+    cache beside the report's content (same key, so a correction or import makes a new one)."""
+    round_ = _round(name)
+    as_of, as_of_text = _as_of(request)
+    try:
+        content = cached_report_pdf(round_, as_of)
+    except ReportError as error:
+        return render(
+            request,
+            "reports/pdf_failed.html",
+            {"error": str(error), "round_name": name},
+            status=503,
+        )
+    response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
+    filename = _filename(round_, as_of_text, REPORT_PDF)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @watchdog_only

@@ -16,7 +16,14 @@ from custodes.web.surveys.choices import ReturnStatus
 from custodes.web.surveys.lifecycle import covered_codes, definition_of, return_events
 from custodes.web.surveys.models import Invitation, Return, Round
 
-__all__ = ["BodyStatus", "body_statuses", "follow_up", "round_data", "round_findings"]
+__all__ = [
+    "BodyStatus",
+    "body_statuses",
+    "correction_effects",
+    "follow_up",
+    "round_data",
+    "round_findings",
+]
 
 
 def _returns(round_: Round):
@@ -49,16 +56,31 @@ def round_data(round_: Round, *, as_of: datetime | None = None) -> fcore.RoundDa
     )
 
 
-def round_findings(round_: Round, *, as_of: datetime | None = None) -> fcore.RoundFindings:
+def round_findings(
+    round_: Round, *, as_of: datetime | None = None, data: fcore.RoundData | None = None
+) -> fcore.RoundFindings:
     """Findings of the round as the data stood at ``as_of`` (now when not given).
 
     Named-concern findings resolve the manufacturers answered against the vendor knowledge
-    base, applying only concerns that had taken effect by ``as_of``.
+    base, applying only concerns that had taken effect by ``as_of``. ``data`` is the round's
+    :func:`round_data` when the caller has already read it.
     """
     definition = definition_of(round_.questionnaire)
     return fcore.compute_findings(
         definition,
-        round_data(round_, as_of=as_of),
+        data if data is not None else round_data(round_, as_of=as_of),
+        as_of=as_of,
+        judge_names=default_resolver().judge_names,
+    )
+
+
+def correction_effects(
+    round_: Round, data: fcore.RoundData, *, as_of: datetime
+) -> tuple[fcore.CorrectionEffect, ...]:
+    """What each correction made by ``as_of`` changed, one correction at a time."""
+    return fcore.correction_effects(
+        definition_of(round_.questionnaire),
+        data,
         as_of=as_of,
         judge_names=default_resolver().judge_names,
     )

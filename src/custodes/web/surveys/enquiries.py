@@ -14,7 +14,14 @@ from datetime import datetime
 
 from custodes.web.surveys.models import Round
 
-__all__ = ["Enquiry", "EnquirySource", "register_enquiry_source", "round_enquiries"]
+__all__ = [
+    "Enquiry",
+    "EnquirySource",
+    "EnquiryVersion",
+    "enquiries_version",
+    "register_enquiry_source",
+    "round_enquiries",
+]
 
 
 @dataclass(frozen=True)
@@ -41,13 +48,34 @@ class Enquiry:
 
 #: ``source(round_, as_of)``: the enquiries it finds for the round as the data stood then.
 EnquirySource = Callable[[Round, datetime | None], Iterable[Enquiry]]
+#: ``version(round_)``: a cheap, JSON-serialisable stamp of the data a source reads (counts,
+#: last ids, latest times), which changes whenever its enquiries might; lets a report computed
+#: from the enquiries be cached.
+EnquiryVersion = Callable[[Round], object]
 _SOURCES: list[EnquirySource] = []
+_VERSIONS: dict[EnquirySource, EnquiryVersion | None] = {}
 
 
-def register_enquiry_source(source: EnquirySource) -> None:
-    """Adds a source of enquiries (once, however often an app is made ready)."""
+def register_enquiry_source(
+    source: EnquirySource, *, version: EnquiryVersion | None = None
+) -> None:
+    """Adds a source of enquiries (once, however often an app is made ready), with the stamp
+    of its data when it can give one."""
     if source not in _SOURCES:
         _SOURCES.append(source)
+    _VERSIONS[source] = version
+
+
+def enquiries_version(round_: Round) -> list[object] | None:
+    """Every source's stamp for the round, or None when a source cannot give one (then
+    whatever is computed from the enquiries cannot be cached)."""
+    stamps = []
+    for source in _SOURCES:
+        version = _VERSIONS.get(source)
+        if version is None:
+            return None
+        stamps.append(version(round_))
+    return stamps
 
 
 def round_enquiries(round_: Round, as_of: datetime | None = None) -> list[Enquiry]:

@@ -296,6 +296,7 @@ def return_events(record: Return) -> list[fcore.Submission | fcore.Correction]:
             new_value=c.new_value,
             reason=c.reason,
             by=c.corrected_by,
+            id=c.pk,
         )
         for c in record.corrections.all()
     ]
