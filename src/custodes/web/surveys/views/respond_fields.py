@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from custodes import questionnaire as qcore
@@ -233,15 +233,38 @@ def required_message(question: Question) -> str:
     return message % {"question": question.text}
 
 
+# The answer errors of custodes.questionnaire (pure Python, so English), listed for
+# makemessages: translated_message looks each up in the respondent's language.
+_CORE_MESSAGES = (
+    gettext_noop("Select yes, no or unsure"),
+    gettext_noop("Answer yes, no or unsure"),
+    gettext_noop("Select an option"),
+    gettext_noop("Select at least one option"),
+    gettext_noop("Select the options that apply"),
+    gettext_noop("Enter a number"),
+    gettext_noop("Enter a whole number, like 12"),
+    gettext_noop("Enter a whole number, like 12 or 1,200"),
+    gettext_noop("Enter a smaller number"),
+    gettext_noop("Enter a number that is %(n)s or more"),
+    gettext_noop("Enter a number that is %(n)s or fewer"),
+    gettext_noop("Enter at least one manufacturer or supplier"),
+    gettext_noop("Enter the manufacturers as a list of names"),
+    gettext_noop("Enter each manufacturer as a name"),
+    gettext_noop("Enter an answer"),
+    gettext_noop("Enter your answer as text"),
+    gettext_noop("This question is not part of the questionnaire"),
+)
+
+
 def translated_message(message: str) -> str:
-    """An answer error from ``custodes.questionnaire`` in the language in use."""
-    for pattern, template in (
-        (r"Enter a number that is (\d+) or more", "Enter a number that is %(n)s or more"),
-        (r"Enter a number that is (\d+) or fewer", "Enter a number that is %(n)s or fewer"),
-    ):
-        if found := re.fullmatch(pattern, message):
-            return gettext(template) % {"n": found.group(1)}
-    return gettext(message)
+    """An answer error from ``custodes.questionnaire`` in the language in use (a message not
+    in ``_CORE_MESSAGES`` is returned as it is)."""
+    if message in _CORE_MESSAGES:
+        return gettext(message)
+    if found := re.fullmatch(r"Enter a number that is (\d+) or (more|fewer)", message):
+        template = f"Enter a number that is %(n)s or {found.group(2)}"  # one of _CORE_MESSAGES
+        return gettext(template) % {"n": found.group(1)}
+    return message
 
 
 def missing_required(
