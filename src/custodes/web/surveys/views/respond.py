@@ -143,8 +143,9 @@ class Respondent:
         """The round's closing date has passed and the return is not submitted."""
         return not self.record.locked and timezone.now() > self.round.closes_at
 
-    def context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
-        """Template context every respondent page shares."""
+    def context(self, request: HttpRequest | None = None, **extra: Any) -> dict[str, Any]:
+        """Template context every respondent page shares (the language switch needs the
+        ``request``)."""
         return {
             "round": self.round,
             "round_title": self.definition.title
@@ -157,7 +158,7 @@ class Respondent:
             "late": self.late,
             "expires_at": self.invitation.expires_at,
             "language": self.language,
-            "language_links": _language_links(request, self),
+            "language_links": _language_links(request, self) if request is not None else [],
             **extra,
         }
 
