@@ -126,7 +126,7 @@ SECTIONS = (
         "respondent.role",
         (("name", "Synthetic load respondent"), ("on_behalf_of", "")),
     ),
-    Section("ext_cctv", "count", "ext_cctv.count", (("operates", "yes"),)),
+    Section("ext_cctv", "count", "ext_cctv.count", (("operates", "yes"), ("concerns", "no"))),
 )
 
 

@@ -202,3 +202,20 @@ def test_single_character_corruption_never_escapes(position: int, char: str) -> 
     corrupted = VALID[:position] + char + VALID[position + 1 :]
     with contextlib.suppress(RosterFileError):
         parse_roster(corrupted, "corrupt.yaml")
+
+
+def test_languages_default_to_english_and_may_add_welsh(tmp_path: Path) -> None:
+    text = VALID.replace("    country: Wales\n", "    country: Wales\n    languages: [en, cy]\n", 1)
+    roster = load_roster(_write(tmp_path, text))
+    assert roster.get("alpha").languages == ("en", "cy")
+    assert roster.get("beta").languages == ("en",)
+
+
+@pytest.mark.parametrize("languages", ["[cy]", "[en, en]", "[en, fr]", "[]"])
+def test_bad_languages_name_the_field(tmp_path: Path, languages: str) -> None:
+    text = VALID.replace(
+        "    country: Wales\n", f"    country: Wales\n    languages: {languages}\n", 1
+    )
+    error = _error(tmp_path, text)
+    assert error.field.startswith("bodies[0]"), str(error)
+    assert error.line is not None

@@ -19,8 +19,10 @@ from ._errors import (
 )
 from ._loader import SCHEMA, load_questionnaire, load_shipped, parse_questionnaire, shipped_names
 from ._schema import (
+    LANGUAGES,
     NO,
     UNSURE,
+    WELSH,
     YES,
     AnswerType,
     Block,
@@ -31,13 +33,16 @@ from ._schema import (
     Predicate,
     Question,
     Questionnaire,
+    TextInput,
     is_blank,
 )
 
 __all__ = [
+    "LANGUAGES",
     "NO",
     "SCHEMA",
     "UNSURE",
+    "WELSH",
     "YES",
     "AnswerError",
     "AnswerType",
@@ -54,6 +59,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireError",
     "QuestionnaireFileError",
+    "TextInput",
     "UnknownBlock",
     "UnknownQuestion",
     "UnknownQuestionnaire",

@@ -45,8 +45,49 @@ MULTI_CHOICE_TYPES = frozenset({AnswerType.MULTIPLE_CHOICE, AnswerType.CAPABILIT
 CONTROLLER_TYPES = CHOICE_TYPES | {AnswerType.YES_NO_UNSURE}
 
 
+class TextInput(StrEnum):
+    """How a text question is typed: one line (of a kind browsers know) or, by default, several."""
+
+    LINE = "line"
+    URL = "url"
+    EMAIL = "email"
+    TEL = "tel"
+
+
+WELSH = "cy"
+LANGUAGES: tuple[str, ...] = ("en", WELSH)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class OptionCy(_Model):
+    """An option's label in Welsh."""
+
+    label: str = Field(min_length=1)
+
+
+class QuestionCy(_Model):
+    """A question's text and hint in Welsh."""
+
+    text: str = Field(min_length=1)
+    hint: str | None = None
+
+
+class BlockCy(_Model):
+    """A block's title and description in Welsh."""
+
+    title: str = Field(min_length=1)
+    description: str | None = None
+
+
+class QuestionnaireCy(_Model):
+    """The questionnaire's title and description in Welsh, and who translated it."""
+
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    translation: str = Field(min_length=1)
 
 
 def _word_for_yaml_bool(value: Any) -> Any:
@@ -64,6 +105,7 @@ class Option(_Model):
     value: str = Field(pattern=OPTION_VALUE_PATTERN, max_length=64)
     label: str = Field(min_length=1)
     exclusive: bool = False
+    cy: OptionCy | None = None
 
     _value_word = field_validator("value", mode="before")(_word_for_yaml_bool)
 
@@ -130,6 +172,9 @@ class Question(_Model):
     minimum: int | None = None
     maximum: int | None = None
     when: Condition | None = None
+    input: TextInput | None = None
+    autocomplete: str | None = Field(default=None, pattern=r"^[a-z][a-z-]*( [a-z][a-z-]*)*$")
+    cy: QuestionCy | None = None
 
     @property
     def name(self) -> str:
@@ -190,6 +235,7 @@ class Block(_Model):
     description: str | None = None
     when: Condition | None = None
     questions: list[Question] = Field(min_length=1)
+    cy: BlockCy | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -252,7 +298,9 @@ class Questionnaire(_Model):
     references: list[str] = Field(default_factory=list)
     blocks: list[Block] = Field(min_length=1)
     findings: list[FindingSpec] = Field(default_factory=list)
+    cy: QuestionnaireCy | None = None
 
+    _translations: dict[str, Questionnaire] = PrivateAttr(default_factory=dict)
     _questions: dict[str, Question] = PrivateAttr(default_factory=dict)
     _blocks_by_question: dict[str, Block] = PrivateAttr(default_factory=dict)
     # Each question's conditions, worked out once: applicability is decided on every page.
@@ -361,6 +409,21 @@ class Questionnaire(_Model):
         return outcome
 
     @property
+    def languages(self) -> tuple[str, ...]:
+        """Languages the respondent's texts exist in: English, and Welsh when the file has it."""
+        return LANGUAGES if self.cy is not None else LANGUAGES[:1]
+
+    def in_language(self, language: str) -> Questionnaire:
+        """The same questionnaire with its texts in ``language`` (itself for English or a
+        language the file does not carry). Ids, conditions and findings are unchanged."""
+        if language != WELSH or self.cy is None:
+            return self
+        if (translated := self._translations.get(language)) is None:
+            translated = type(self).model_validate(_welsh_document(self))
+            self._translations[language] = translated
+        return translated
+
+    @property
     def fingerprint(self) -> str:
         """SHA-256 (hex) of the normalised definition: canonical JSON, sorted keys."""
         document = self.model_dump(mode="json", by_alias=True)
@@ -371,6 +434,69 @@ class Questionnaire(_Model):
     def sha256(self) -> str:
         """Same as ``fingerprint``."""
         return self.fingerprint
+
+
+def _welsh_document(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The questionnaire's document with every Welsh text in place of the English one."""
+    document = questionnaire.model_dump(mode="json", by_alias=True)
+
+    def swap(item: dict[str, Any], keys: tuple[str, ...]) -> None:
+        welsh = item.get("cy") or {}
+        for key in keys:
+            if welsh.get(key) is not None:
+                item[key] = welsh[key]
+
+    swap(document, ("title", "description"))
+    for block in document["blocks"]:
+        swap(block, ("title", "description"))
+        for question in block["questions"]:
+            swap(question, ("text", "hint"))
+            for option in question["options"]:
+                swap(option, ("label",))
+    return document
+
+
+def _welsh_problems(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """A file that carries Welsh must carry it for every text a respondent reads."""
+    problems: list[tuple[str, str]] = []
+    has_welsh = questionnaire.cy is not None
+
+    def check(item: Any, where: tuple[str | int, ...], optional: tuple[str, ...]) -> None:
+        if item.cy is None:
+            if has_welsh:
+                problems.append(
+                    (
+                        field_path(*where, "cy"),
+                        "the questionnaire is in Welsh too: give this text in Welsh (cy)",
+                    )
+                )
+            return
+        if not has_welsh:
+            problems.append(
+                (
+                    field_path(*where, "cy"),
+                    "Welsh texts need the questionnaire's "
+                    "own Welsh title, description and translation note (top-level cy)",
+                )
+            )
+            return
+        for key in optional:
+            if (getattr(item, key) is None) != (getattr(item.cy, key) is None):
+                problems.append(
+                    (
+                        field_path(*where, "cy", key),
+                        f"give the Welsh {key} exactly when the English {key} is given",
+                    )
+                )
+
+    for b_index, block in enumerate(questionnaire.blocks):
+        check(block, ("blocks", b_index), ("description",))
+        for q_index, question in enumerate(block.questions):
+            where = ("blocks", b_index, "questions", q_index)
+            check(question, where, ("hint",))
+            for o_index, option in enumerate(question.options):
+                check(option, (*where, "options", o_index), ())
+    return problems
 
 
 def field_path(*parts: str | int) -> str:
@@ -505,6 +631,12 @@ def definition_problems(questionnaire: Questionnaire) -> list[tuple[str, str]]:
                 questions[question.id] = question
                 order[question.id] = len(order)
             problems.extend(_check_options(question, where))
+            if question.type is not AnswerType.TEXT:
+                for attribute in ("input", "autocomplete"):
+                    if getattr(question, attribute) is not None:
+                        problems.append(
+                            (field_path(*where, attribute), f"only text questions take {attribute}")
+                        )
     for b_index, block in enumerate(questionnaire.blocks):
         if block.when is not None:
             governed = [order[q.id] for q in block.questions if q.id != block.when.question]
@@ -523,6 +655,7 @@ def definition_problems(questionnaire: Questionnaire) -> list[tuple[str, str]]:
                 problems.extend(
                     _check_condition(question.when, where, questions, order, order.get(question.id))
                 )
+    problems.extend(_welsh_problems(questionnaire))
     finding_ids: set[str] = set()
     for f_index, finding in enumerate(questionnaire.findings):
         where = ("findings", f_index)

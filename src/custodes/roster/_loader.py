@@ -41,6 +41,7 @@ def _roster(document: YamlDocument, label: str) -> Roster:
             aliases=tuple(entry.aliases),
             kind=entry.kind,
             country=entry.country,
+            languages=tuple(entry.languages),
             note=entry.note,
             source=entry.source,
             date=entry.date,

@@ -48,6 +48,7 @@ class Body:
     kind: str
     country: str
     note: str | None = None
+    languages: tuple[str, ...] = ("en",)
     source: str | None = None
     date: dt.date | None = None
     foi_regime: str = "foia"

@@ -39,6 +39,7 @@ Email = Annotated[
 ]
 #: The access-to-information regime a body answers under (see custodes.foi.clock).
 FoiRegime = Literal["foia", "foisa", "eir"]
+Language = Literal["en", "cy"]
 
 
 class _Strict(BaseModel):
@@ -77,11 +78,18 @@ class BodyEntry(_Strict):
     aliases: list[Spelling] = Field(default_factory=list, max_length=50)
     kind: Literal["territorial", "special", "agency"]
     country: Country
+    languages: list[Language] = Field(default_factory=lambda: ["en"], min_length=1, max_length=2)
     note: Text | None = None
     source: Url | None = None
     date: dt.date | None = None
     foi_regime: FoiRegime = "foia"
     foi: FoiEntry | None = None
+
+    @model_validator(mode="after")
+    def _languages_start_with_english(self) -> BodyEntry:
+        if self.languages[0] != "en" or len(set(self.languages)) != len(self.languages):
+            raise ValueError("languages start with en and name each language once (en, cy)")
+        return self
 
     @model_validator(mode="after")
     def _source_needs_date(self) -> BodyEntry:

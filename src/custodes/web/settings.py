@@ -261,6 +261,11 @@ INVITATION_TTL_DAYS = int(os.environ.get("CUSTODES_INVITATION_TTL_DAYS", "120"))
 # Failed token look-ups allowed per client address per window before answers are refused.
 TOKEN_THROTTLE_LIMIT = int(os.environ.get("CUSTODES_TOKEN_THROTTLE_LIMIT", "10"))
 TOKEN_THROTTLE_WINDOW_SECONDS = 15 * 60
+# The survey team as respondents see it on every page of the form (each optional; without an
+# email or phone number, respondents are told to reply to the email that brought their link).
+SURVEY_CONTACT_NAME = os.environ.get("CUSTODES_SURVEY_CONTACT_NAME", "").strip()
+SURVEY_CONTACT_EMAIL = os.environ.get("CUSTODES_SURVEY_CONTACT_EMAIL", "").strip()
+SURVEY_CONTACT_PHONE = os.environ.get("CUSTODES_SURVEY_CONTACT_PHONE", "").strip()
 
 # Packet captures uploaded for egress analysis: largest accepted, and whether to keep the file
 # after analysis (by default it is deleted once analysed).
@@ -296,6 +301,9 @@ HUEY = {
 }
 
 LANGUAGE_CODE = "en-gb"
+# The respondent's form is also in Welsh (custodes/locale); every other page is in English.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR.parent / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -72,24 +72,57 @@ def test_operates_no_makes_the_rest_of_the_block_not_applicable(respond_round, r
     record = _return_a(respond_round)
     assert record.draft == {"drones.operates": "no"}  # the count no longer applies
     page = respondent_a.get("/respond/drones/").content.decode()
-    assert 'name="count"' not in page
+    # The follow-ups stay in the page, in a panel hidden without JavaScript too, so that the
+    # script can reveal them at once if the answer changes back to yes.
+    hidden = page.split('class="conditional conditional--hidden" id="conditional-drones-operates')
+    assert len(hidden) == 2 and 'name="count"' in hidden[1]
+    assert 'name="count"' not in hidden[0]
     assert "do not apply because of your answer to" in page
     assert "tag--not_applicable" in respondent_a.get("/respond/").content.decode()
 
 
-def test_answer_that_opens_questions_returns_to_the_same_page(respondent_a):
-    respondent_a.post("/respond/drones/", {"operates": "no", "action": "later"})
-    response = respondent_a.post("/respond/drones/", {"operates": "yes", "action": "continue"})
-    assert response["Location"] == "/respond/drones/#drones-count"
+def test_answer_that_opens_questions_returns_to_the_same_page(respond_round, respondent_a):
+    answers = {"operates": "yes", "count": "3", "foreign_concerns": "no", "storage": "on_premises"}
+    response = respondent_a.post("/respond/drones/", {**answers, "action": "continue"})
+    assert response["Location"] == "/respond/other/"
     page = respondent_a.get("/respond/drones/").content.decode()
-    assert 'name="count"' in page
+    assert 'class="conditional conditional--hidden" id="conditional-drones-storage' in page
+    # Without the script, choosing the cloud and saving opens its follow-up on the same page.
+    response = respondent_a.post(
+        "/respond/drones/", {**answers, "storage": "vendor_cloud", "action": "continue"}
+    )
+    assert response["Location"] == "/respond/drones/#drones-cloud_region"
+    page = respondent_a.get("/respond/drones/").content.decode()
+    assert 'id="conditional-drones-storage-vendor_cloud"' in page
+    assert "conditional--hidden" not in page
     assert "more questions in this section now apply" in page
 
 
-def test_undecided_condition_shows_the_question_with_a_note(respondent_a):
+def test_switching_on_a_page_without_the_script_asks_the_revealed_required_questions(
+    respond_round, respondent_a
+):
+    respondent_a.post("/respond/drones/", {"operates": "no", "action": "continue"})
+    response = respondent_a.post("/respond/drones/", {"operates": "yes", "action": "continue"})
+    assert response.status_code == 200  # nothing saved: the required follow-ups are asked
+    page = response.content.decode()
+    assert "<title>Error: Drones" in page
+    assert "conditional--hidden" not in page
+    assert "Enter a number for ‘How many drones do you operate?’" in page
+    assert _return_a(respond_round).draft == {"drones.operates": "no"}
+
+
+def test_follow_ups_are_nested_under_the_answer_that_reveals_them(respondent_a):
     page = respondent_a.get("/respond/drones/").content.decode()
-    assert "Answer only if you answered ‘Yes’ to ‘Does your organisation operate drones?’" in page
-    assert "and ‘In the supplier&#x27;s cloud’ to ‘Where is the footage stored?’." in page
+    operates = page.split('id="conditional-drones-operates-yes"')[1]
+    assert 'data-controller="operates" data-show-values="yes unsure"' in operates
+    assert "If you answered ‘Yes’ or ‘Unsure’" in operates
+    storage = operates.split('id="conditional-drones-storage-vendor_cloud"')[1]
+    assert "If you answered ‘In the supplier&#x27;s cloud’" in storage
+    assert 'name="cloud_region"' in storage
+    # Unanswered controller: shown without the script (the script hides it), no extra note.
+    assert "conditional--hidden" not in page
+    assert "Answer only if you answered" not in page
+    assert 'src="/static/custodes/respond.js"' in page
 
 
 def test_format_error_rerenders_with_error_summary_and_keeps_input(respond_round, respondent_a):

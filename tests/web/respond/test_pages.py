@@ -49,7 +49,7 @@ def test_shipped_submission_errors_link_to_block_pages(shipped_respondent):
 def test_count_uses_a_numeric_text_input_with_hint_linked(shipped_respondent):
     html = shipped_respondent.get("/respond/ext_cctv/").content.decode()
     assert 'id="ext_cctv-count" name="count" type="text" inputmode="numeric"' in html
-    assert 'aria-describedby="ext_cctv-count-hint ext_cctv-count-note"' in html
+    assert 'aria-describedby="ext_cctv-count-hint"' in html
     facts = page_facts(html)
     assert "ext_cctv-count" in facts.label_for
 

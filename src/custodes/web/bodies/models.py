@@ -28,6 +28,13 @@ class Body(models.Model):
     foi_source = models.URLField("source of the FOI address", max_length=1000, blank=True)
     foi_date = models.DateField("FOI address as of", null=True, blank=True)
     foi_note = models.TextField("FOI address note", blank=True)
+    languages = models.JSONField(
+        "languages",
+        default=list,
+        blank=True,
+        help_text="Languages the body works in (en, cy); Welsh bodies get the form and emails "
+        "in Welsh too.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -35,6 +42,11 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def welsh(self) -> bool:
+        """True for a body that works in Welsh as well as English."""
+        return "cy" in (self.languages or ())
 
 
 class Contact(models.Model):

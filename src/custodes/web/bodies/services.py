@@ -47,6 +47,7 @@ def sync_roster(roster: roster_core.Roster | None = None) -> tuple[int, int]:
                 "kind": entry.kind,
                 "country": entry.country,
                 **_foi_fields(entry),
+                "languages": list(entry.languages),
             },
         )
         by_code[entry.code] = body

@@ -419,8 +419,12 @@ def save_draft(
     *,
     actor: str,
     baseline: Mapping[str, Any] | None = None,
+    section: str | None = None,
 ) -> DraftSaved:
     """Saves answers without submitting them; required questions may still be empty.
+
+    ``section`` names the block the person saved: it is remembered, so that a block saved on
+    purpose with nothing answered shows as in progress rather than not started.
 
     ``baseline`` holds the answers as the person's page showed them (question id → value).
     With it, only the questions the person changed are written, and a question that someone
@@ -448,7 +452,11 @@ def save_draft(
     applied = drop_inapplicable(definition, draft, wanted)
     record.draft = _validate(definition, {**draft, **applied}, final=False)
     record.draft_saved_at = timezone.now()
-    record.save(update_fields=["draft", "draft_saved_at"])
+    fields = ["draft", "draft_saved_at"]
+    if section is not None and section not in record.sections_saved:
+        record.sections_saved = [*record.sections_saved, section]
+        fields.append("sections_saved")
+    record.save(update_fields=fields)
     Activity.objects.create(
         actor=actor,
         action=Action.RETURN_SAVED,

@@ -159,6 +159,13 @@ class Return(models.Model):
     )
     draft = models.JSONField("draft answers", default=dict, blank=True)
     draft_saved_at = models.DateTimeField(null=True, blank=True)
+    sections_saved = models.JSONField(
+        "sections saved",
+        default=list,
+        blank=True,
+        help_text="Blocks the respondent has saved, even with nothing answered: such a block "
+        "shows as in progress, not as not started.",
+    )
     locked = models.BooleanField(
         "read-only",
         default=False,

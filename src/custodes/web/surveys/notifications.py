@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from custodes.web.bodies.models import Body
+from custodes.web.surveys import welsh
 from custodes.web.surveys.choices import Action
 from custodes.web.surveys.models import Activity, Round
 from custodes.web.surveys.tokens import issue_invitation
@@ -73,6 +74,14 @@ def send_invitation(
         "link": link,
     }
     subject = _render(subject_template, **values)
+    text = _render(body_template, **values)
+    if body.welsh:
+        welsh_values = {
+            **values,
+            "closes": welsh.welsh_date(round_.closes_at),
+            "expires": welsh.welsh_date(invitation.expires_at),
+        }
+        subject, text = _bilingual(subject, text, welsh_values, reminder=reminder)
     error = None
     retryable = False
     if not recipients:
@@ -81,7 +90,7 @@ def send_invitation(
         try:
             send_mail(
                 subject,
-                _render(body_template, **values),
+                text,
                 settings.DEFAULT_FROM_EMAIL,
                 list(recipients),
             )
@@ -102,6 +111,16 @@ def send_invitation(
         detail={"to": list(recipients), "subject": subject, "reminder": reminder},
     )
     return SendResult(body=body, sent_to=recipients, link=link, error=error, retryable=retryable)
+
+
+def _bilingual(
+    subject: str, text: str, values: dict[str, str], *, reminder: bool
+) -> tuple[str, str]:
+    """The email to a body that works in Welsh: Welsh first (filled with ``values``), then
+    the English ``subject`` and ``text``."""
+    cy_subject = _render(welsh.REMINDER_SUBJECT if reminder else welsh.INVITATION_SUBJECT, **values)
+    cy_text = _render(welsh.REMINDER_BODY if reminder else welsh.INVITATION_BODY, **values)
+    return f"{cy_subject} / {subject}", f"{cy_text}{welsh.DIVIDER}{text}"
 
 
 def send_invitations(

@@ -4,50 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bodies', '0001_initial'),
+        ("bodies", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='body',
-            name='foi_date',
-            field=models.DateField(blank=True, null=True, verbose_name='FOI address as of'),
+            model_name="body",
+            name="foi_date",
+            field=models.DateField(blank=True, null=True, verbose_name="FOI address as of"),
         ),
         migrations.AddField(
-            model_name='body',
-            name='foi_disclosure_log',
-            field=models.URLField(blank=True, max_length=1000, verbose_name='disclosure log'),
+            model_name="body",
+            name="foi_disclosure_log",
+            field=models.URLField(blank=True, max_length=1000, verbose_name="disclosure log"),
         ),
         migrations.AddField(
-            model_name='body',
-            name='foi_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='FOI email'),
+            model_name="body",
+            name="foi_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="FOI email"),
         ),
         migrations.AddField(
-            model_name='body',
-            name='foi_note',
-            field=models.TextField(blank=True, verbose_name='FOI address note'),
+            model_name="body",
+            name="foi_note",
+            field=models.TextField(blank=True, verbose_name="FOI address note"),
         ),
         migrations.AddField(
-            model_name='body',
-            name='foi_regime',
-            field=models.CharField(choices=[('foia', 'Freedom of Information Act 2000'), ('foisa', 'Freedom of Information (Scotland) Act 2002'), ('eir', 'Environmental Information Regulations 2004')], default='foia', max_length=10, verbose_name='FOI regime'),
+            model_name="body",
+            name="foi_regime",
+            field=models.CharField(
+                choices=[
+                    ("foia", "Freedom of Information Act 2000"),
+                    ("foisa", "Freedom of Information (Scotland) Act 2002"),
+                    ("eir", "Environmental Information Regulations 2004"),
+                ],
+                default="foia",
+                max_length=10,
+                verbose_name="FOI regime",
+            ),
         ),
         migrations.AddField(
-            model_name='body',
-            name='foi_source',
-            field=models.URLField(blank=True, max_length=1000, verbose_name='source of the FOI address'),
+            model_name="body",
+            name="foi_source",
+            field=models.URLField(
+                blank=True, max_length=1000, verbose_name="source of the FOI address"
+            ),
         ),
         migrations.AddField(
-            model_name='body',
-            name='foi_web_form',
-            field=models.URLField(blank=True, max_length=1000, verbose_name='FOI web form'),
+            model_name="body",
+            name="foi_web_form",
+            field=models.URLField(blank=True, max_length=1000, verbose_name="FOI web form"),
         ),
         migrations.AddField(
-            model_name='body',
-            name='foi_whatdotheyknow',
-            field=models.URLField(blank=True, max_length=1000, verbose_name='WhatDoTheyKnow page'),
+            model_name="body",
+            name="foi_whatdotheyknow",
+            field=models.URLField(blank=True, max_length=1000, verbose_name="WhatDoTheyKnow page"),
         ),
     ]

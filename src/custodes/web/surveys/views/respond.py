@@ -20,6 +20,16 @@ baseline: the block's answers as the page showed them. A save writes only the qu
 person changed; a question someone else changed in the meantime keeps their answer, and the
 page comes back with the person's own input and a "changed by someone else" message naming
 the other saved value (``lifecycle.save_draft`` does the comparison under the return's lock).
+
+"Save and continue" checks the page's required questions (those that apply, given the answers
+saved and posted) and, if one is unanswered, saves nothing and shows the page again with the
+error summary; "Save and come back later" saves what is there, however incomplete, and marks
+the section in progress. Every page shows the survey team's contact details (settings
+``SURVEY_CONTACT_*``), and, once the round's closing date has passed, a late notice.
+
+Language: English by default. A body whose roster entry lists Welsh (``cy``) is offered a
+"English | Cymraeg" switch when the questionnaire carries Welsh; ``?lang=cy`` (or ``en``)
+stores the choice in the session and redirects to the same page without the parameter.
 """
 
 from __future__ import annotations
@@ -29,11 +39,14 @@ from dataclasses import dataclass
 from functools import cached_property, wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from custodes import questionnaire as qcore
@@ -57,14 +70,31 @@ from custodes.web.surveys.views.respond_fields import (
     block_status,
     build_fields,
     field_id,
+    missing_required,
     raw_values,
     read_block,
+    rendered_questions,
     shown_questions,
+    translated_message,
 )
 
-__all__ = ["SESSION_INVITATION", "block", "check", "done", "overview", "start"]
+__all__ = [
+    "SESSION_INVITATION",
+    "SESSION_LANGUAGE",
+    "block",
+    "check",
+    "done",
+    "overview",
+    "start",
+    "survey_contact",
+]
 
 SESSION_INVITATION = "custodes.respondent.invitation"
+SESSION_LANGUAGE = "custodes.respondent.language"
+ENGLISH = "en"
+LANGUAGE_PARAMETER = "lang"
+# Django's language code for each language a respondent may choose.
+DJANGO_LANGUAGES = {ENGLISH: "en-gb", qcore.WELSH: "cy"}
 LINK_FAILURES = FailureThrottle("respond-links")
 ACTION_LATER = "later"  # the "Save and come back later" button; "Save and continue" is the default
 BASELINE_FIELD = "baseline"  # hidden field: the block's answers as the page showed them, signed
@@ -77,10 +107,17 @@ class Respondent:
 
     invitation: Invitation
     record: Return
+    language: str = ENGLISH
 
     @property
     def round(self) -> Round:
         return self.invitation.round
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """Languages offered: Welsh too for a Welsh body when the questionnaire has it."""
+        offered = definition_of(self.round.questionnaire).languages
+        return offered if self.invitation.body.welsh else offered[:1]
 
     @property
     def actor(self) -> str:
@@ -89,7 +126,8 @@ class Respondent:
 
     @cached_property
     def definition(self) -> qcore.Questionnaire:
-        return definition_of(self.round.questionnaire)
+        """The questionnaire, its texts in the respondent's language."""
+        return definition_of(self.round.questionnaire).in_language(self.language)
 
     @cached_property
     def answers(self) -> dict[str, Any]:
@@ -100,15 +138,59 @@ class Respondent:
     def applicability(self) -> dict[str, bool | None]:
         return self.definition.applicability_map(self.answers)
 
-    def context(self, **extra: Any) -> dict[str, Any]:
-        """Template context every respondent page shares."""
+    @property
+    def late(self) -> bool:
+        """The round's closing date has passed and the return is not submitted."""
+        return not self.record.locked and timezone.now() > self.round.closes_at
+
+    def context(self, request: HttpRequest | None = None, **extra: Any) -> dict[str, Any]:
+        """Template context every respondent page shares (the language switch needs the
+        ``request``)."""
         return {
             "round": self.round,
+            "round_title": self.definition.title
+            if self.round.title == definition_of(self.round.questionnaire).title
+            else self.round.title,
             "body": self.invitation.body,
             "record": self.record,
             "synthetic": self.round.synthetic,
+            "contact": survey_contact(),
+            "late": self.late,
+            "expires_at": self.invitation.expires_at,
+            "language": self.language,
+            "language_links": _language_links(request, self) if request is not None else [],
             **extra,
         }
+
+
+def survey_contact() -> dict[str, str]:
+    """The survey team's contact details from the settings (each may be empty)."""
+    return {
+        "name": settings.SURVEY_CONTACT_NAME,
+        "email": settings.SURVEY_CONTACT_EMAIL,
+        "phone": settings.SURVEY_CONTACT_PHONE,
+    }
+
+
+_LANGUAGE_NAMES = {ENGLISH: ("English", "en-GB"), qcore.WELSH: ("Cymraeg", "cy")}
+_SWITCH_TO = {ENGLISH: "Change the language to English", qcore.WELSH: "Newid yr iaith i'r Gymraeg"}
+
+
+def _language_links(request: HttpRequest, respondent: Respondent) -> list[dict[str, Any]]:
+    """The "English | Cymraeg" switch: each language, the current one without a link."""
+    if len(respondent.languages) < 2:
+        return []
+    return [
+        {
+            "code": code,
+            "name": _LANGUAGE_NAMES[code][0],
+            "lang": _LANGUAGE_NAMES[code][1],
+            "current": code == respondent.language,
+            "href": f"{request.path}?{LANGUAGE_PARAMETER}={code}",
+            "switch_to": _SWITCH_TO[code],
+        }
+        for code in respondent.languages
+    ]
 
 
 # Refusals
@@ -121,19 +203,33 @@ def _refuse(
     return render(
         request,
         "respond/refused.html",
-        {"title": title, "message": message, "session_ended": session_ended},
+        {
+            "title": title,
+            "message": message,
+            "session_ended": session_ended,
+            "contact": survey_contact(),
+            "language": _session_language(request),
+        },
         status=status,
     )
+
+
+def _session_language(request: HttpRequest) -> str:
+    language = request.session.get(SESSION_LANGUAGE)
+    return language if language in DJANGO_LANGUAGES else ENGLISH
 
 
 def _too_many_attempts(request: HttpRequest, retry_after: int) -> HttpResponse:
     response = _refuse(
         request,
         429,
-        "Too many attempts",
-        "This link does not open a return, and there have been too many such attempts from "
-        f"your connection to say more for {max(1, round(retry_after / 60))} minutes. Check that "
-        "you used the whole link from the most recent email you were sent.",
+        gettext("Too many attempts"),
+        gettext(
+            "This link does not open a return, and there have been too many such attempts from "
+            "your connection to say more for %(minutes)s minutes. Check that you used the whole "
+            "link from the most recent email you were sent."
+        )
+        % {"minutes": max(1, round(retry_after / 60))},
     )
     response.headers["Retry-After"] = str(retry_after)
     return response
@@ -158,10 +254,12 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
         return _refuse(
             request,
             410 if known else 404,
-            "This link no longer works" if known else "This link is not valid",
+            gettext("This link no longer works") if known else gettext("This link is not valid"),
             str(error),
         )
     request.session.cycle_key()
+    if request.session.get(SESSION_INVITATION) != invitation.pk:
+        request.session.pop(SESSION_LANGUAGE, None)  # another body's choice does not carry over
     request.session[SESSION_INVITATION] = invitation.pk
     record_opened(invitation)
     return redirect("respond:overview")
@@ -170,62 +268,85 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
 def respondent_view(
     view: Callable[..., HttpResponse],
 ) -> Callable[..., HttpResponse]:
-    """Runs ``view(request, respondent, ...)`` for a session whose invitation is still usable."""
+    """Runs ``view(request, respondent, ...)`` for a session whose invitation is still usable,
+    in the respondent's language."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        invitation_id = request.session.get(SESSION_INVITATION)
-        if not isinstance(invitation_id, int):
-            return _refuse(
-                request,
-                403,
-                "Open the link in your email",
-                "To see your organisation's return, open the link in the email the "
-                "survey team sent you.",
-                session_ended=True,
-            )
-        # Every respondent request runs these two look-ups: get() orders nothing (the models'
-        # default ordering joins other tables), and no questionnaire JSON (definition_of
-        # caches it).
-        try:
-            invitation = (
-                Invitation.objects.select_related("round__questionnaire", "body")
-                .defer(DEFINITION)
-                .get(pk=invitation_id)
-            )
-        except Invitation.DoesNotExist:
-            invitation = None
-        if invitation is None or not invitation.is_usable():
-            request.session.flush()
-            return _refuse(
-                request,
-                410,
-                "This link no longer works",
-                "This link has been replaced, withdrawn or has expired. Ask the survey "
-                "team for a new one.",
-            )
-        # The return exists after the first visit; return_for checks that the body is a
-        # recipient and creates it.
-        try:
-            record = Return.objects.get(round_id=invitation.round_id, body_id=invitation.body_id)
-        except Return.DoesNotExist:
-            record = None
-        else:  # the invitation's round and body, already read, are the return's
-            record.round, record.body = invitation.round, invitation.body
-        try:
-            if record is None:
-                record = return_for(invitation.round, invitation.body)
-        except SurveyError:
-            request.session.flush()
-            return _refuse(
-                request,
-                410,
-                "This link no longer works",
-                "Your organisation is no longer asked to complete this survey.",
-            )
-        return view(request, Respondent(invitation, record), *args, **kwargs)
+        with translation.override(DJANGO_LANGUAGES[_session_language(request)]):
+            found = _respondent(request)
+        if isinstance(found, HttpResponse):
+            return found
+        chosen = request.GET.get(LANGUAGE_PARAMETER)
+        if request.method == "GET" and chosen is not None:
+            if chosen in found.languages:
+                request.session[SESSION_LANGUAGE] = chosen
+            return HttpResponseRedirect(request.path)  # the same page, in the chosen language
+        with translation.override(DJANGO_LANGUAGES[found.language]):
+            return view(request, found, *args, **kwargs)
 
     return wrapper
+
+
+def _respondent(request: HttpRequest) -> Respondent | HttpResponse:
+    """The session's respondent, or the page refusing it."""
+    invitation_id = request.session.get(SESSION_INVITATION)
+    if not isinstance(invitation_id, int):
+        return _refuse(
+            request,
+            403,
+            gettext("Open the link in your email"),
+            gettext(
+                "To see your organisation's return, open the link in the email the "
+                "survey team sent you."
+            ),
+            session_ended=True,
+        )
+    # Every respondent request runs these two look-ups: get() orders nothing (the models'
+    # default ordering joins other tables), and no questionnaire JSON (definition_of
+    # caches it).
+    try:
+        invitation = (
+            Invitation.objects.select_related("round__questionnaire", "body")
+            .defer(DEFINITION)
+            .get(pk=invitation_id)
+        )
+    except Invitation.DoesNotExist:
+        invitation = None
+    if invitation is None or not invitation.is_usable():
+        request.session.flush()
+        return _refuse(
+            request,
+            410,
+            gettext("This link no longer works"),
+            gettext(
+                "This link has been replaced, withdrawn or has expired. Ask the survey "
+                "team for a new one."
+            ),
+        )
+    # The return exists after the first visit; return_for checks that the body is a
+    # recipient and creates it.
+    try:
+        record = Return.objects.get(round_id=invitation.round_id, body_id=invitation.body_id)
+    except Return.DoesNotExist:
+        record = None
+    else:  # the invitation's round and body, already read, are the return's
+        record.round, record.body = invitation.round, invitation.body
+    try:
+        if record is None:
+            record = return_for(invitation.round, invitation.body)
+    except SurveyError:
+        request.session.flush()
+        return _refuse(
+            request,
+            410,
+            gettext("This link no longer works"),
+            gettext("Your organisation is no longer asked to complete this survey."),
+        )
+    respondent = Respondent(invitation, record, _session_language(request))
+    if respondent.language not in respondent.languages:
+        return Respondent(invitation, record)
+    return respondent
 
 
 # Pages
@@ -235,11 +356,10 @@ def respondent_view(
 @respondent_view
 def overview(request: HttpRequest, respondent: Respondent) -> HttpResponse:
     """The task list: every block with its status."""
-    answers, applicability = respondent.answers, respondent.applicability
-    tasks = []
-    for block_def in respondent.definition.blocks:
-        status = block_status(block_def, answers, applicability)
-        tasks.append({"block": block_def, "status": status})
+    tasks = [
+        {"block": block_def, "status": _status(respondent, block_def)}
+        for block_def in respondent.definition.blocks
+    ]
     completed = sum(
         t["status"] in (BlockStatus.COMPLETED, BlockStatus.NOT_APPLICABLE) for t in tasks
     )
@@ -247,11 +367,17 @@ def overview(request: HttpRequest, respondent: Respondent) -> HttpResponse:
         request,
         "respond/overview.html",
         respondent.context(
-            tasks=tasks,
-            completed=completed,
-            reopened=_reopened(respondent),
-            expires_at=respondent.invitation.expires_at,
+            request, tasks=tasks, completed=completed, reopened=_reopened(respondent)
         ),
+    )
+
+
+def _status(respondent: Respondent, block_def: qcore.Block) -> BlockStatus:
+    return block_status(
+        block_def,
+        respondent.answers,
+        respondent.applicability,
+        saved=block_def.id in respondent.record.sections_saved,
     )
 
 
@@ -270,25 +396,34 @@ def _next_url(respondent: Respondent, block_id: str) -> str:
 @require_http_methods(["GET", "POST"])
 @respondent_view
 def block(request: HttpRequest, respondent: Respondent, block_id: str) -> HttpResponse:
-    """One block of questions; saving never requires the required ones."""
+    """One block of questions. "Save and continue" requires the page's required questions
+    that apply; "Save and come back later" saves whatever is there."""
     try:
         block_def = respondent.definition.block(block_id)
     except KeyError:
-        return _refuse(request, 404, "Page not found", "There is no such section in this survey.")
+        return _refuse(
+            request,
+            404,
+            gettext("Page not found"),
+            gettext("There is no such section in this survey."),
+        )
     definition, record = respondent.definition, respondent.record
     if record.locked:
         if request.method == "POST":
             return _refuse(
                 request,
                 403,
-                "Your return has been submitted",
-                "Your return is read-only now. Contact the survey team if you "
-                "need to change an answer.",
+                gettext("Your return has been submitted"),
+                gettext(
+                    "Your return is read-only now. Contact the survey team if you "
+                    "need to change an answer."
+                ),
             )
         return render(
             request,
             "respond/block.html",
             respondent.context(
+                request,
                 section=block_def,
                 read_only=True,
                 rows=_summary_rows(respondent, block_def),
@@ -296,6 +431,7 @@ def block(request: HttpRequest, respondent: Respondent, block_id: str) -> HttpRe
             ),
         )
     shown = shown_questions(block_def, respondent.applicability)
+    rendered = rendered_questions(definition, block_def, respondent.applicability)
     raw = raw_values(block_def, respondent.answers)
     baseline = _sign_baseline(respondent, block_def)
     errors: dict[str, str] = {}
@@ -303,28 +439,48 @@ def block(request: HttpRequest, respondent: Respondent, block_id: str) -> HttpRe
     status = 200
     if request.method == "POST":
         posted, posted_raw, errors = read_block(
-            block_def, dict(request.POST.lists()), [q.id for q in shown]
+            block_def, dict(request.POST.lists()), [q.id for q in rendered]
         )
         raw.update(posted_raw)
+        # A follow-up the posted answers rule out (hidden by the script) is cleared, not checked.
+        ruled_out = definition.applicability_map({**respondent.answers, **posted})
+        errors = {qid: message for qid, message in errors.items() if ruled_out[qid] is not False}
         try:
             shown_baseline = _read_baseline(request, respondent, block_def)
         except _StaleBaseline:
             shown_baseline, page_errors, status = None, [_STALE_PAGE_ERROR], 409
+        later = request.POST.get("action") == ACTION_LATER
+        if not later and not page_errors:
+            missing = missing_required(definition, block_def, {**respondent.answers, **posted})
+            errors = {
+                q.id: errors.get(q.id) or missing[q.id]
+                for q in block_def.questions
+                if q.id in errors or q.id in missing
+            }
         if not errors and not page_errors:
             try:
-                saved = save_draft(record, posted, actor=respondent.actor, baseline=shown_baseline)
+                saved = save_draft(
+                    record,
+                    posted,
+                    actor=respondent.actor,
+                    baseline=shown_baseline,
+                    section=block_def.id,
+                )
             except AnswersInvalid as invalid:
                 errors = {p.question_id: p.message for p in invalid.problems}
             except SurveyError as error:
-                return _refuse(request, 409, "Your answers were not saved", str(error))
+                return _refuse(request, 409, gettext("Your answers were not saved"), str(error))
             else:
                 if not saved.conflicts:
                     return _after_save(request, respondent, block_def, shown, saved.draft)
                 # Someone else changed some of these questions: show their answers, and the
                 # person's own input where the two differ, against a baseline of the answers
                 # saved now (so saving again deliberately replaces theirs).
-                respondent = Respondent(respondent.invitation, _reloaded(record))
+                respondent = Respondent(
+                    respondent.invitation, _reloaded(record), respondent.language
+                )
                 shown = shown_questions(block_def, respondent.applicability)
+                rendered = rendered_questions(definition, block_def, respondent.applicability)
                 raw = raw_values(block_def, respondent.answers)
                 mine = [_name(block_def, c) for c in saved.conflicts]
                 raw.update({name: posted_raw[name] for name in mine})
@@ -332,17 +488,22 @@ def block(request: HttpRequest, respondent: Respondent, block_id: str) -> HttpRe
                 baseline = _sign_baseline(respondent, block_def)
                 status = 409
                 if saved.applied:
-                    messages.success(request, "Your other answers on this page have been saved.")
+                    messages.success(
+                        request, gettext("Your other answers on this page have been saved.")
+                    )
         if errors and status == 200 and shown_baseline is not None:
             baseline = request.POST[BASELINE_FIELD]  # nothing was saved: the page's baseline stands
     return render(
         request,
         "respond/block.html",
         respondent.context(
+            request,
             section=block_def,
             read_only=False,
             position=_position(respondent, block_id),
-            fields=build_fields(definition, shown, raw, errors, respondent.applicability),
+            fields=build_fields(
+                definition, rendered, raw, errors, respondent.applicability, block_def
+            ),
             errors=page_errors
             + [
                 {"href": f"#{field_id(definition.question(qid))}", "message": message}
@@ -365,8 +526,10 @@ class _StaleBaseline(Exception):
 
 _STALE_PAGE_ERROR = {
     "href": "#main-content",
-    "message": "This page could not be matched to your saved answers, so nothing was saved. "
-    "Check the answers below and save again.",
+    "message": gettext_lazy(
+        "This page could not be matched to your saved answers, so nothing was saved. "
+        "Check the answers below and save again."
+    ),
 }
 
 
@@ -424,12 +587,12 @@ def _name(block_def: qcore.Block, conflict: Conflict) -> str:
 def _conflict_message(definition: qcore.Questionnaire, conflict: Conflict) -> str:
     """GOV.UK-style error text: who changed what, what is saved now, what to do."""
     question = definition.question(conflict.question_id)
-    theirs = "; ".join(answer_lines(question, conflict.theirs)) or "no answer"
-    return (
-        f"{question.text} – this answer was changed by someone else since you opened this "
-        f"page. The saved answer is now ‘{theirs}’. Your answer is shown below: save again "
+    theirs = "; ".join(answer_lines(question, conflict.theirs)) or gettext("no answer")
+    return gettext(
+        "%(question)s – this answer was changed by someone else since you opened this "
+        "page. The saved answer is now ‘%(theirs)s’. Your answer is shown below: save again "
         "to replace the saved answer with yours, or change yours"
-    )
+    ) % {"question": question.text, "theirs": theirs}
 
 
 def _position(respondent: Respondent, block_id: str) -> dict[str, int]:
@@ -465,18 +628,27 @@ def _after_save(
     """Back to the same page when the new answers open questions the page did not show."""
     now_applicable = respondent.definition.applicability_map(draft)
     shown_ids = {q.id for q in shown}
-    opened = [q for q in shown_questions(block_def, now_applicable) if q.id not in shown_ids]
+    opened = [
+        q
+        for q in shown_questions(block_def, now_applicable)
+        if q.id not in shown_ids and qcore.is_blank(draft.get(q.id))
+    ]
     if request.POST.get("action") == ACTION_LATER:
         messages.success(
             request,
-            "Your answers have been saved. You can come back to them with the link in your email.",
+            gettext(
+                "Your answers have been saved. You can come back to them with the link in "
+                "your email."
+            ),
         )
         return redirect("respond:overview")
     if opened:
         messages.info(
             request,
-            "Your answers have been saved. Because of them, more questions "
-            "in this section now apply.",
+            gettext(
+                "Your answers have been saved. Because of them, more questions "
+                "in this section now apply."
+            ),
         )
         url = reverse("respond:block", args=[block_def.id])
         return HttpResponseRedirect(f"{url}#{field_id(opened[0])}")
@@ -512,22 +684,22 @@ def check(request: HttpRequest, respondent: Respondent) -> HttpResponse:
             return _refuse(
                 request,
                 403,
-                "Your return has been submitted",
-                "Your return has already been submitted and is read-only.",
+                gettext("Your return has been submitted"),
+                gettext("Your return has already been submitted and is read-only."),
             )
         try:
             submit_return(record, actor=respondent.actor)
         except AnswersInvalid as invalid:
             errors = [_problem_link(respondent, problem) for problem in invalid.problems]
         except SurveyError as error:
-            return _refuse(request, 409, "Your return was not submitted", str(error))
+            return _refuse(request, 409, gettext("Your return was not submitted"), str(error))
         else:
             return redirect("respond:done")
     blocks = [
         {
             "block": block_def,
             "rows": _summary_rows(respondent, block_def),
-            "status": block_status(block_def, respondent.answers, respondent.applicability),
+            "status": _status(respondent, block_def),
         }
         for block_def in respondent.definition.blocks
     ]
@@ -535,6 +707,7 @@ def check(request: HttpRequest, respondent: Respondent) -> HttpResponse:
         request,
         "respond/check.html",
         respondent.context(
+            request,
             blocks=blocks,
             errors=errors,
             read_only=record.locked,
@@ -552,7 +725,7 @@ def _problem_link(respondent: Respondent, problem: qcore.FieldError) -> dict[str
     url = reverse("respond:block", args=[respondent.definition.block_of(question.id).id])
     return {
         "href": f"{url}#{field_id(question)}",
-        "message": f"{question.text} – {problem.message}",
+        "message": f"{question.text} – {translated_message(problem.message)}",
     }
 
 
@@ -564,4 +737,4 @@ def done(request: HttpRequest, respondent: Respondent) -> HttpResponse:
     submission = record.submissions.order_by("-submitted_at", "-id").first()
     if not record.locked or submission is None:
         return redirect("respond:overview")
-    return render(request, "respond/done.html", respondent.context(submission=submission))
+    return render(request, "respond/done.html", respondent.context(request, submission=submission))

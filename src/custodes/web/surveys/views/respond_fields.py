@@ -4,42 +4,58 @@ The respondent form shows one block per page. Every question becomes a ``FormFie
 template ``respond/_field.html`` renders with the GOV.UK pattern for its answer type: radios
 (yes/no/unsure, single choice), checkboxes (multiple choice, capabilities, with the exclusive
 "none" option after an "or" divider), a short text input with ``inputmode="numeric"`` (counts),
-and textareas (manufacturers one per line, free text).
+a one-line input for text questions whose ``input`` says so (``line``, ``url``, ``email``,
+``tel``) and textareas (manufacturers one per line, other free text).
 
-Conditions are applied on the server, without JavaScript. A question whose condition is not met
-by the saved answers is not shown at all (it is "not applicable"), and the page says which
-answers hid it. A question whose condition cannot be decided yet (the controlling question is
-unanswered or "unsure") is shown with the note "Answer only if you answered ...". The
-controlling question always comes first, since a questionnaire may only test earlier
-questions. So after saving ``operates`` = no, the rest of the block disappears and the block is
-"not applicable"; changing it back to yes and saving shows the block's questions again.
+Follow-up questions use the GOV.UK conditional reveal, as progressive enhancement. A question
+whose condition tests a question on the same page is rendered inside a ``Conditional`` panel
+after that question, headed "If you answered ‘Yes’". Without JavaScript the panel is shown
+(and the server decides, as before: saving "No" rules its questions out); the static script
+``custodes/respond.js`` hides it until a triggering answer is chosen. A panel whose trigger is
+answered otherwise is rendered hidden, so that switching the answer reveals it at once with
+the script; without it, the page says which answer hid its questions. A question whose
+condition tests another page's question is shown with the note "Answer only if you answered
+...". Conditions may only test earlier questions, so the controlling question always comes
+first. Saving ``operates`` = no clears the block's other answers and makes it "not applicable".
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
 from custodes import questionnaire as qcore
-from custodes.questionnaire import AnswerType, Block, Question, Questionnaire
+from custodes.questionnaire import AnswerType, Block, Condition, Question, Questionnaire
 
 __all__ = [
     "BlockStatus",
     "Choice",
+    "Conditional",
     "FormField",
     "answer_lines",
     "block_status",
     "build_fields",
     "condition_note",
     "field_id",
+    "missing_required",
     "raw_values",
     "read_block",
+    "rendered_questions",
     "shown_questions",
+    "translated_message",
 ]
 
-YES_NO_UNSURE_LABELS: dict[str, str] = {qcore.YES: "Yes", qcore.NO: "No", qcore.UNSURE: "Unsure"}
+YES_NO_UNSURE_LABELS: dict[str, Any] = {
+    qcore.YES: _("Yes"),
+    qcore.NO: _("No"),
+    qcore.UNSURE: _("Unsure"),
+}
 MAX_RAW_CHARS = 100_000  # longest text accepted in one field before parsing
 MAX_LINES = 1_000  # most manufacturer names read from one textarea
 
@@ -59,8 +75,16 @@ class BlockStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        """Wording for the task list."""
-        return self.value.replace("_", " ").capitalize()
+        """Wording for the task list, in the language in use."""
+        return str(_STATUS_LABELS[self])
+
+
+_STATUS_LABELS = {
+    BlockStatus.NOT_STARTED: _("Not started"),
+    BlockStatus.IN_PROGRESS: _("In progress"),
+    BlockStatus.COMPLETED: _("Completed"),
+    BlockStatus.NOT_APPLICABLE: _("Not applicable"),
+}
 
 
 @dataclass(frozen=True)
@@ -75,17 +99,34 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Conditional:
+    """Follow-up questions revealed by some answers to the field they follow."""
+
+    id: str
+    controller: str  # the controlling field's name
+    show_values: tuple[str, ...]  # answers that reveal the panel (the script reads them)
+    label: str  # "If you answered ‘Yes’"
+    hidden: bool  # the controlling answer, as shown, rules the panel out
+    fields: tuple[FormField, ...]
+
+    @property
+    def show_values_text(self) -> str:
+        return " ".join(self.show_values)
+
+
+@dataclass(frozen=True)
 class FormField:
     """A question ready for the template: ids, widget, current value, error and notes."""
 
     question: Question
     id: str
     name: str
-    widget: str  # "radios", "checkboxes", "number" or "textarea"
+    widget: str  # "radios", "checkboxes", "number", "input" or "textarea"
     value: str
     choices: tuple[Choice, ...]
     error: str | None
     note: str | None
+    conditionals: tuple[Conditional, ...] = ()
 
     @property
     def hint(self) -> str | None:
@@ -93,8 +134,19 @@ class FormField:
         if self.question.hint:
             return self.question.hint
         if self.question.type is AnswerType.MANUFACTURERS:
-            return "Enter one name per line."
+            return gettext("Enter one name per line.")
         return None
+
+    @property
+    def input_type(self) -> str:
+        """The one-line input's ``type``: url, email, tel or text."""
+        kind = self.question.input
+        return "text" if kind in (None, qcore.TextInput.LINE) else str(kind)
+
+    @property
+    def autocomplete(self) -> str:
+        """The input's ``autocomplete`` token: the question's own, or off."""
+        return self.question.autocomplete or "off"
 
     @property
     def hint_id(self) -> str:
@@ -137,8 +189,14 @@ def field_id(question: Question) -> str:
 
 def _value_label(question: Question, value: str) -> str:
     if question.type is AnswerType.YES_NO_UNSURE:
-        return YES_NO_UNSURE_LABELS.get(value, value)
+        return str(YES_NO_UNSURE_LABELS.get(value, value))
     return next((option.label for option in question.options if option.value == value), value)
+
+
+def _answered(controller: Question, values: Iterable[str]) -> str:
+    """‘Yes’ or ‘Unsure’, in the language in use."""
+    labels = [f"‘{_value_label(controller, value)}’" for value in values]
+    return gettext(" or ").join(labels)
 
 
 def condition_note(definition: Questionnaire, question: Question) -> str | None:
@@ -146,11 +204,79 @@ def condition_note(definition: Questionnaire, question: Question) -> str | None:
     parts = []
     for condition in definition.conditions_of(question.id):
         controller = definition.question(condition.question)
-        values = " or ".join(f"‘{_value_label(controller, value)}’" for value in condition.in_)
-        parts.append(f"{values} to ‘{controller.text}’")
+        parts.append(
+            gettext("%(answers)s to ‘%(question)s’")
+            % {"answers": _answered(controller, condition.in_), "question": controller.text}
+        )
     if not parts:
         return None
-    return "Answer only if you answered " + " and ".join(parts) + "."
+    return gettext("Answer only if you answered %(conditions)s.") % {
+        "conditions": gettext(" and ").join(parts)
+    }
+
+
+def required_message(question: Question) -> str:
+    """The error for a required question left unanswered, naming the question."""
+    match question.type:
+        case AnswerType.YES_NO_UNSURE:
+            message = gettext("Select yes, no or unsure for ‘%(question)s’")
+        case AnswerType.SINGLE_CHOICE:
+            message = gettext("Select an option for ‘%(question)s’")
+        case AnswerType.MULTIPLE_CHOICE | AnswerType.CAPABILITIES:
+            message = gettext("Select at least one option for ‘%(question)s’")
+        case AnswerType.COUNT:
+            message = gettext("Enter a number for ‘%(question)s’")
+        case AnswerType.MANUFACTURERS:
+            message = gettext("Enter at least one manufacturer or supplier for ‘%(question)s’")
+        case _:
+            message = gettext("Enter an answer for ‘%(question)s’")
+    return message % {"question": question.text}
+
+
+# The answer errors of custodes.questionnaire (pure Python, so English), listed for
+# makemessages: translated_message looks each up in the respondent's language.
+_CORE_MESSAGES = (
+    gettext_noop("Select yes, no or unsure"),
+    gettext_noop("Answer yes, no or unsure"),
+    gettext_noop("Select an option"),
+    gettext_noop("Select at least one option"),
+    gettext_noop("Select the options that apply"),
+    gettext_noop("Enter a number"),
+    gettext_noop("Enter a whole number, like 12"),
+    gettext_noop("Enter a whole number, like 12 or 1,200"),
+    gettext_noop("Enter a smaller number"),
+    gettext_noop("Enter a number that is %(n)s or more"),
+    gettext_noop("Enter a number that is %(n)s or fewer"),
+    gettext_noop("Enter at least one manufacturer or supplier"),
+    gettext_noop("Enter the manufacturers as a list of names"),
+    gettext_noop("Enter each manufacturer as a name"),
+    gettext_noop("Enter an answer"),
+    gettext_noop("Enter your answer as text"),
+    gettext_noop("This question is not part of the questionnaire"),
+)
+
+
+def translated_message(message: str) -> str:
+    """An answer error from ``custodes.questionnaire`` in the language in use (a message not
+    in ``_CORE_MESSAGES`` is returned as it is)."""
+    if message in _CORE_MESSAGES:
+        return gettext(message)
+    if found := re.fullmatch(r"Enter a number that is (\d+) or (more|fewer)", message):
+        template = f"Enter a number that is %(n)s or {found.group(2)}"  # one of _CORE_MESSAGES
+        return gettext(template) % {"n": found.group(1)}
+    return message
+
+
+def missing_required(
+    definition: Questionnaire, block: Block, answers: Mapping[str, Any]
+) -> dict[str, str]:
+    """Error messages for the block's required questions that apply and are unanswered."""
+    applicability = definition.applicability_map(answers)
+    return {
+        q.id: required_message(q)
+        for q in block.questions
+        if q.required and applicability[q.id] is True and qcore.is_blank(answers.get(q.id))
+    }
 
 
 def answer_lines(question: Question, value: Any) -> list[str]:
@@ -189,7 +315,9 @@ def _names(question: Question, text: str) -> list[str]:
     """Names given one per line (or separated by semicolons), each kept as written."""
     names = [part.strip() for line in text.splitlines() for part in line.split(";")]
     if len(names) > MAX_LINES:
-        raise qcore.AnswerError(question.id, f"Enter {MAX_LINES:,} names or fewer")
+        raise qcore.AnswerError(
+            question.id, gettext("Enter %(n)s names or fewer") % {"n": f"{MAX_LINES:,}"}
+        )
     return [name for name in names if name]
 
 
@@ -201,14 +329,17 @@ def _read_one(question: Question, raw: RawValue) -> Any:
         if value and exclusive is not None and exclusive.value in value and len(value) > 1:
             raise qcore.AnswerError(
                 question.id,
-                f"Select ‘{exclusive.label}’ on its own, or clear it and select the options "
-                "that apply",
+                gettext(
+                    "Select ‘%(none)s’ on its own, or clear it and select the options that apply"
+                )
+                % {"none": exclusive.label},
             )
         return value
     text = raw if isinstance(raw, str) else ""
     if len(text) > MAX_RAW_CHARS:
         raise qcore.AnswerError(
-            question.id, f"Answer must be {MAX_RAW_CHARS:,} characters or fewer"
+            question.id,
+            gettext("Answer must be %(n)s characters or fewer") % {"n": f"{MAX_RAW_CHARS:,}"},
         )
     if question.type is AnswerType.COUNT:
         return qcore.parse_answer(question, text)
@@ -244,7 +375,7 @@ def read_block(
         try:
             answers[question.id] = _read_one(question, value)
         except qcore.AnswerError as error:
-            errors[question.id] = error.message
+            errors[question.id] = translated_message(error.message)
     return answers, raw, errors
 
 
@@ -253,69 +384,170 @@ def shown_questions(block: Block, applicability: Mapping[str, bool | None]) -> l
     return [q for q in block.questions if applicability.get(q.id) is not False]
 
 
+def _reveal_condition(block: Block, question: Question) -> Condition | None:
+    """The condition whose controlling question the question follows on the page, if any:
+    its own, else the block's (the block's controller is the parent of the own controller)."""
+    condition = question.when
+    if condition is None and block.when is not None and block.when.question != question.id:
+        condition = block.when
+    if condition is None or not condition.question.startswith(f"{block.id}."):
+        return None
+    return condition
+
+
+def rendered_questions(
+    definition: Questionnaire, block: Block, applicability: Mapping[str, bool | None]
+) -> list[Question]:
+    """The block's questions the page renders: those that may apply, and those ruled out by an
+    answer on this same page (in a hidden panel, revealed when that answer changes)."""
+    rendered: list[Question] = []
+    ids: set[str] = set()
+    for question in block.questions:
+        if applicability.get(question.id) is False:
+            conditions = definition.conditions_of(question.id)
+            if not conditions or any(c.question not in ids for c in conditions):
+                continue
+        rendered.append(question)
+        ids.add(question.id)
+    return rendered
+
+
+def _field(
+    definition: Questionnaire,
+    question: Question,
+    raw: Mapping[str, RawValue],
+    errors: Mapping[str, str],
+    applicability: Mapping[str, bool | None],
+    nested: bool,
+) -> FormField:
+    base_id = field_id(question)
+    value = raw.get(question.name, "")
+    note = (
+        condition_note(definition, question)
+        if applicability.get(question.id) is None and not nested
+        else None
+    )
+    choices: tuple[Choice, ...] = ()
+    if question.type in RADIO_TYPES or question.type in CHECKBOX_TYPES:
+        options = (
+            [(v, str(YES_NO_UNSURE_LABELS[v]), False) for v in YES_NO_UNSURE_LABELS]
+            if question.type is AnswerType.YES_NO_UNSURE
+            else [(o.value, o.label, o.exclusive) for o in question.options]
+        )
+        chosen = set(value) if isinstance(value, list) else {value}
+        choices = tuple(
+            Choice(
+                id=base_id if index == 0 else f"{base_id}-{index + 1}",
+                value=option_value,
+                label=label,
+                checked=option_value in chosen,
+                exclusive=exclusive,
+            )
+            for index, (option_value, label, exclusive) in enumerate(options)
+        )
+    if question.type in RADIO_TYPES:
+        widget = "radios"
+    elif question.type in CHECKBOX_TYPES:
+        widget = "checkboxes"
+    elif question.type is AnswerType.COUNT:
+        widget = "number"
+    elif question.type is AnswerType.TEXT and question.input is not None:
+        widget = "input"
+    else:
+        widget = "textarea"
+    return FormField(
+        question=question,
+        id=base_id,
+        name=question.name,
+        widget=widget,
+        value=value if isinstance(value, str) else "",
+        choices=choices,
+        error=errors.get(question.id),
+        note=note,
+    )
+
+
+def _conditional(
+    controller: Question, condition: Condition, raw: RawValue, fields: tuple[FormField, ...]
+) -> Conditional:
+    """The panel of ``fields`` that ``condition`` on ``controller`` reveals."""
+    offered = set(controller.valid_values())
+    # An "unsure" answer leaves the follow-ups open (applicability unknown), as on the server.
+    show = [v for v in condition.in_ if v in offered]
+    if qcore.UNSURE in offered and qcore.UNSURE not in show:
+        show.append(qcore.UNSURE)
+    answer: Any = raw if isinstance(raw, list) else (raw.strip().casefold() or None)
+    return Conditional(
+        id=f"conditional-{field_id(controller)}-{'-'.join(condition.in_)}",
+        controller=controller.name,
+        show_values=tuple(show),
+        label=gettext("If you answered %(answers)s") % {"answers": _answered(controller, show)},
+        hidden=condition.evaluate(answer) is False,
+        fields=fields,
+    )
+
+
 def build_fields(
     definition: Questionnaire,
     questions: Sequence[Question],
     raw: Mapping[str, RawValue],
     errors: Mapping[str, str],
     applicability: Mapping[str, bool | None],
+    block: Block | None = None,
 ) -> list[FormField]:
-    """Form fields for ``questions`` showing ``raw`` values and ``errors`` (by question id)."""
-    fields = []
-    for question in questions:
-        base_id = field_id(question)
-        value = raw.get(question.name, "")
-        note = (
-            condition_note(definition, question) if applicability.get(question.id) is None else None
-        )
-        choices: tuple[Choice, ...] = ()
-        if question.type in RADIO_TYPES or question.type in CHECKBOX_TYPES:
-            options = (
-                [(v, YES_NO_UNSURE_LABELS[v], False) for v in YES_NO_UNSURE_LABELS]
-                if question.type is AnswerType.YES_NO_UNSURE
-                else [(o.value, o.label, o.exclusive) for o in question.options]
-            )
-            chosen = set(value) if isinstance(value, list) else {value}
-            choices = tuple(
-                Choice(
-                    id=base_id if index == 0 else f"{base_id}-{index + 1}",
-                    value=option_value,
-                    label=label,
-                    checked=option_value in chosen,
-                    exclusive=exclusive,
+    """Form fields for ``questions`` showing ``raw`` values and ``errors`` (by question id).
+
+    With ``block``, a question that follows another of ``questions`` (its condition tests it)
+    is nested in that question's conditional panel instead of standing on its own.
+    """
+    ids = {q.id for q in questions}
+    parents: dict[str, Condition] = {}
+    if block is not None:
+        for question in questions:
+            condition = _reveal_condition(block, question)
+            if condition is not None and condition.question in ids:
+                parents[question.id] = condition
+
+    def children_of(controller: Question) -> tuple[Conditional, ...]:
+        groups: dict[tuple[str, ...], list[Question]] = {}
+        for question in questions:
+            condition = parents.get(question.id)
+            if condition is not None and condition.question == controller.id:
+                groups.setdefault(tuple(condition.in_), []).append(question)
+        panels = []
+        for members in groups.values():
+            condition = parents[members[0].id]
+            panels.append(
+                _conditional(
+                    controller,
+                    condition,
+                    raw.get(controller.name, ""),
+                    tuple(build(member) for member in members),
                 )
-                for index, (option_value, label, exclusive) in enumerate(options)
             )
-        if question.type in RADIO_TYPES:
-            widget = "radios"
-        elif question.type in CHECKBOX_TYPES:
-            widget = "checkboxes"
-        elif question.type is AnswerType.COUNT:
-            widget = "number"
-        else:
-            widget = "textarea"
-        fields.append(
-            FormField(
-                question=question,
-                id=base_id,
-                name=question.name,
-                widget=widget,
-                value=value if isinstance(value, str) else "",
-                choices=choices,
-                error=errors.get(question.id),
-                note=note,
-            )
+        return tuple(panels)
+
+    def build(question: Question) -> FormField:
+        made = _field(
+            definition, question, raw, errors, applicability, nested=question.id in parents
         )
-    return fields
+        panels = children_of(question)
+        return replace(made, conditionals=panels) if panels else made
+
+    return [build(question) for question in questions if question.id not in parents]
 
 
 def block_status(
-    block: Block, answers: Mapping[str, Any], applicability: Mapping[str, bool | None]
+    block: Block,
+    answers: Mapping[str, Any],
+    applicability: Mapping[str, bool | None],
+    saved: bool = False,
 ) -> BlockStatus:
     """Not applicable (its condition answered no), not started, in progress or completed.
 
     A block is completed once something is answered and every required question that applies
-    has an answer: what a final submission would ask of it.
+    has an answer: what a final submission would ask of it. A block the person ``saved`` on
+    purpose with nothing answered is in progress.
     """
     controller = block.when.question if block.when is not None else None
     governed = [q for q in block.questions if q.id != controller]
@@ -327,7 +559,7 @@ def block_status(
         return BlockStatus.NOT_APPLICABLE
     answered = [q for q in block.questions if answers.get(q.id) not in (None, "", [])]
     if not answered:
-        return BlockStatus.NOT_STARTED
+        return BlockStatus.IN_PROGRESS if saved else BlockStatus.NOT_STARTED
     missing = [
         q
         for q in block.questions
