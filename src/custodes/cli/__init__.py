@@ -55,6 +55,7 @@ def _register_commands() -> None:
         egress,
         estate,
         foi,
+        foi_campaigns,
         intel,
         questionnaire,
         roster,
@@ -64,7 +65,18 @@ def _register_commands() -> None:
     )
 
     for module in (
-        check, discovery, egress, estate, foi, intel, questionnaire, roster, survey, web, worker
+        check,
+        discovery,
+        egress,
+        estate,
+        foi,
+        foi_campaigns,
+        intel,
+        questionnaire,
+        roster,
+        survey,
+        web,
+        worker,
     ):
         module.register(app)
 

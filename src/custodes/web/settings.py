@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "custodes.web.reports",
     "custodes.web.estate",
     "custodes.web.jobs",
+    "custodes.web.foi",
 ]
 
 MIDDLEWARE = [
