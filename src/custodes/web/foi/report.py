@@ -170,7 +170,9 @@ def _csv(headings: list[str], rows: list[list[Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headings)
     for row in rows:
-        writer.writerow(["'" + c if isinstance(c, str) and c and c[0] in "=+-@" else c for c in row])
+        writer.writerow(
+            ["'" + c if isinstance(c, str) and c and c[0] in "=+-@" else c for c in row]
+        )
     return buffer.getvalue()
 
 
