@@ -123,6 +123,7 @@ class Answer:
     value: Any = None
     outcome: str | None = None
     exemptions: tuple[str, ...] = ()
+    source: Mapping[str, Any] | None = None  # the attachment and page a figure came from
 
 
 @dataclass(frozen=True)

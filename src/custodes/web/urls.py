@@ -18,6 +18,7 @@ urlpatterns = [
     path("rounds/", include("custodes.web.surveys.urls")),
     path("reports/", include("custodes.web.reports.urls")),
     path("estate/", include("custodes.web.estate.urls")),
+    path("foi/", include("custodes.web.foi.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

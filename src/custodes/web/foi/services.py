@@ -52,6 +52,7 @@ __all__ = [
     "campaign_named",
     "campaign_statuses",
     "clean_answers",
+    "code_answer",
     "correct_value",
     "create_campaign",
     "current_value",
@@ -476,6 +477,52 @@ def correct_value(
         )
 
 
+def code_answer(
+    reply: Reply,
+    question: str,
+    *,
+    value: str,
+    outcome: str,
+    exemptions: str,
+    source: Mapping[str, Any] | None,
+    actor: str,
+    reason: str = "",
+) -> list[Event]:
+    """Codes one question of a reply (value, outcome, exemptions and the attachment and page
+    the figure came from) as it was read; each change is a correction event, so the coding is
+    audited and the figures as of any earlier moment stay as they were."""
+    definition = definition_of(reply.request.campaign.definition)
+    wanted: dict[str, Any] = {}
+    try:
+        wanted["value"] = _parse_field(definition, question, "value", value)
+        wanted["outcome"] = _parse_field(definition, question, "outcome", outcome)
+        wanted["exemptions"] = _parse_field(definition, question, "exemptions", exemptions)
+    except ValueProblem as exc:
+        raise CampaignError(str(exc)) from None
+    if wanted["outcome"] in {"withheld", "not_held"} and wanted["value"] is not None:
+        raise CampaignError(f"{wanted['outcome']} but a value is given: leave one of them empty")
+    wanted["source"] = dict(source) if source else None
+    events = []
+    with transaction.atomic():
+        locked = _locked(reply.request)
+        for field, new in wanted.items():
+            old = current_value(reply, question, field)
+            if old == new or (not old and not new):
+                continue
+            events.append(
+                Event.objects.create(
+                    request=locked,
+                    kind="correction",
+                    at=timezone.now(),
+                    by=actor,
+                    note=reason.strip() or "Coded from the reply",
+                    reply=reply,
+                    data={"question": question, "field": field, "old": old, "new": new},
+                )
+            )
+    return events
+
+
 def _parse_field(definition: FoiRequest, question: str, field: str, text: str) -> Any:
     from custodes.foi.values import parse_outcome, parse_question_outcome
 
@@ -513,7 +560,10 @@ def _core_reply(reply: Reply) -> score.Reply:
         referred_to=reply.referred_to,
         answers={
             qid: score.Answer(
-                value=a.get("value"), outcome=a.get("outcome"), exemptions=tuple(a["exemptions"])
+                value=a.get("value"),
+                outcome=a.get("outcome"),
+                exemptions=tuple(a["exemptions"]),
+                source=a.get("source"),
             )
             for qid, a in reply.answers.items()
         },

@@ -1,0 +1,161 @@
+"""The watchdog's FOI pages: login, dashboard order, timeline, replies with attachments, coding
+question by question with the source of each figure, chasers, reports; no inline code."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(roster):
+    from custodes.web.foi.services import create_campaign
+
+    return create_campaign(
+        "drones",
+        request="police-drones-2023",
+        recipients="police-ew",
+        actor="t",
+        sent=date(2023, 1, 9),
+    )
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"foi:{name}", args=args)
+
+
+def no_inline_code(html: str) -> None:
+    assert "<script" not in html
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_pages_need_a_watchdog(client, campaign) -> None:
+    for path in (url("campaigns"), url("campaign", "drones"), url("request", "drones", "kent")):
+        response = client.get(path)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_dashboard_puts_overdue_first(watchdog_client, campaign) -> None:
+    from custodes.web.foi.models import Request
+    from custodes.web.foi.services import record_reply
+
+    kent = Request.objects.get(campaign=campaign, body__code="kent")
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    record_reply(
+        kent,
+        received_at=datetime(2023, 1, 20, tzinfo=ZoneInfo("Europe/London")),
+        outcome="answered",
+        actor="t",
+        answers={"drones.count": {"value": 3}},
+    )
+    html = watchdog_client.get(url("campaign", "drones")).content.decode()
+    no_inline_code(html)
+    body_rows = re.findall(r'<th scope="row"><a href="/foi/drones/bodies/([a-z-]+)/', html)
+    assert len(body_rows) == 47
+    assert body_rows[-1] == "kent"  # answered: after every overdue body
+    assert "Very overdue" in html
+    listing = watchdog_client.get(url("campaigns")).content.decode()
+    assert "drones" in listing and "tag--red" in listing
+
+
+def test_record_reply_with_document_then_code_a_question(watchdog_client, campaign) -> None:
+    from custodes.web.foi.models import Attachment, Event, Reply
+
+    response = watchdog_client.post(
+        url("reply", "drones", "essex"),
+        {
+            "received": "2023-02-03",
+            "outcome": "partial",
+            "exemptions": "s.24(1); S 31(1)(a)",
+            "summary": "Makers withheld.",
+            "referred_to": "NPCC Central Referral Unit",
+            "document": SimpleUploadedFile("reply.pdf", b"%PDF-1.4 reply", "application/pdf"),
+            "public": "on",
+        },
+    )
+    assert response.status_code == 302
+    reply = Reply.objects.get()
+    assert reply.exemptions == ["s.24(1)", "s.31(1)(a)"] and reply.channel == "web"
+    document = Attachment.objects.get()
+    assert document.reply == reply and not document.personal_data
+    prefix = "drones-count"
+    coded = watchdog_client.post(
+        url("code", "drones", "essex", reply.pk, "drones.count"),
+        {
+            f"{prefix}-value": "10",
+            f"{prefix}-outcome": "",
+            f"{prefix}-exemptions": "",
+            f"{prefix}-attachment": str(document.pk),
+            f"{prefix}-page": "page 2",
+        },
+    )
+    assert coded.status_code == 302
+    changes = Event.objects.filter(kind="correction").order_by("id")
+    assert [(e.data["field"], e.data["new"]) for e in changes] == [
+        ("value", 10),
+        ("source", {"attachment": document.pk, "page": "page 2"}),
+    ]
+    page = watchdog_client.get(url("request", "drones", "essex")).content.decode()
+    no_inline_code(page)
+    assert "reply.pdf, page 2" in page and "Partly answered" in page
+    bad = watchdog_client.post(
+        url("code", "drones", "essex", reply.pk, "drones.count"),
+        {f"{prefix}-value": "lots"},
+        follow=True,
+    )
+    assert "is not a whole number" in bad.content.decode()
+    assert Event.objects.filter(kind="correction").count() == 2
+    download = watchdog_client.get(url("document", "drones", "essex", document.pk))
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 reply"
+
+
+def test_refused_attachment_kind_and_events(watchdog_client, campaign) -> None:
+    from custodes.web.foi.models import Attachment, Event
+
+    response = watchdog_client.post(
+        url("attach", "drones", "kent"),
+        {"document": SimpleUploadedFile("x.html", b"<html>", "text/html")},
+        follow=True,
+    )
+    assert "only CSV, DOCX, EML, PDF, XLSX files are accepted" in response.content.decode()
+    assert not Attachment.objects.exists()
+    watchdog_client.post(
+        url("event", "drones", "kent"),
+        {"kind": "extension", "on": "2023-02-01", "note": "PIT", "extra_days": "20"},
+    )
+    event = Event.objects.get(kind="extension")
+    assert event.data == {"extra_days": 20} and event.by == "user:analyst"
+    page = watchdog_client.get(url("request", "drones", "kent")).content.decode()
+    assert "Public-interest extension" in page
+    chase = watchdog_client.post(url("chase", "drones", "dorset"), {"how": "log"})
+    assert chase.status_code == 302 and Event.objects.filter(kind="chaser").count() == 1
+
+
+def test_report_page_and_templates(watchdog_client, campaign) -> None:
+    html = watchdog_client.get(url("report", "drones")).content.decode()
+    no_inline_code(html)
+    assert "Methodology" in html and "Every body asked" in html
+    form = watchdog_client.get(url("templates", "drones")).content.decode()
+    assert "chaser_body" in form
+    saved = watchdog_client.post(
+        url("templates", "drones"),
+        {
+            "request_subject": "FOI {reference}",
+            "chaser_subject": "Late {reference}",
+            "chaser_body": "Please reply. {letter}",
+            "review_subject": "Review {reference}",
+            "review_body": "Review please. {reasons}",
+        },
+    )
+    assert saved.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.chaser_subject == "Late {reference}"
