@@ -159,3 +159,40 @@ def test_report_page_and_templates(watchdog_client, campaign) -> None:
     assert saved.status_code == 302
     campaign.refresh_from_db()
     assert campaign.chaser_subject == "Late {reference}"
+
+
+def test_sending_from_the_web_is_one_throttled_job(
+    watchdog_client,
+    roster,
+    immediate_jobs,
+    django_capture_on_commit_callbacks,
+    settings,
+    monkeypatch,
+) -> None:
+    from django.core import mail
+
+    from custodes.web.bodies.models import Body
+    from custodes.web.foi import sending
+    from custodes.web.foi.models import Event
+    from custodes.web.foi.services import create_campaign
+    from custodes.web.jobs.models import Job
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    monkeypatch.setenv("CUSTODES_FOI_SEND_SECONDS", "7")
+    waits: list[float] = []
+    monkeypatch.setattr(sending.time, "sleep", waits.append)
+    create_campaign("c", request="police-drones-2023", recipients="police-ew", actor="t")
+    Body.objects.exclude(code__in=["kent", "essex"]).update(foi_email="")
+    page = watchdog_client.get(url("campaign", "c")).content.decode()
+    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            watchdog_client.post(url("send", "c"), {"form_key": key})
+    job = Job.objects.get()
+    assert job.state == "succeeded" and job.result == {"sent": 2, "not_sent": 45}
+    assert len(mail.outbox) == 2 and waits == [7.0] * 46
+    assert Event.objects.filter(kind="sent").count() == 2
+    assert Event.objects.filter(kind="send_failed").count() == 45
+    recorded = watchdog_client.post(url("record-sent", "c"), {"on": "2023-01-09", "via": "portal"})
+    assert recorded.status_code == 302
+    assert Event.objects.filter(kind="sent").count() == 47

@@ -63,6 +63,16 @@ class EventForm(StyledForm):
         self.fields["kind"].choices = [(k, labels[k]) for k in MANUAL_EVENTS]
 
 
+class SentForm(StyledForm):
+    on = forms.DateField(label="Date sent", widget=DateInput)
+    via = forms.CharField(
+        label="Sent how",
+        required=False,
+        max_length=200,
+        help_text="For example: each force's FOI portal, or WhatDoTheyKnow.",
+    )
+
+
 class ReplyForm(StyledForm):
     received = forms.DateField(label="Date received", widget=DateInput)
     outcome = forms.ChoiceField(label="Outcome", choices=list(OUTCOME_LABELS.items()))

@@ -4,6 +4,7 @@ request's timeline, recording replies with attachments, coding replies question 
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, time
@@ -31,10 +32,12 @@ from custodes.web.foi.forms import (
     EventForm,
     ReasonsForm,
     ReplyForm,
+    SentForm,
     TemplatesForm,
 )
 from custodes.web.foi.models import Attachment, Campaign, Reply, Request
 from custodes.web.foi.report import finding_sentence, report_context, timeline_rows
+from custodes.web.foi.sending import SEND_JOB, send_interval, start_sending
 from custodes.web.foi.services import (
     CampaignError,
     campaign_findings,
@@ -46,10 +49,12 @@ from custodes.web.foi.services import (
     draft_review,
     record_event,
     record_reply,
+    record_sent,
     request_facts,
     send_draft,
     value_cell,
 )
+from custodes.web.jobs.models import Job
 
 STATE_TAGS = {
     "not_sent": "not_invited",
@@ -156,8 +161,59 @@ def campaign_detail(request: HttpRequest, name: str) -> HttpResponse:
             ],
             "result": result,
             "headlines": [(f, finding_sentence(f, result)) for f in result["findings"]],
+            "unsent": counts["not_sent"],
+            "sent_form": SentForm(),
+            "form_key": secrets.token_urlsafe(16),
+            "send_jobs": list(Job.objects.for_object(campaign).filter(kind=SEND_JOB)[:3]),
         },
     )
+
+
+@watchdog_required
+@require_POST
+def send(request: HttpRequest, name: str) -> HttpResponse:
+    """Email the request to every body not yet sent to, in a throttled background job."""
+    campaign = _campaign(name)
+    bodies = [
+        r.body
+        for r in campaign.requests.select_related("body").order_by("body__name")
+        if not r.events.filter(kind="sent").exists()
+    ]
+    if not bodies:
+        messages.info(request, "Every request has been sent.")
+        return redirect("foi:campaign", name=name)
+    key = request.POST.get("form_key") or secrets.token_urlsafe(16)
+    start_sending(campaign, bodies, actor=_actor(request), key=key[:64])
+    messages.success(
+        request,
+        f"Sending to {len(bodies)} bodies, one every {send_interval():.0f} seconds, in the "
+        "background.",
+    )
+    return redirect("foi:campaign", name=name)
+
+
+@watchdog_required
+@require_POST
+def record_sent_view(request: HttpRequest, name: str) -> HttpResponse:
+    """Record every request not yet sent as sent elsewhere (a portal, post) on a date."""
+    campaign = _campaign(name)
+    form = SentForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("foi:campaign", name=name)
+    try:
+        count = record_sent(
+            campaign,
+            None,
+            form.cleaned_data["on"],
+            actor=_actor(request),
+            via=form.cleaned_data["via"],
+        )
+    except CampaignError as exc:
+        messages.error(request, str(exc))
+        return redirect("foi:campaign", name=name)
+    messages.success(request, f"{count} request(s) recorded as sent.")
+    return redirect("foi:campaign", name=name)
 
 
 @watchdog_required
