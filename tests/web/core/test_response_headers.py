@@ -73,6 +73,8 @@ def test_every_url_pattern_answers_no_store_in_every_session(survey_round, sessi
         "url": "no-such-page/",
         "job": "1",
         "filename": "index.html",
+        "reply": "1",
+        "qid": "drones.count",
     }
     routes = list(url_patterns())
     assert len(routes) > 40
