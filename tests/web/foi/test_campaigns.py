@@ -486,3 +486,21 @@ def test_received_on_a_naive_date_is_uk_time(replies, campaign) -> None:
 
     kent = Reply.objects.get(request__body__code="kent")
     assert kent.received_at == datetime(2023, 2, 1, tzinfo=UK)
+
+
+def test_report_publishes_only_documents_without_personal_data(replies, campaign, tmp_path) -> None:
+    import hashlib
+
+    public = tmp_path / "kent-reply.pdf"
+    public.write_bytes(b"%PDF-1.4 the reply")
+    private = tmp_path / "kent-email.eml"
+    private.write_bytes(b"From: officer@kent.example\n\nsigned, A. Officer")
+    ok("foi", "attach", "--campaign", campaign, "--body", "kent", str(public), "--public")
+    ok("foi", "attach", "--campaign", campaign, "--body", "kent", str(private), "--public")
+    out = tmp_path / "report"
+    ok("foi", "report", "--campaign", campaign, "--out", str(out))
+    digest = hashlib.sha256(public.read_bytes()).hexdigest()
+    assert sorted(p.name for p in (out / "documents").iterdir()) == [f"{digest}.pdf"]
+    html = (out / "index.html").read_text()
+    assert f'href="documents/{digest}.pdf"' in html and "kent-email.eml" not in html
+    assert "officer@kent.example" not in "".join(p.read_text() for p in out.glob("*.*"))

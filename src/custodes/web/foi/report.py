@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from django.utils.safestring import mark_safe
 from custodes import __version__
 from custodes.foi.findings import question_status
 from custodes.foi.states import Status
+from custodes.web.foi.attachments import attachments_dir
 from custodes.web.foi.choices import EVENT_LABELS, OUTCOME_LABELS, STATE_LABELS
 from custodes.web.foi.models import Attachment, Campaign, Request
 from custodes.web.foi.services import (
@@ -141,7 +143,13 @@ def report_context(campaign: Campaign, as_of: datetime) -> dict[str, Any]:
             e for e in timeline_rows(request, personal=False) if e["at"] <= as_of.isoformat()
         ]
         row["documents"] = [
-            {"name": a.name, "kind": a.kind, "size": a.size, "sha256": a.sha256}
+            {
+                "name": a.name,
+                "kind": a.kind,
+                "size": a.size,
+                "sha256": a.sha256,
+                "file": f"documents/{a.sha256}.{a.kind}",
+            }
             for a in documents.get(row["reference"], [])
         ]
     return {
@@ -254,11 +262,20 @@ def _files(context: dict[str, Any]) -> dict[str, str]:
 
 
 def write_report(campaign: Campaign, out: Path, as_of: datetime) -> list[Path]:
-    """Writes the report files into ``out`` (created if needed), each atomically."""
+    """Writes the report files into ``out`` (created if needed), each atomically, and copies
+    the documents marked publishable into ``out/documents/<sha256>.<kind>``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    context = report_context(campaign, as_of)
     written = []
-    for name, text in _files(report_context(campaign, as_of)).items():
+    for row in context["rows"]:
+        for document in row["documents"]:
+            target = out / document["file"]
+            if not target.exists():
+                target.parent.mkdir(exist_ok=True)
+                shutil.copyfile(attachments_dir() / document["sha256"], target)
+                written.append(target)
+    for name, text in _files(context).items():
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=out, prefix=f".{name}.", delete=False
         ) as handle:

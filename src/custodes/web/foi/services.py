@@ -125,8 +125,9 @@ def definition_of(row: RequestDefinition) -> FoiRequest:
 
 
 def _start_of(day: date) -> datetime:
-    """Nine in the morning, UK time, of ``day``: when a request recorded by date was sent."""
-    return datetime.combine(day, dtime(9), tzinfo=UK)
+    """Nine in the morning, UK time, of ``day`` (or now, if that is still to come today):
+    when a request recorded by date was sent."""
+    return min(datetime.combine(day, dtime(9), tzinfo=UK), timezone.now())
 
 
 def _reference(campaign: Campaign, body: Body) -> str:
