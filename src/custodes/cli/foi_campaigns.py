@@ -15,6 +15,7 @@ from custodes.cli._common import (
     cli_actor,
     console,
     django_ready,
+    err_console,
     fail,
     parse_moment,
     print_json,
@@ -184,12 +185,29 @@ def campaign_create(
         )
     except (CampaignError, RequestError) as exc:
         fail(str(exc))
+    _warn_overlaps(campaign)
     count = campaign.requests.count()
     console.print(
         f"Created campaign [bold]{campaign.name}[/]: {campaign.definition} to "
         f"{campaign.recipient_list} ({count} bodies)"
         + (f", recorded as sent on {sent}." if sent else "; not sent yet.")
     )
+
+
+def _warn_overlaps(campaign) -> None:
+    """Warn about our own requests to the same bodies within 60 working days."""
+    from custodes.web.foi.services import overlapping_requests
+
+    overlaps = overlapping_requests(campaign)
+    for overlap in overlaps[:20]:
+        err_console.print(
+            f"[yellow]Warning:[/] {escape(overlap.body.name)} was sent {overlap.campaign} on "
+            f"{overlap.sent:%Y-%m-%d}, {overlap.working_days} working days apart: the body may "
+            "aggregate the costs of both requests (s.12(4)).",
+            highlight=False,
+        )
+    if len(overlaps) > 20:
+        err_console.print(f"[yellow]Warning:[/] … and {len(overlaps) - 20} more overlaps.")
 
 
 @campaign_app.command("list")
@@ -234,6 +252,7 @@ def campaign_send(
 
     campaign = _campaign(name)
     bodies = [body_or_fail(b) for b in body] if body else None
+    _warn_overlaps(campaign)
 
     def sent(outcome) -> None:
         if outcome.error:

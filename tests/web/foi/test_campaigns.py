@@ -504,3 +504,38 @@ def test_report_publishes_only_documents_without_personal_data(replies, campaign
     html = (out / "index.html").read_text()
     assert f'href="documents/{digest}.pdf"' in html and "kent-email.eml" not in html
     assert "officer@kent.example" not in "".join(p.read_text() for p in out.glob("*.*"))
+
+
+def test_overlapping_requests_are_warned_about(campaign, roster) -> None:
+    from custodes.web.foi.services import campaign_named, overlapping_requests
+
+    result = invoke(
+        "foi",
+        "campaign",
+        "create",
+        "cameras",
+        "--request",
+        "police-drones-2023",
+        "--recipients",
+        "police-ew",
+        "--sent",
+        "2023-02-20",
+    )
+    assert result.exit_code == 0
+    output = " ".join(result.output.split())
+    assert "Avon and Somerset Constabulary was sent drones on 2023-01-09, 30 working days" in output
+    assert "and 27 more overlaps" in output
+    assert len(overlapping_requests(campaign_named("cameras"))) == 47
+    far = invoke(
+        "foi",
+        "campaign",
+        "create",
+        "later",
+        "--request",
+        "police-drones-2023",
+        "--recipients",
+        "police-ew",
+        "--sent",
+        "2023-06-01",
+    )
+    assert "Warning" not in far.output

@@ -47,6 +47,7 @@ __all__ = [
     "MANUAL_EVENTS",
     "CampaignError",
     "Draft",
+    "Overlap",
     "SendOutcome",
     "campaign_findings",
     "campaign_named",
@@ -60,6 +61,7 @@ __all__ = [
     "draft_chaser",
     "draft_review",
     "load_definition",
+    "overlapping_requests",
     "record_event",
     "record_reply",
     "record_sent",
@@ -352,6 +354,51 @@ class _Keep(dict):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+AGGREGATION_WORKING_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Another campaign's request to the same body sent within 60 working days: the costs of
+    both may be aggregated (FOIA s.12(4) and the Fees Regulations, reg 5)."""
+
+    body: Body
+    campaign: str
+    sent: date
+    working_days: int
+
+
+def overlapping_requests(campaign: Campaign, on: date | None = None) -> list[Overlap]:
+    """Our own requests to the campaign's bodies sent by other campaigns within
+    :data:`AGGREGATION_WORKING_DAYS` working days of ``on`` (default: when this campaign's
+    request was sent, or today)."""
+    from custodes.foi.clock import ClockError, working_days
+
+    ours = {
+        r.body_id: r for r in campaign.requests.select_related("body").prefetch_related("events")
+    }
+    found: list[Overlap] = []
+    others = (
+        Event.objects.filter(kind="sent", request__body_id__in=list(ours))
+        .exclude(request__campaign=campaign)
+        .select_related("request__campaign")
+    )
+    for event in others:
+        request = ours[event.request.body_id]
+        sent = [e.at for e in request.events.all() if e.kind == "sent"]
+        day = on or (score.local_date(min(sent)) if sent else timezone.localdate())
+        other = score.local_date(event.at)
+        first, last = sorted((day, other))
+        try:
+            gap = working_days(request.regime).between(first, last)  # type: ignore[arg-type]
+        except ClockError:
+            continue
+        if gap <= AGGREGATION_WORKING_DAYS:
+            found.append(Overlap(request.body, event.request.campaign.name, other, gap))
+    found.sort(key=lambda o: (o.body.name, o.sent))
+    return found
 
 
 # --- replies and corrections -------------------------------------------------------------------
