@@ -57,6 +57,7 @@ def register(root: typer.Typer) -> None:
         ("review-request", review_request),
         ("attach", attach),
         ("register-import", register_import),
+        ("evidence", evidence),
         ("report", report),
     ):
         foi_app.command(name)(command)
@@ -634,6 +635,22 @@ def register_import(
     except (CampaignError, estate_core.EstateError) as exc:
         fail(str(exc))
     console.print(f"Imported into {escape(request.body.name)}'s register: {result.to_dict()}")
+
+
+def evidence(
+    campaign: CampaignOption,
+    body: BodyOption,
+    out: Annotated[Path, typer.Option("--out", help="The zip file to write.")],
+) -> None:
+    """Write a request's evidence zip (letter, every event, replies as received and as
+    corrected, documents) for a review or a complaint. It holds personal data."""
+    django_ready()
+    from custodes.web.foi.evidence import write_evidence
+
+    request = _request(campaign, body)
+    with out.open("wb") as handle:
+        names = write_evidence(request, handle)
+    console.print(f"Wrote {out} ({len(names)} files).")
 
 
 # --- report ------------------------------------------------------------------------------------

@@ -539,3 +539,40 @@ def test_overlapping_requests_are_warned_about(campaign, roster) -> None:
         "2023-06-01",
     )
     assert "Warning" not in far.output
+
+
+def test_evidence_bundle(replies, campaign, tmp_path) -> None:
+    import zipfile
+
+    document = tmp_path / "reply.pdf"
+    document.write_bytes(b"%PDF-1.4 essex")
+    ok("foi", "attach", "--campaign", campaign, "--body", "essex", str(document))
+    ok(
+        "foi",
+        "replies",
+        "correct",
+        "--campaign",
+        campaign,
+        "--body",
+        "essex",
+        "--field",
+        "referred_to",
+        "--value",
+        "NPCC CRU",
+        "--reason",
+        "shorter",
+    )
+    out = tmp_path / "essex.zip"
+    ok("foi", "evidence", "--campaign", campaign, "--body", "essex", "--out", str(out))
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        replies_json = json.loads(archive.read("replies.json"))
+        letter = archive.read("letter.txt").decode()
+        pdf = next(n for n in names if n.startswith("documents/"))
+        assert archive.read(pdf) == b"%PDF-1.4 essex"
+    assert {"README.txt", "letter.txt", "timeline.json", "replies.json", "documents.json"} <= set(
+        names
+    )
+    assert replies_json[0]["as_received"]["referred_to"] == "NPCC Central Referral Unit"
+    assert replies_json[0]["as_corrected"]["referred_to"] == "NPCC CRU"
+    assert letter.startswith("Dear Essex Police,")

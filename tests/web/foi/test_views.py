@@ -196,3 +196,12 @@ def test_sending_from_the_web_is_one_throttled_job(
     recorded = watchdog_client.post(url("record-sent", "c"), {"on": "2023-01-09", "via": "portal"})
     assert recorded.status_code == 302
     assert Event.objects.filter(kind="sent").count() == 47
+
+
+def test_evidence_download_needs_a_watchdog(client, watchdog_client, campaign) -> None:
+    path = url("evidence", "drones", "kent")
+    assert client.get(path).status_code == 302
+    response = watchdog_client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-evidence.zip"')
+    assert b"".join(response.streaming_content)[:2] == b"PK"

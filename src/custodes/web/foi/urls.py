@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:name>/templates/", views.templates, name="templates"),
     path("<slug:name>/bodies/<slug:code>/", views.request_detail, name="request"),
     path("<slug:name>/bodies/<slug:code>/event/", views.event, name="event"),
+    path("<slug:name>/bodies/<slug:code>/evidence/", views.evidence, name="evidence"),
     path("<slug:name>/bodies/<slug:code>/reply/", views.reply, name="reply"),
     path("<slug:name>/bodies/<slug:code>/attach/", views.attach, name="attach"),
     path("<slug:name>/bodies/<slug:code>/chase/", views.chase, name="chase"),

@@ -5,6 +5,7 @@ request's timeline, recording replies with attachments, coding replies question 
 from __future__ import annotations
 
 import secrets
+import tempfile
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, time
@@ -25,6 +26,7 @@ from custodes.web.core.permissions import watchdog_required
 from custodes.web.core.uploads import upload_limited
 from custodes.web.foi import attachments as docs
 from custodes.web.foi.choices import EVENT_LABELS, OUTCOME_LABELS, STATE_LABELS, Channel
+from custodes.web.foi.evidence import write_evidence
 from custodes.web.foi.forms import (
     AttachmentForm,
     CodeForm,
@@ -537,6 +539,18 @@ def document(request: HttpRequest, name: str, code: str, pk: int) -> FileRespons
     if not path.exists():
         raise Http404("the stored file is missing")
     return FileResponse(path.open("rb"), as_attachment=True, filename=found.name)
+
+
+@watchdog_required
+def evidence(request: HttpRequest, name: str, code: str) -> FileResponse:
+    """The request's evidence zip (it holds personal data: watchdog only)."""
+    foi_request = _request(name, code)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    write_evidence(foi_request, handle)
+    handle.seek(0)
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{foi_request.reference}-evidence.zip"
+    )
 
 
 @watchdog_required
