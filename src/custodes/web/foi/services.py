@@ -316,11 +316,29 @@ def send_requests(
         if not first and throttle > 0:
             sleep(throttle)
         first = False
-        body = request.body
-        subject = campaign.request_subject.format_map(
-            _Keep(title=campaign.title, reference=request.reference, body_name=body.name)
-        )
-        text = definition.letter(body_name=body.name, reference=request.reference)
+        outcome = _send_one(campaign, definition, request, actor=actor, resend=resend)
+        if outcome is None:
+            continue  # sent by someone else meanwhile
+        outcomes.append(outcome)
+        if on_sent is not None:
+            on_sent(outcome)
+    return outcomes
+
+
+def _send_one(
+    campaign: Campaign, definition: FoiRequest, request: Request, *, actor: str, resend: bool
+) -> SendOutcome | None:
+    """Emails one body's request holding its row lock, so that two senders (the command line
+    and a web job) never both send it; the send or the failure is recorded as an event."""
+    body = request.body
+    subject = campaign.request_subject.format_map(
+        _Keep(title=campaign.title, reference=request.reference, body_name=body.name)
+    )
+    text = definition.letter(body_name=body.name, reference=request.reference)
+    with transaction.atomic():
+        locked = _locked(request)
+        if not resend and locked.events.filter(kind="sent").exists():
+            return None
         error = None
         if not body.foi_email:
             error = "no FOI email address for this body (see the roster)"
@@ -329,21 +347,15 @@ def send_requests(
                 send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [body.foi_email])
             except Exception as exc:  # any backend failure is logged as an event, not raised
                 error = f"{type(exc).__name__}: {exc}"
-        with transaction.atomic():
-            locked = _locked(request)
-            Event.objects.create(
-                request=locked,
-                kind="send_failed" if error else "sent",
-                at=timezone.now(),
-                by=actor,
-                note=error or f"Emailed to {body.foi_email}",
-                data={"channel": "email", "to": body.foi_email, "subject": subject},
-            )
-        outcome = SendOutcome(body, request.reference, body.foi_email, error)
-        outcomes.append(outcome)
-        if on_sent is not None:
-            on_sent(outcome)
-    return outcomes
+        Event.objects.create(
+            request=locked,
+            kind="send_failed" if error else "sent",
+            at=timezone.now(),
+            by=actor,
+            note=error or f"Emailed to {body.foi_email}",
+            data={"channel": "email", "to": body.foi_email, "subject": subject},
+        )
+    return SendOutcome(body, request.reference, body.foi_email, error)
 
 
 class _Keep(dict):
