@@ -148,3 +148,18 @@ def test_a_correction_must_not_leave_the_day_listed(tmp_path: Path) -> None:
     with pytest.raises(HolidaysFileError, match="still listed under scotland") as caught:
         load_holidays(path)
     assert caught.value.line == 14 and caught.value.field == "corrections[0].date"
+
+
+def test_shipped_table_agrees_with_govuk() -> None:
+    """Day by day against GOV.UK's list (the copy bundled with govuk-bank-holidays, a
+    maintainer dependency): every difference must carry a note citing its source."""
+    bank_holidays = pytest.importorskip("govuk_bank_holidays.bank_holidays")
+    govuk = bank_holidays.BankHolidays(use_cached_holidays=True)
+    table = shipped_holidays()
+    for division in DIVISIONS:
+        theirs = {entry["date"] for entry in govuk.get_holidays(division=division)}
+        years = range(min(theirs).year, max(theirs).year + 1)
+        ours = table.divisions[division]
+        assert theirs <= set(ours), division
+        extra = [ours[day] for day in ours if day.year in years and day not in theirs]
+        assert all(holiday.note and "https://" in holiday.note for holiday in extra), extra

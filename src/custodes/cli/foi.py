@@ -51,6 +51,11 @@ DIVISION_LABELS = {
 }
 
 
+def _long(day: date) -> str:
+    """``Thursday 4 May 2023``."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 def _why(day: date, holidays: tuple[Holiday, ...]) -> str:
     """``Easter Monday (England and Wales, Northern Ireland)``: each name with its divisions."""
     if not holidays:
@@ -107,8 +112,8 @@ def due_command(
         return
     start = clarified_on or day0
     console.print(
-        f"[bold]Due {due:%A %-d %B %Y}[/]: the {DEFAULT_DAYS}th working day after "
-        f"{start:%A %-d %B %Y}{' (clarification)' if clarified_on else ''}, "
+        f"[bold]Due {_long(due)}[/]: the {DEFAULT_DAYS}th working day after "
+        f"{_long(start)}{' (clarification)' if clarified_on else ''}, "
         f"under the {REGIME_LABELS[chosen]}.",
         highlight=False,
     )
@@ -118,7 +123,7 @@ def due_command(
         table.add_column("date", no_wrap=True)
         table.add_column("why")
         for day, holidays in closures:
-            table.add_row(f"{day:%a %-d %b %Y}", escape(_why(day, holidays)))
+            table.add_row(f"{day:%a} {day.day} {day:%b %Y}", escape(_why(day, holidays)))
         console.print(table)
 
 

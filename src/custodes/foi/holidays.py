@@ -70,7 +70,7 @@ class _Generated(_Strict):
     by: Text
     library: Text
     date: dt.date
-    checked_against: Url | None = None
+    checked_against: Text | None = None
 
 
 class _File(_Strict):
