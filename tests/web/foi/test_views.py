@@ -207,3 +207,31 @@ def test_evidence_download_needs_a_watchdog(watchdog_client, campaign) -> None:
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('-evidence.zip"')
     assert b"".join(response.streaming_content)[:2] == b"PK"
+
+
+def test_request_page_shows_coded_values_and_prefills_the_coding_forms(
+    watchdog_client, campaign
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from custodes.web.foi.models import Request
+    from custodes.web.foi.services import record_reply
+
+    kent = Request.objects.get(campaign=campaign, body__code="kent")
+    record_reply(
+        kent,
+        received_at=datetime(2023, 1, 20, tzinfo=ZoneInfo("Europe/London")),
+        outcome="partial",
+        actor="t",
+        answers={
+            "drones.by_manufacturer": {"value": [["DJI Mavic 3", 4], ["Parrot Anafi USA", 1]]},
+            "drones.policy": {"outcome": "withheld", "exemptions": ["s.31(1)(a)"]},
+        },
+    )
+    html = watchdog_client.get(url("request", "drones", "kent")).content.decode()
+    no_inline_code(html)
+    assert "<td>DJI Mavic 3=4; Parrot Anafi USA=1</td>" in html  # the coded table
+    assert 'value="DJI Mavic 3=4; Parrot Anafi USA=1"' in html  # the coding form
+    assert 'value="s.31(1)(a)"' in html and "withheld" in html
+    assert "Partly answered" in html
