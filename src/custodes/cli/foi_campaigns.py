@@ -246,8 +246,10 @@ def campaign_send(
     resend: Annotated[bool, typer.Option(help="Send again to bodies already sent to.")] = False,
     by: ByOption = None,
 ) -> None:
-    """Email the request to each body's FOI address (throttled; each with its own reference;
-    every send logged). Without --body, every body not yet sent to."""
+    """Email the request to each body's FOI address.
+
+    Throttled, each with its own reference, every send logged. Without --body, every body
+    not yet sent to."""
     django_ready()
     from custodes.web.foi.services import send_requests
 
@@ -278,8 +280,9 @@ def campaign_record_sent(
     via: Annotated[str, typer.Option(help="How (an FOI portal, post, WhatDoTheyKnow).")] = "",
     by: ByOption = None,
 ) -> None:
-    """Record requests sent elsewhere (a portal, post) on a date. Without --body, every body
-    not yet recorded as sent."""
+    """Record requests sent elsewhere (a portal, post) on a date.
+
+    Without --body, every body not yet recorded as sent."""
     django_ready()
     from custodes.web.foi.services import CampaignError, record_sent
 
@@ -354,8 +357,10 @@ def replies_import(
     file: Annotated[Path, typer.Argument(help="CSV, XLSX or ODS, one row per body.")],
     by: ByOption = None,
 ) -> None:
-    """Import coded replies (columns body, received_at, outcome, exemptions, summary,
-    referred_to, <qid>, <qid>.outcome, <qid>.exemptions). All or nothing."""
+    """Import coded replies from CSV, XLSX or ODS (all or nothing).
+
+    Columns: body, received_at, outcome, exemptions, summary, referred_to, <qid>,
+    <qid>.outcome, <qid>.exemptions."""
     django_ready()
     from custodes.web.foi.imports import RepliesImportError, import_replies
 
@@ -387,8 +392,9 @@ def replies_correct(
     question: Annotated[str, typer.Option(help="Question id; empty for the reply itself.")] = "",
     by: ByOption = None,
 ) -> None:
-    """Correct one coded value of the body's latest reply; the old value, who, when and why
-    are kept."""
+    """Correct one coded value of the body's latest reply.
+
+    The old value, who, when and why are kept."""
     django_ready()
     from custodes.web.foi.services import CampaignError, correct_value
 
@@ -446,8 +452,10 @@ def status(
 def findings(
     campaign: CampaignOption, as_of: AsOfOption = None, json_output: JsonOption = False
 ) -> None:
-    """The campaign's findings: at least, at most, of what, with the bodies that withheld or
-    have not replied, outcomes, exemptions and coordinated replies."""
+    """The campaign's findings, refusals and silence counted honestly.
+
+    At least, at most, of what, with the bodies that withheld or have not replied, outcomes,
+    exemptions and coordinated replies."""
     django_ready()
     from custodes.web.foi.report import finding_sentence
     from custodes.web.foi.services import campaign_findings
@@ -504,8 +512,10 @@ def chase(
     log: LogOption = False,
     by: ByOption = None,
 ) -> None:
-    """Draft chasers for overdue requests from the campaign's template; print them, or
-    --send (email) or --log them. Without --body, every overdue body."""
+    """Chasers for overdue requests, from the campaign's template.
+
+    Printed, or emailed (--send), or logged as sent another way (--log). Without --body,
+    every overdue body."""
     django_ready()
     from custodes.web.foi.services import (
         CampaignError,
@@ -554,8 +564,10 @@ def review_request(
     log: LogOption = False,
     by: ByOption = None,
 ) -> None:
-    """Draft a request for internal review from the campaign's template; print it, or
-    --send (email) or --log it (recorded as 'internal review asked')."""
+    """A request for internal review, from the campaign's template.
+
+    Printed, or emailed (--send), or logged as sent another way (--log); either is recorded
+    as 'internal review asked'."""
     django_ready()
     from custodes.web.foi.services import CampaignError, draft_review, send_draft
 
@@ -642,8 +654,10 @@ def evidence(
     body: BodyOption,
     out: Annotated[Path, typer.Option("--out", help="The zip file to write.")],
 ) -> None:
-    """Write a request's evidence zip (letter, every event, replies as received and as
-    corrected, documents) for a review or a complaint. It holds personal data."""
+    """A request's evidence zip, for a review or a complaint.
+
+    The letter, every event, replies as received and as corrected, and documents. It holds
+    personal data."""
     django_ready()
     from custodes.web.foi.evidence import write_evidence
 
@@ -661,8 +675,10 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
     as_of: AsOfOption = None,
 ) -> None:
-    """Write the campaign report: index.html, findings.json, requests.csv, requests.json,
-    replies.csv."""
+    """Write the campaign report.
+
+    index.html, findings.json, requests.csv, requests.json, replies.csv and the publishable
+    documents."""
     django_ready()
     from custodes.web.foi.report import write_report
 
