@@ -235,3 +235,30 @@ def test_request_page_shows_coded_values_and_prefills_the_coding_forms(
     assert 'value="DJI Mavic 3=4; Parrot Anafi USA=1"' in html  # the coding form
     assert 'value="s.31(1)(a)"' in html and "withheld" in html
     assert "Partly answered" in html
+
+
+def test_register_import_from_the_request_page_runs_the_estate_job(
+    watchdog_client, campaign, immediate_jobs, django_capture_on_commit_callbacks
+) -> None:
+    from custodes.web.estate.models import Asset, AssetChange
+    from custodes.web.foi.models import Attachment
+
+    watchdog_client.post(
+        url("reply", "drones", "kent"),
+        {
+            "received": "2023-02-01",
+            "outcome": "answered",
+            "document": SimpleUploadedFile(
+                "drones.csv", b"Make,Model,Qty,Type\nDJI,Mavic 3,4,drone\n", "text/csv"
+            ),
+        },
+    )
+    document = Attachment.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = watchdog_client.post(url("register", "drones", "kent", document.pk))
+    assert response.status_code == 302
+    asset = Asset.objects.get(body__code="kent")
+    assert asset.quantity == 4
+    reason = AssetChange.objects.get(asset=asset).reason
+    assert reason.startswith("FOI reply, received 01 February 2023 (drones, our ref. FOI-")
+    assert document.sha256[:12] in reason

@@ -28,6 +28,7 @@ __all__ = [
     "attachment_path",
     "attachments_dir",
     "import_into_register",
+    "provenance",
     "store_attachment",
 ]
 
@@ -110,22 +111,26 @@ def store_attachment(
         )
 
 
-def import_into_register(attachment: Attachment, *, actor: str):
-    """Imports a reply's spreadsheet into the body's equipment register, with its provenance
-    ("FOI reply, received <date> …") as every change's reason. All or nothing (the estate
-    importer's errors name row and column)."""
+def provenance(attachment: Attachment) -> str:
+    """The reason every register change imported from this document carries."""
     if attachment.kind not in REGISTER_KINDS:
         raise CampaignError("only a CSV or XLSX attachment can be imported into a register")
     request = attachment.request
     received = attachment.reply.received_at if attachment.reply else attachment.uploaded_at
-    reason = (
+    return (
         f"FOI reply, received {local_date(received):%d %B %Y} "
         f"({request.campaign.name}, our ref. {request.reference}; {attachment.name}, "
         f"sha256 {attachment.sha256[:12]})"
     )
-    path = attachment_path(attachment)
+
+
+def import_into_register(attachment: Attachment, *, actor: str):
+    """Imports a reply's spreadsheet into the body's equipment register, with its provenance
+    ("FOI reply, received …") as every change's reason. All or nothing (the estate
+    importer's errors name row and column)."""
+    reason = provenance(attachment)
     # The estate reader picks the format by suffix: give it the stored file under its kind.
     with tempfile.TemporaryDirectory(dir=attachments_dir()) as folder:
-        link = Path(folder) / f"reply.{attachment.kind}"
-        shutil.copyfile(path, link)
-        return import_register(request.body, link, actor=actor, reason=reason)
+        copy = Path(folder) / f"reply.{attachment.kind}"
+        shutil.copyfile(attachment_path(attachment), copy)
+        return import_register(attachment.request.body, copy, actor=actor, reason=reason)

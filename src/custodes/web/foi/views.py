@@ -12,18 +12,19 @@ from datetime import datetime, time
 from typing import Any
 
 from django.contrib import messages
+from django.core.files import File
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from custodes import estate as estate_core
 from custodes.foi.findings import question_status
 from custodes.foi.states import UK, corrected, request_status
 from custodes.foi.values import ValueProblem, parse_citations
 from custodes.web.core.permissions import watchdog_required
 from custodes.web.core.uploads import upload_limited
+from custodes.web.estate.register_uploads import start_import
 from custodes.web.foi import attachments as docs
 from custodes.web.foi.choices import EVENT_LABELS, OUTCOME_LABELS, STATE_LABELS, Channel
 from custodes.web.foi.evidence import write_evidence
@@ -556,13 +557,25 @@ def evidence(request: HttpRequest, name: str, code: str) -> FileResponse:
 @watchdog_required
 @require_POST
 def register(request: HttpRequest, name: str, code: str, pk: int) -> HttpResponse:
-    """Import a reply's spreadsheet into the body's register, with its provenance."""
+    """Import a reply's spreadsheet into the body's register in the background (the estate's
+    import job), each change's reason being its provenance."""
     foi_request = _request(name, code)
     found = get_object_or_404(Attachment, pk=pk, request=foi_request)
     try:
-        result = docs.import_into_register(found, actor=_actor(request))
-    except (CampaignError, estate_core.EstateError) as exc:
+        reason = docs.provenance(found)
+        with docs.attachment_path(found).open("rb") as handle:
+            start_import(
+                foi_request.body,
+                File(handle, name=f"reply.{found.kind}"),
+                actor=_actor(request),
+                reason=reason,
+            )
+    except (CampaignError, OSError) as exc:
         messages.error(request, f"Not imported: {exc}")
         return _back(foi_request, "documents")
-    messages.success(request, f"Imported into the register: {result.to_dict()}")
+    messages.success(
+        request,
+        f"Importing {found.name} into {foi_request.body.name}'s register in the background: "
+        "its register page shows the progress.",
+    )
     return _back(foi_request, "documents")
