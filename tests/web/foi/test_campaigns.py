@@ -576,3 +576,12 @@ def test_evidence_bundle(replies, campaign, tmp_path) -> None:
     assert replies_json[0]["as_received"]["referred_to"] == "NPCC Central Referral Unit"
     assert replies_json[0]["as_corrected"]["referred_to"] == "NPCC CRU"
     assert letter.startswith("Dear Essex Police,")
+
+
+def test_report_as_of_leaves_out_later_events(replies, campaign, tmp_path) -> None:
+    early, late = tmp_path / "early", tmp_path / "late"
+    ok("foi", "report", "--campaign", campaign, "--out", str(early), "--as-of", "2023-01-31")
+    ok("foi", "report", "--campaign", campaign, "--out", str(late), "--as-of", "2023-03-31")
+    assert "Reply received" not in (early / "index.html").read_text()
+    assert (late / "index.html").read_text().count("Reply received") == 4
+    assert json.loads((early / "findings.json").read_text())["replied"] == 0

@@ -73,11 +73,17 @@ def finding_sentence(finding: dict[str, Any], result: dict[str, Any]) -> str:
     return text
 
 
-def timeline_rows(request: Request, *, personal: bool) -> list[dict[str, Any]]:
-    """The request's events in order; without ``personal``, who recorded them, the notes and
-    the emails' recipients and texts are left out (they may name officials)."""
+def timeline_rows(
+    request: Request, *, personal: bool, as_of: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The request's events in order (those that had happened by ``as_of``, if given);
+    without ``personal``, who recorded them, the notes and the emails' recipients and texts
+    are left out (they may name officials)."""
     rows = []
-    for event in request.events.select_related("reply").order_by("at", "id"):
+    events = request.events.select_related("reply").order_by("at", "id")
+    if as_of is not None:
+        events = events.filter(at__lte=as_of)
+    for event in events:
         row: dict[str, Any] = {
             "at": event.at.isoformat(),
             "kind": event.kind,
@@ -139,9 +145,7 @@ def report_context(campaign: Campaign, as_of: datetime) -> dict[str, Any]:
         documents.setdefault(attachment.request.reference, []).append(attachment)
     for row in rows:
         request = requests[row["reference"]]
-        row["timeline"] = [
-            e for e in timeline_rows(request, personal=False) if e["at"] <= as_of.isoformat()
-        ]
+        row["timeline"] = timeline_rows(request, personal=False, as_of=as_of)
         row["documents"] = [
             {
                 "name": a.name,
