@@ -122,3 +122,20 @@ def test_typed_values() -> None:
         parse_value(QuestionType.YES_NO, "maybe")
     with pytest.raises(ValueProblem):
         parse_value(QuestionType.COUNT, "about 5")
+
+
+@given(st.sampled_from(list(QuestionType)), st.text(max_size=200))
+def test_any_cell_text_parses_or_is_refused_with_a_message(kind: QuestionType, text: str) -> None:
+    try:
+        parse_value(kind, text)
+    except ValueProblem as problem:
+        assert str(problem)
+
+
+@given(st.text(max_size=200))
+def test_any_citation_or_outcome_text_parses_or_is_refused(text: str) -> None:
+    for parse in (parse_citations, parse_outcome, parse_question_outcome):
+        try:
+            parse(text)
+        except ValueProblem as problem:
+            assert str(problem)
