@@ -2,6 +2,7 @@
 
 from django.db.models import TextChoices
 
+from custodes.foi.states import EVENT_KINDS, STATES
 from custodes.foi.values import OUTCOMES
 
 EVENT_LABELS = {
@@ -49,6 +50,8 @@ OUTCOME_LABELS = {
     "clarification_requested": "Clarification requested",
 }
 assert tuple(OUTCOME_LABELS) == OUTCOMES
+assert tuple(STATE_LABELS) == STATES
+assert set(EVENT_LABELS) == set(EVENT_KINDS)
 
 
 class Channel(TextChoices):
@@ -56,4 +59,3 @@ class Channel(TextChoices):
 
     WEB = "web", "Recorded in the web UI"
     IMPORT = "import", "Imported from a spreadsheet"
-    CLI = "cli", "Recorded from the command line"

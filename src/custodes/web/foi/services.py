@@ -77,7 +77,6 @@ UK = ZoneInfo("Europe/London")
 MANUAL_EVENTS = tuple(
     k for k in score.EVENT_KINDS if k not in {"reply", "correction", "send_failed", "sent"}
 )
-REPLY_FIELDS = ("outcome", "exemptions", "summary", "referred_to")
 ANSWER_FIELDS = ("value", "outcome", "exemptions", "source")
 
 
