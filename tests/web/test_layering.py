@@ -9,7 +9,7 @@ from pathlib import Path
 import custodes.web
 
 WEB = Path(custodes.web.__file__).parent
-LAYERS = ("core", "jobs", "bodies", "surveys", "estate", "assessments", "reports")
+LAYERS = ("core", "jobs", "bodies", "surveys", "estate", "assessments", "reports", "foi")
 """The apps, lowest first; an app may import only apps listed before it."""
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "custodes.web.estate",
     "custodes.web.assessments",
     "custodes.web.jobs",
+    "custodes.web.foi",
 ]
 
 MIDDLEWARE = [

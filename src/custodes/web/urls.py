@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("custodes.web.reports.urls")),
     path("estate/", include("custodes.web.estate.urls")),
     path("assessments/", include("custodes.web.assessments.urls")),
+    path("foi/", include("custodes.web.foi.urls")),
     path("", include("custodes.web.assessments.urls_public")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

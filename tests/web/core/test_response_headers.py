@@ -76,6 +76,8 @@ def test_every_url_pattern_answers_no_store_in_every_session(survey_round, sessi
         "number": "1",
         "item": "1",
         "slug": "kent-scc-2013-2026-01-01-1",
+        "reply": "1",
+        "qid": "drones.count",
     }
     routes = list(url_patterns())
     assert len(routes) > 40

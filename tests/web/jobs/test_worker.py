@@ -99,7 +99,10 @@ def test_a_worker_analyses_an_uploaded_capture(queue, watchdog_client, roster, t
     logs = " ".join(queue.logs().split())  # unwrapped
     where = "SQLite file" if not queue.url else "Redis 127.0.0.1:6379 db 5"
     assert f"Custodes worker — queue: {where}" in logs
-    assert "Jobs: Capture analysis, Sending emails, Register import, Report files" in logs
+    assert (
+        "Jobs: Capture analysis, Sending FOI requests, Sending emails, Register import, "
+        "Report files" in logs
+    )
     for task in (
         "sweep_jobs",
         "send_due_reminders",

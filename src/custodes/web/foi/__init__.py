@@ -1,0 +1,1 @@
+"""FOI campaigns: one request to many bodies, its events, replies and documents."""
