@@ -63,7 +63,16 @@ def _register_commands() -> None:
     )
 
     for module in (
-        check, discovery, egress, estate, intel, questionnaire, roster, survey, web, worker
+        check,
+        discovery,
+        egress,
+        estate,
+        intel,
+        questionnaire,
+        roster,
+        survey,
+        web,
+        worker,
     ):
         module.register(app)
 

@@ -452,3 +452,17 @@ def test_the_default_email_backend_logs_emails_without_their_links(
     assert token not in logged and "/r/" not in logged
     out = capsys.readouterr()
     assert token not in out.out and token not in out.err
+
+
+# ---- Errors found before a redirect (uploads) ----------------------------------------------
+
+
+def test_a_refused_capture_upload_shows_the_error_summary(watchdog_client, roster):
+    response = watchdog_client.post("/estate/bodies/kent/captures/", {}, follow=True)
+    html = response.content.decode()
+    page = check_gov_uk_page(html, errors=True)
+    start = html.index('class="error-summary"')
+    summary = html[start : html.index("</ul>", start)]
+    assert 'href="#capture"' in summary and "Choose a packet capture file" in summary
+    assert "capture-error" in page.described_by and "capture-hint" in page.described_by
+    assert html.count("Choose a packet capture file") == 2  # summary and field, not a banner

@@ -5,14 +5,23 @@ at the top of a page, each message linking to its field's first control; ``{% go
 form.name %}`` renders a field with its label (or fieldset and legend for radios and
 checkboxes), hint, error message and control, GOV.UK-styled, with ``aria-describedby`` naming
 only ids that exist on the page. Both read a Django form's own labels, help texts and errors.
+
+An error found by a view that redirects travels as a message (``core/form_errors.py``):
+``{% message_errors messages as e %}`` gives ``e.summary`` for the error summary and
+``e.by_field`` for the field's own message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django import forms, template
+from django.contrib.messages.storage.base import Message
 from django.forms.boundfield import BoundField
+
+from custodes.web.core.form_errors import field_id_of
 
 register = template.Library()
 
@@ -43,12 +52,40 @@ def summary_errors(*forms_: forms.BaseForm | None) -> list[SummaryError]:
     for form in forms_:
         if not isinstance(form, forms.BaseForm) or not form.is_bound or not form.errors:
             continue
-        for error in form.non_field_errors():
-            errors.append(SummaryError(str(error), None))
+        visible = form.visible_fields()
+        first = "#" + first_control_id(visible[0]) if visible else None
+        for error in form.non_field_errors():  # about the whole form: link to its start
+            errors.append(SummaryError(str(error), first))
         for field in form:
             for error in field.errors:
                 errors.append(SummaryError(str(error), "#" + first_control_id(field)))
     return errors
+
+
+@dataclass
+class MessageErrors:
+    """Field errors carried by messages: for the summary, and by control id."""
+
+    summary: list[SummaryError] = dataclass_field(default_factory=list)
+    by_field: dict[str, str] = dataclass_field(default_factory=dict)
+
+
+@register.simple_tag
+def message_errors(messages: Iterable[Message] | None) -> MessageErrors:
+    """The field errors among ``messages`` (see the module)."""
+    found = MessageErrors()
+    for message in messages or ():
+        field_id = field_id_of(message)
+        if field_id is not None:
+            found.summary.append(SummaryError(str(message), "#" + field_id))
+            found.by_field.setdefault(field_id, str(message))
+    return found
+
+
+@register.filter
+def is_field_error(message: Message) -> bool:
+    """Whether a message is a field's error, shown in the error summary instead."""
+    return field_id_of(message) is not None
 
 
 @register.inclusion_tag("core/forms/_error_summary.html")
