@@ -63,16 +63,7 @@ def _register_commands() -> None:
     )
 
     for module in (
-        check,
-        discovery,
-        egress,
-        estate,
-        intel,
-        questionnaire,
-        roster,
-        survey,
-        web,
-        worker,
+        check, discovery, egress, estate, intel, questionnaire, roster, survey, web, worker
     ):
         module.register(app)
 

@@ -49,7 +49,7 @@ def test_round_page_shows_status_outstanding_and_findings(watchdog_client, submi
 def test_correction_in_the_web_ui_keeps_the_original(watchdog_client, submitted):
     response = watchdog_client.post(
         "/rounds/round-2022/bodies/kent/correct/",
-        {"question": "bwv.concerns", "value": "no", "reason": "Follow-up enquiry"},
+        {"question_id": "bwv.concerns", "value": "no", "reason": "Follow-up enquiry"},
     )
     assert response.status_code == 302
     correction = Correction.objects.get()
@@ -66,7 +66,7 @@ def test_correction_in_the_web_ui_keeps_the_original(watchdog_client, submitted)
 def test_correction_errors_are_shown_not_saved(watchdog_client, submitted):
     response = watchdog_client.post(
         "/rounds/round-2022/bodies/kent/correct/",
-        {"question": "bwv.concerns", "value": "perhaps", "reason": "x"},
+        {"question_id": "bwv.concerns", "value": "perhaps", "reason": "x"},
     )
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
@@ -112,7 +112,7 @@ def test_send_invitations_and_edit_email_text(
     with django_capture_on_commit_callbacks(execute=True):
         watchdog_client.post(
             "/rounds/round-2022/send/",
-            {"send-kind": "invitation", "send-deadline": "2099-03-31"},
+            {"kind": "invitation", "deadline": "2099-03-31"},
         )
     assert [m.subject for m in mail.outbox] == ["Survey for Kent Police"]
     assert "/r/" in mail.outbox[0].body

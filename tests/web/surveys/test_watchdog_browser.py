@@ -55,7 +55,7 @@ def test_focus_moves_to_the_error_summary(browser, live_server, client, watchdog
         final=False,
     )
     context, page, _ = signed_in_page(browser, live_server, client, watchdog)
-    page.goto(f"{live_server.url}/rounds/round-2022/bodies/kent/correct/?question=bwv.concerns")
+    page.goto(f"{live_server.url}/rounds/round-2022/bodies/kent/correct/?question_id=bwv.concerns")
     page.click("text=Save correction")
     page.wait_for_selector(".error-summary")
     assert page.title().startswith("Error: ")

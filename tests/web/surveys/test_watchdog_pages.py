@@ -106,23 +106,23 @@ def submitted(past_round):
 
 
 def test_correction_page_offers_the_questions_own_answers(watchdog_client, submitted):
-    html = watchdog_client.get(CORRECT, {"question": "ext_cctv.certification"}).content.decode()
+    html = watchdog_client.get(CORRECT, {"question_id": "ext_cctv.certification"}).content.decode()
     page = check_gov_uk_page(html, errors=False)
     radios = [c for c in page.controls if c.get("type") == "radio"]
     assert [r["value"] for r in radios] == ["none", "desktop", "full", "unsure"]
     assert next(r for r in radios if r["value"] == "desktop").get("checked") is not None
     assert "Desktop certification (step 1)" in html  # labels, from the questionnaire
-    yes_no = watchdog_client.get(CORRECT, {"question": "bwv.concerns"}).content.decode()
+    yes_no = watchdog_client.get(CORRECT, {"question_id": "bwv.concerns"}).content.decode()
     assert [c["value"] for c in Page(yes_no).controls if c.get("type") == "radio"] == [
         "yes",
         "no",
         "unsure",
     ]
-    count = Page(watchdog_client.get(CORRECT, {"question": "bwv.count"}).content.decode())
+    count = Page(watchdog_client.get(CORRECT, {"question_id": "bwv.count"}).content.decode())
     value = next(c for c in count.controls if c.get("name") == "value")
     assert value["inputmode"] == "numeric" and "input--width-10" in value["class"]
     checkboxes = Page(
-        watchdog_client.get(CORRECT, {"question": "ext_cctv.capabilities"}).content.decode()
+        watchdog_client.get(CORRECT, {"question_id": "ext_cctv.capabilities"}).content.decode()
     )
     checked = [c["value"] for c in checkboxes.controls if "checked" in c and c["name"] == "value"]
     assert checked == ["video", "night_vision"]
@@ -131,18 +131,18 @@ def test_correction_page_offers_the_questions_own_answers(watchdog_client, submi
 def test_choosing_the_question_first(watchdog_client, submitted):
     html = watchdog_client.get(CORRECT).content.decode()
     page = check_gov_uk_page(html, errors=False)
-    select = next(c for c in page.controls if c.get("name") == "question")
+    select = next(c for c in page.controls if c.get("name") == "question_id")
     assert select["class"] == "select"
-    response = watchdog_client.get(CORRECT, {"question": "no.such"})
+    response = watchdog_client.get(CORRECT, {"question_id": "no.such"})
     assert response.status_code == 400
     html = response.content.decode()
     check_gov_uk_page(html, errors=True)
-    assert "Select a question from the list" in html and 'href="#id_question"' in html
+    assert "Select a question from the list" in html and 'href="#id_question_id"' in html
 
 
 def test_a_failed_correction_shows_the_error_summary_first(watchdog_client, submitted):
     response = watchdog_client.post(
-        CORRECT, {"question": "bwv.concerns", "value": "", "reason": ""}
+        CORRECT, {"question_id": "bwv.concerns", "value": "", "reason": ""}
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -160,7 +160,7 @@ def test_a_failed_correction_shows_the_error_summary_first(watchdog_client, subm
 
 def test_an_invalid_count_names_the_problem(watchdog_client, submitted):
     response = watchdog_client.post(
-        CORRECT, {"question": "bwv.count", "value": "lots", "reason": "Follow-up"}
+        CORRECT, {"question_id": "bwv.count", "value": "lots", "reason": "Follow-up"}
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -171,22 +171,24 @@ def test_an_invalid_count_names_the_problem(watchdog_client, submitted):
 def test_corrections_save_choices_and_removals(watchdog_client, submitted):
     response = watchdog_client.post(
         CORRECT,
-        {"question": "ext_cctv.capabilities", "value": ["audio", "video"], "reason": "Enquiry"},
+        {"question_id": "ext_cctv.capabilities", "value": ["audio", "video"], "reason": "Enquiry"},
     )
     assert response.status_code == 302 and response["Location"].endswith(BODY + "#history")
     assert current_answers(submitted)["ext_cctv.capabilities"] == ["video", "audio"]
     both = watchdog_client.post(
         CORRECT,
-        {"question": "bwv.concerns", "value": "no", "remove": "on", "reason": "Enquiry"},
+        {"question_id": "bwv.concerns", "value": "no", "remove": "on", "reason": "Enquiry"},
     )
     assert both.status_code == 400 and "not both" in both.content.decode()
-    watchdog_client.post(CORRECT, {"question": "bwv.concerns", "remove": "on", "reason": "Wrong"})
+    watchdog_client.post(
+        CORRECT, {"question_id": "bwv.concerns", "remove": "on", "reason": "Wrong"}
+    )
     assert "bwv.concerns" not in current_answers(submitted)
 
 
 def test_body_page_shows_labels_not_codes(watchdog_client, submitted):
     watchdog_client.post(
-        CORRECT, {"question": "ext_cctv.certification", "value": "full", "reason": "Enquiry"}
+        CORRECT, {"question_id": "ext_cctv.certification", "value": "full", "reason": "Enquiry"}
     )
     html = watchdog_client.get(BODY).content.decode()
     check_gov_uk_page(html, errors=False)
@@ -195,7 +197,7 @@ def test_body_page_shows_labels_not_codes(watchdog_client, submitted):
     assert "Full certification (step 2)" in answers and ">full<" not in answers
     history = html[html.index('id="history-table"') :]
     assert "Desktop certification (step 1)" in history and "Full certification" in history
-    assert f'{CORRECT}?question=ext_cctv.certification"' in html  # a change link per answer
+    assert f'{CORRECT}?question_id=ext_cctv.certification"' in html  # a change link per answer
 
 
 def test_reopen_without_a_reason(watchdog_client, submitted):
@@ -370,16 +372,14 @@ def test_every_send_says_how_many_and_why_not(
         Contact.objects.create(body=Body.objects.get(code=code), email=f"sro@{code}.example.org")
     with django_capture_on_commit_callbacks(execute=True):
         response = watchdog_client.post(
-            "/rounds/test-round/send/", {"send-kind": "invitation"}, follow=True
+            "/rounds/test-round/send/", {"kind": "invitation"}, follow=True
         )
     said = " ".join(messages_of(response))
     assert "Sending 2 invitations in the background" in said
     assert "Not sent to 45 outstanding bodies, no contact email address" in said
     assert "Avon and Somerset Constabulary" in said
     assert sorted(m.to[0] for m in mail.outbox) == ["sro@essex.example.org", "sro@kent.example.org"]
-    reminders = watchdog_client.post(
-        "/rounds/test-round/send/", {"send-kind": "reminder"}, follow=True
-    )
+    reminders = watchdog_client.post("/rounds/test-round/send/", {"kind": "reminder"}, follow=True)
     said = " ".join(messages_of(reminders))
     assert "Not sent to 45 outstanding bodies, not invited yet" in said
     assert "Sending 2 reminders" in said
@@ -401,22 +401,22 @@ def test_a_closed_round_needs_a_new_deadline(
 ):
     Contact.objects.create(body=Body.objects.get(code="kent"), email="sro@kent.example.org")
     html = watchdog_client.get("/rounds/round-2022/").content.decode()
-    assert "This round closed on 30 September 2022" in html and 'name="send-deadline"' in html
-    refused = watchdog_client.post("/rounds/round-2022/send/", {"send-kind": "invitation"})
+    assert "This round closed on 30 September 2022" in html and 'name="deadline"' in html
+    refused = watchdog_client.post("/rounds/round-2022/send/", {"kind": "invitation"})
     assert refused.status_code == 400
     html = refused.content.decode()
     check_gov_uk_page(html, errors=True)
     assert "closed on 30 September 2022: give a new deadline" in html
-    assert 'href="#id_send-deadline"' in html
+    assert 'href="#id_deadline"' in html
     past = watchdog_client.post(
-        "/rounds/round-2022/send/", {"send-kind": "invitation", "send-deadline": "1 1 2020"}
+        "/rounds/round-2022/send/", {"kind": "invitation", "deadline": "1 1 2020"}
     )
     assert past.status_code == 400 and "has already passed" in past.content.decode()
     assert not Invitation.objects.exists() and not mail.outbox
     deadline = (timezone.localdate() + timedelta(days=30)).strftime("%Y-%m-%d")
     with django_capture_on_commit_callbacks(execute=True):
         sent = watchdog_client.post(
-            "/rounds/round-2022/send/", {"send-kind": "invitation", "send-deadline": deadline}
+            "/rounds/round-2022/send/", {"kind": "invitation", "deadline": deadline}
         )
     assert sent.status_code == 302
     [email] = mail.outbox
@@ -466,3 +466,34 @@ def test_a_refused_capture_upload_shows_the_error_summary(watchdog_client, roste
     assert 'href="#capture"' in summary and "Choose a packet capture file" in summary
     assert "capture-error" in page.described_by and "capture-hint" in page.described_by
     assert html.count("Choose a packet capture file") == 2  # summary and field, not a banner
+
+
+def test_every_watchdog_page_has_valid_described_by_and_styled_controls(watchdog_client, submitted):
+    for url in [
+        "/rounds/",
+        "/rounds/round-2022/",
+        BODY,
+        CORRECT,
+        CORRECT + "?question_id=bwv.manufacturers",
+        BODY + "link/",
+        "/rounds/round-2022/emails/",
+        "/estate/",
+        "/estate/bodies/kent/",
+        "/estate/rounds/round-2022/discrepancies/",
+        "/api/docs",
+    ]:
+        response = watchdog_client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        check_gov_uk_page(html, errors=False)
+        assert "service-navigation" in html, url
+
+
+def test_sign_in_errors_use_the_error_summary(client, roster):
+    response = client.post("/accounts/login/", {"username": "nobody", "password": "wrong"})
+    html = response.content.decode()
+    page = Page(html)
+    assert page.title.strip().startswith("Error: ")
+    start = html.index('class="error-summary"')
+    assert "autofocus" in html[start - 40 : start + 200] and 'href="#id_username"' in html
+    assert [i for i in page.described_by if i not in page.ids] == []

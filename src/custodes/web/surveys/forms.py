@@ -31,7 +31,7 @@ def question_choices(definition: Questionnaire) -> list[tuple[str, list[tuple[st
 class QuestionPickForm(forms.Form):
     """Step one of a correction: which answer (GET, so the page can be linked to)."""
 
-    question = forms.ChoiceField(
+    question_id = forms.ChoiceField(
         label="Which answer do you want to correct?",
         error_messages={
             "required": "Select the question whose answer you want to correct",
@@ -41,7 +41,10 @@ class QuestionPickForm(forms.Form):
 
     def __init__(self, *args: Any, definition: Questionnaire, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["question"].choices = [("", "Select a question"), *question_choices(definition)]
+        self.fields["question_id"].choices = [
+            ("", "Select a question"),
+            *question_choices(definition),
+        ]
 
 
 class CorrectionForm(forms.Form):

@@ -66,6 +66,7 @@ __all__ = [
 
 RECENT_JOBS = 3
 REFRESH_SECONDS = 2
+REFRESH_SECONDS = 2
 
 
 def _actor(request: HttpRequest) -> str:
@@ -115,7 +116,7 @@ def _round_context(round_: Round) -> dict:
         "form_key": secrets.token_urlsafe(16),
         "reminder_point": point,
         "closed": closed,
-        "send_form": SendForm(closed=closed, initial={"kind": "invitation"}, prefix="send"),
+        "send_form": SendForm(closed=closed, initial={"kind": "invitation"}),
         "reminder_form": reminder_form,
     }
 
@@ -126,7 +127,11 @@ def round_detail(request: HttpRequest, name: str) -> HttpResponse:
     round_ = get_object_or_404(
         Round.objects.select_related("questionnaire", "recipient_list"), name=name
     )
-    return render(request, "surveys/round_detail.html", _round_context(round_))
+    context = _round_context(round_)
+    response = render(request, "surveys/round_detail.html", context)
+    if context["sending"]:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 def _names(bodies: list[Body]) -> str:
@@ -143,7 +148,7 @@ def send(request: HttpRequest, name: str) -> HttpResponse:
     round_ = get_object_or_404(
         Round.objects.select_related("questionnaire", "recipient_list"), name=name
     )
-    form = SendForm(request.POST, closed=round_closed(round_), prefix="send")
+    form = SendForm(request.POST, closed=round_closed(round_))
     deadline = None
     if form.is_valid():
         try:
@@ -282,7 +287,7 @@ def body_detail(request: HttpRequest, name: str, code: str) -> HttpResponse:
 def correct(request: HttpRequest, name: str, code: str) -> HttpResponse:
     """Correct one answer, with a reason; the original stays on record.
 
-    GET without ``question`` asks which answer; with it, shows the question's own answer
+    GET without ``question_id`` asks which answer; with it, shows the question's own answer
     controls. A valid POST saves and redirects to the body's page; an invalid one shows the
     page again with the error summary first."""
     round_, body = _body(name, code)
@@ -292,17 +297,17 @@ def correct(request: HttpRequest, name: str, code: str) -> HttpResponse:
         return redirect("surveys:body", name=name, code=code)
     definition = definition_of(round_.questionnaire)
     posted = request.method == "POST"
-    question_id = (request.POST if posted else request.GET).get("question")
+    question_id = (request.POST if posted else request.GET).get("question_id")
     if question_id is None and not posted:
         pick = QuestionPickForm(definition=definition)  # step one: which answer
     else:
-        pick = QuestionPickForm({"question": question_id or ""}, definition=definition)
+        pick = QuestionPickForm({"question_id": question_id or ""}, definition=definition)
     context = {"round": round_, "synthetic": round_.synthetic, "body": body}
     if not pick.is_bound or not pick.is_valid():
         context["pick_form"] = pick
         status = 400 if pick.is_bound and pick.errors else 200
         return render(request, "surveys/correct.html", context, status=status)
-    question = definition.question(pick.cleaned_data["question"])
+    question = definition.question(pick.cleaned_data["question_id"])
     current = current_answers(record).get(question.id)
     if request.method == "POST":
         form = CorrectionForm(request.POST, question=question)
