@@ -1,10 +1,13 @@
-"""``/api/docs``: the API's documentation as an accessible page of the site, with Swagger UI.
+"""``/api/docs``: the API's documentation as an accessible page of the site; Swagger UI apart.
 
-The page lists every operation from the OpenAPI schema in plain HTML (it works without
-JavaScript), then mounts Swagger UI for trying calls. Swagger UI comes from django-ninja's
-bundled copy (``ninja/swagger-ui-bundle.js`` and ``.css``, Apache-2.0, served from this site's
-own static files) and is started by ``custodes/api-docs.js``, which reads its settings from a
-JSON data block: no CDN and no inline script, so the site's Content-Security-Policy holds.
+``/api/docs`` lists every operation of the OpenAPI schema in plain HTML (it works without
+JavaScript and passes the accessibility checks). ``/api/docs/try/`` runs Swagger UI for
+trying calls: a third-party tool with known accessibility faults of its own, so it is a page
+of its own, linked from the documentation, which shows everything it does. Swagger UI comes
+from django-ninja's bundled copy (``ninja/swagger-ui-bundle.js`` and ``.css``, Apache-2.0,
+served from this site's own static files) and is started by ``custodes/api-docs.js``, which
+reads its settings from a JSON data block: no CDN and no inline script, so the site's
+Content-Security-Policy holds.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.urls import reverse
 from ninja.openapi.docs import DocsBase
+
+from custodes.web.core.permissions import watchdog_required
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
 
-__all__ = ["AccessibleSwagger", "Operation", "operations"]
+__all__ = ["AccessibleSwagger", "Operation", "operations", "swagger_ui"]
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -77,16 +83,22 @@ class AccessibleSwagger(DocsBase):
     template = "api_docs.html"
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        settings = {
-            "url": self.get_openapi_url(api, kwargs),
-            "layout": "BaseLayout",
-            "deepLinking": True,
-            "validatorUrl": None,  # no badge from validator.swagger.io: nothing off-site
-        }
         context = {
             "api": api,
             "operations": operations(api.get_openapi_schema(path_params=kwargs)),
-            "swagger_settings": settings,
-            "csrf": get_token(request),
         }
         return render(request, self.template, context)
+
+
+@watchdog_required
+def swagger_ui(request: HttpRequest) -> HttpResponse:
+    """Swagger UI on the API's OpenAPI description, for trying calls as the signed-in account."""
+    settings = {
+        "url": reverse("api:openapi-json"),
+        "layout": "BaseLayout",
+        "deepLinking": True,
+        "validatorUrl": None,  # no badge from validator.swagger.io: nothing off-site
+    }
+    return render(
+        request, "api_try.html", {"swagger_settings": settings, "csrf": get_token(request)}
+    )

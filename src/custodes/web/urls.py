@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from custodes.web.api import api
+from custodes.web.apidocs import swagger_ui
 
 admin.site.site_header = "Custodes administration"
 admin.site.site_title = "Custodes"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("rounds/", include("custodes.web.surveys.urls")),
     path("reports/", include("custodes.web.reports.urls")),
     path("estate/", include("custodes.web.estate.urls")),
+    path("api/docs/try/", swagger_ui, name="api-try"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -308,15 +308,21 @@ def test_api_docs_are_served_from_our_own_static_files(watchdog_client):
     from django.contrib.staticfiles import finders
     from django.test import Client
 
-    anonymous = Client().get("/api/docs")
-    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
-    assert Client().get("/api/openapi.json").status_code == 302
+    for url in ("/api/docs", "/api/docs/try/", "/api/openapi.json"):
+        anonymous = Client().get(url)
+        assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     response = watchdog_client.get("/api/docs")
     html = response.content.decode()
     page = check_gov_uk_page(html, errors=False)
     assert '<html lang="en-GB">' in html and '<main class="main-wrapper"' in html
     assert re.search(r"<h1[^>]*>Custodes API documentation</h1>", html)
-    assert "GET /api/rounds/{name}/findings" in html  # listed without JavaScript
+    assert "GET /api/rounds/{name}/findings" in html  # every call listed, without JavaScript
+    assert page.scripts == [] and 'href="/api/docs/try/"' in html
+    tried = watchdog_client.get("/api/docs/try/")
+    html = tried.content.decode()
+    page = check_gov_uk_page(html, errors=False)
+    assert '<html lang="en-GB">' in html and re.search(r"<h1[^>]*>Try the API</h1>", html)
+    assert len(page.scripts) == 3
     for script in page.scripts:  # no inline script: a source of ours, or a JSON data block
         if "src" in script:
             assert script["src"].startswith("/static/"), script
@@ -324,9 +330,10 @@ def test_api_docs_are_served_from_our_own_static_files(watchdog_client):
         else:
             assert script.get("type") == "application/json"
     assert "cdn" not in html.lower() and "https://" not in html.split("</header>")[1]
-    csp = response["Content-Security-Policy"]
+    csp = tried["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert finders.find("ninja/swagger-ui.css") and finders.find("custodes/api-docs.js")
+    assert dict(nav_items(html))["API docs"]
 
 
 # ---- Links: post-redirect-get and confirmations --------------------------------------------
@@ -481,6 +488,7 @@ def test_every_watchdog_page_has_valid_described_by_and_styled_controls(watchdog
         "/estate/bodies/kent/",
         "/estate/rounds/round-2022/discrepancies/",
         "/api/docs",
+        "/api/docs/try/",
     ]:
         response = watchdog_client.get(url)
         assert response.status_code == 200, url

@@ -1,4 +1,4 @@
-/* Starts Swagger UI on /api/docs from the settings in the page's JSON data block (the
+/* Starts Swagger UI on /api/docs/try/ from the settings in the page's JSON data block (the
    Content-Security-Policy allows no inline script). Calls that change data send the CSRF
    token of the signed-in session. */
 (function () {
