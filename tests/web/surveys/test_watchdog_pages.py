@@ -223,6 +223,16 @@ def test_email_text_errors(watchdog_client, past_round):
     html = response.content.decode()
     check_gov_uk_page(html, errors=True)
     assert "Enter the invitation&#x27;s subject" in html and "must contain {link}" in html
+    response = watchdog_client.post(
+        "/rounds/round-2022/emails/",
+        {
+            "invitation_subject": "Your link {link}",
+            "invitation_body": "{link}",
+            "reminder_subject": "R",
+            "reminder_body": "{link}",
+        },
+    )
+    assert "The subject must not contain {link}" in response.content.decode()
 
 
 def test_reminder_schedule_errors(watchdog_client, survey_round):

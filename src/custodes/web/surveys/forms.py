@@ -191,6 +191,9 @@ class EmailTextForm(forms.ModelForm):
         for field in ("invitation_body", "reminder_body"):
             if field in cleaned and "{link}" not in cleaned[field]:
                 self.add_error(field, "The text must contain {link}.")
+        for field in ("invitation_subject", "reminder_subject"):
+            if "{link}" in cleaned.get(field, ""):  # subjects go to the activity log
+                self.add_error(field, "The subject must not contain {link}: put it in the text.")
         return cleaned
 
 
