@@ -219,6 +219,11 @@ def test_status_and_invite(cli_round):
     assert next(s for s in statuses if s["body"] == "kent")["status"] == "invited"
 
 
+def test_a_deadline_is_only_for_a_closed_round(survey_round):
+    result = invoke("round", "invite", survey_round.name, "--deadline", "2099-03-31")
+    assert result.exit_code == 1 and "only for a round that has closed" in result.output
+
+
 @pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")), reason="checks the embedded SQLite default"
 )

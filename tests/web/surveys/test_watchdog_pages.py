@@ -298,8 +298,11 @@ def test_the_watchdog_is_not_told_to_tell_the_survey_team(watchdog_client, past_
 
 
 def test_the_watchdog_group_can_use_the_admin(client, roster):
-    user = get_user_model().objects.create_user("demo", password="x" * 16, is_staff=True)
-    user.groups.add(watchdog_group())
+    from custodes.cli.web import _watchdog_account  # what `custodes demo` and `user create` use
+
+    _watchdog_account("watchdog", "x" * 16)
+    user = get_user_model().objects.get(username="watchdog")
+    assert user.groups.get() == watchdog_group()  # idempotent: the same group again
     client.force_login(user)
     index = client.get("/admin/")
     assert index.status_code == 200
@@ -515,3 +518,11 @@ def test_sign_in_errors_use_the_error_summary(client, roster):
     start = html.index('class="error-summary"')
     assert "autofocus" in html[start - 40 : start + 200] and 'href="#id_username"' in html
     assert [i for i in page.described_by if i not in page.ids] == []
+
+
+def test_custodes_check_warns_that_logged_emails_are_not_sent():
+    from custodes.web.core.mail import LOG_EMAIL_BACKEND
+    from custodes.web.deployment import email_problems
+
+    [problem] = email_problems(LOG_EMAIL_BACKEND)
+    assert problem.level.value == "warning" and "log backend" in problem.message
