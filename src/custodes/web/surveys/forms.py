@@ -220,10 +220,12 @@ class SendForm(forms.Form):
     """Send invitations or reminders. A round whose closing date has passed needs a new
     deadline, which the emails give instead of the closing date."""
 
-    kind = forms.ChoiceField(
+    kind = forms.ChoiceField(  # the button pressed; invitations when none is named
         choices=[("invitation", "Invitations"), ("reminder", "Reminders")],
+        required=False,
         widget=forms.HiddenInput,
         initial="invitation",
+        error_messages={"invalid_choice": "Choose to send invitations or reminders"},
     )
     form_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     deadline = forms.DateField(

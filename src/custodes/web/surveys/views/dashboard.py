@@ -151,10 +151,17 @@ def send(request: HttpRequest, name: str) -> HttpResponse:
     form = SendForm(request.POST, closed=round_closed(round_))
     deadline = None
     if form.is_valid():
+        day = form.cleaned_data.get("deadline")
         try:
-            deadline = answer_by(round_, form.cleaned_data.get("deadline"))
-        except SurveyError as exc:
-            form.add_error("deadline" if form.closed else None, _sentence(str(exc)))
+            deadline = answer_by(round_, day)
+        except SurveyError:
+            closed = f"{timezone.localtime(round_.closes_at):%d %B %Y}"
+            form.add_error(
+                "deadline",
+                f"Enter a new deadline for these bodies: the round closed on {closed}"
+                if day is None
+                else "The new deadline must be a date in the future",
+            )
     if not form.is_valid():
         context = _round_context(round_)
         context["send_form"] = form
