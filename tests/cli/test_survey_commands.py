@@ -199,10 +199,29 @@ def test_status_and_invite(cli_round):
         == 0
     )
     result = invoke("round", "invite", cli_round, "--body", "Kent Police", "--show-links")
+    assert result.exit_code == 1  # the round closed in 2022: a new deadline is needed
+    assert "closed on 30 September 2022" in result.output and "--deadline" in result.output
+    result = invoke("round", "invite", cli_round, "--body", "kent", "--deadline", "2001-01-01")
+    assert result.exit_code == 1 and "already passed" in result.output
+    result = invoke(
+        "round",
+        "invite",
+        cli_round,
+        "--body",
+        "Kent Police",
+        "--show-links",
+        "--deadline",
+        "2099-03-31",
+    )
     assert result.exit_code == 0, result.output
-    assert "/r/" in result.output
+    assert "/r/" in result.output and "Answer by 2099-03-31" in result.output
     statuses = json.loads(invoke("round", "status", cli_round, "--json").stdout)
     assert next(s for s in statuses if s["body"] == "kent")["status"] == "invited"
+
+
+def test_a_deadline_is_only_for_a_closed_round(survey_round):
+    result = invoke("round", "invite", survey_round.name, "--deadline", "2099-03-31")
+    assert result.exit_code == 1 and "only for a round that has closed" in result.output
 
 
 @pytest.mark.skipif(

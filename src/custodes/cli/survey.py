@@ -207,14 +207,33 @@ def round_invite(
             "secrets: do not paste them into tickets or logs.",
         ),
     ] = False,
+    deadline: Annotated[
+        str | None,
+        typer.Option(
+            "--deadline",
+            help="New date to answer by (ISO date), required once the round has closed: the "
+            "emails give it instead of the closing date.",
+        ),
+    ] = None,
     by: ByOption = None,
 ) -> None:
     """Email each body a fresh secret link (invitation or reminder); earlier links stop working."""
     django_ready()
     from custodes.web.surveys.analysis import body_statuses
-    from custodes.web.surveys.notifications import send_invitations
+    from custodes.web.surveys.lifecycle import SurveyError
+    from custodes.web.surveys.notifications import answer_by, round_closed, send_invitations
 
     round_ = _round(name)
+    if deadline is not None and not round_closed(round_):
+        fail(
+            f"round {round_.name} is open until {round_.closes_at:%Y-%m-%d}: the emails give "
+            "its closing date, so --deadline is only for a round that has closed"
+        )
+    try:
+        day = parse_moment(deadline, end_of_day=False).date() if deadline else None
+        new_deadline = answer_by(round_, day)
+    except SurveyError as exc:
+        fail(f"{exc} (--deadline YYYY-MM-DD)")
     if body:
         bodies = [body_or_fail(b) for b in body]
     else:
@@ -241,8 +260,18 @@ def round_invite(
                 progress.console.print(f"  {result.link}", highlight=False, soft_wrap=True)
             progress.advance(task)
 
-        send_invitations(round_, bodies, actor=cli_actor(by), reminder=reminder, on_sent=sent)
-    console.print(f"{len(bodies) - failed} sent, {failed} not sent.")
+        send_invitations(
+            round_,
+            bodies,
+            actor=cli_actor(by),
+            reminder=reminder,
+            answer_by=new_deadline,
+            on_sent=sent,
+        )
+    console.print(
+        f"{len(bodies) - failed} sent, {failed} not sent."
+        + (f" Answer by {new_deadline:%Y-%m-%d}." if new_deadline else "")
+    )
 
 
 @round_app.command("revoke")

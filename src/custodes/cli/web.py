@@ -164,9 +164,8 @@ def demo(
 def _watchdog_account(username: str, password: str | None = None) -> str:
     """Creates or resets a watchdog (staff) account; returns its password."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
-    from custodes.web.core.permissions import WATCHDOG_GROUP
+    from custodes.web.core.permissions import watchdog_group
 
     password = password or secrets.token_urlsafe(12)
     user, _ = get_user_model().objects.get_or_create(username=username)
@@ -174,7 +173,7 @@ def _watchdog_account(username: str, password: str | None = None) -> str:
     user.is_active = True
     user.set_password(password)
     user.save()
-    user.groups.add(Group.objects.get_or_create(name=WATCHDOG_GROUP)[0])
+    user.groups.add(watchdog_group())  # with the admin permissions the README promises
     return password
 
 

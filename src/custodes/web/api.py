@@ -18,8 +18,9 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from custodes import __version__
+from custodes.web.apidocs import AccessibleSwagger
 from custodes.web.core.asof import BadAsOf, parse_as_of
-from custodes.web.core.permissions import is_watchdog
+from custodes.web.core.permissions import is_watchdog, watchdog_required
 from custodes.web.core.throttle import client_address
 from custodes.web.estate import scans
 from custodes.web.estate.models import AgentToken
@@ -28,7 +29,14 @@ from custodes.web.surveys.models import Round
 
 __all__ = ["api"]
 
-api = NinjaAPI(title="Custodes API", version=__version__, auth=django_auth, urls_namespace="api")
+api = NinjaAPI(
+    title="Custodes API",
+    version=__version__,
+    auth=django_auth,
+    urls_namespace="api",
+    docs=AccessibleSwagger(),
+    docs_decorator=watchdog_required,
+)
 
 
 def _require_watchdog(request: HttpRequest) -> None:

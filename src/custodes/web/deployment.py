@@ -15,6 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from custodes.web.core.mail import LOG_EMAIL_BACKEND
+
 __all__ = ["Level", "Problem", "deployment_problems"]
 
 
@@ -46,7 +48,7 @@ COVERED_DJANGO_CHECKS = {
     "security.W020": "custodes.hosts",  # ALLOWED_HOSTS empty
 }
 # Email backends that never deliver a message.
-UNSENT_EMAIL_BACKENDS = ("console", "locmem", "dummy", "filebased")
+UNSENT_EMAIL_BACKENDS = ("log", "console", "locmem", "dummy", "filebased")
 MIN_SECRET_KEY_LENGTH = 50  # Django's own bar (security.W009)
 
 
@@ -205,7 +207,10 @@ def https_problems(
 
 
 def email_problems(backend: str) -> list[Problem]:
-    kind = backend.rsplit(".", 2)[-2] if backend.count(".") >= 2 else backend
+    if backend == LOG_EMAIL_BACKEND:
+        kind = "log"
+    else:
+        kind = backend.rsplit(".", 2)[-2] if backend.count(".") >= 2 else backend
     if kind not in UNSENT_EMAIL_BACKENDS:
         return []
     return [

@@ -1,8 +1,8 @@
 """Django settings, read from the environment.
 
 ``CUSTODES_DATA_DIR`` (default ``./custodes-data``) holds the embedded SQLite database and the
-generated secret key. ``DATABASE_URL`` (``postgres://…``) switches to PostgreSQL. Email goes to
-the console unless ``CUSTODES_EMAIL_BACKEND`` or ``EMAIL_HOST`` say otherwise.
+generated secret key. ``DATABASE_URL`` (``postgres://…``) switches to PostgreSQL. Emails are logged
+without their links, not sent, unless ``CUSTODES_EMAIL_BACKEND`` or ``EMAIL_HOST`` say otherwise.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # only for its bundled Swagger UI static files (/api/docs)
     "custodes.web.core",
     "custodes.web.bodies",
     "custodes.web.surveys",
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "custodes.web.navigation.service_navigation",
             ],
         },
     },
@@ -243,12 +245,13 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if _env_flag("CUSTODES_BEHIND_PROXY") else None
 )
 
-# Email: console by default; SMTP when EMAIL_HOST is set.
+# Email: written to the log without their links by default (logger custodes.mail, never
+# the secret links); SMTP when EMAIL_HOST is set.
 EMAIL_BACKEND = os.environ.get(
     "CUSTODES_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    else "custodes.web.core.mail.LogEmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -256,6 +259,14 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_flag("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("CUSTODES_FROM_EMAIL", "custodes@localhost")
+
+# Where the watchdog's staff report problems with the service (a URL or mailto:), shown in
+# the phase banner of their pages. Empty: the banner only says whom to tell.
+FEEDBACK_URL = os.environ.get("CUSTODES_FEEDBACK_URL", "").strip()
+if FEEDBACK_URL and not FEEDBACK_URL.startswith(("https://", "http://", "mailto:")):
+    raise ImproperlyConfigured(
+        f"CUSTODES_FEEDBACK_URL must be an http(s):// or mailto: address, not {FEEDBACK_URL[:60]!r}"
+    )
 
 # Respondent links.
 INVITATION_TTL_DAYS = int(os.environ.get("CUSTODES_INVITATION_TTL_DAYS", "120"))
@@ -330,6 +341,8 @@ LOGGING = {
     "loggers": {
         # The development server's access log would print respondents' links.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Emails not sent (no mail server): logged without their links.
+        "custodes.mail": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("CUSTODES_LOG_LEVEL", "WARNING")},
 }

@@ -115,7 +115,7 @@ def test_watchdog_upload_is_analysed_in_the_background(watchdog_client, kent_reg
     assert page.status_code == 200 and "Refresh" not in page and 'http-equiv="refresh"' not in html
     assert "K-CAM1 (Maidstone)" in html and "Hik-Connect" in html and 'style="' not in html
     register = watchdog_client.get(reverse("estate:body", args=["kent"])).content.decode()
-    assert "site.pcap" in register and "done" in register
+    assert "site.pcap" in register and "Done" in register  # the status label
 
 
 def test_status_page_refreshes_itself_while_running(watchdog_client, kent):

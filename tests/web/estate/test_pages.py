@@ -126,4 +126,12 @@ def test_discrepancy_page(watchdog_client, past_round, kent_imported):
     page = watchdog_client.get(reverse("estate:discrepancies", args=[past_round.name]))
     html = page.content.decode()
     assert page.status_code == 200
-    assert "ext_cctv.concerns" in html and "Dahua" in html
+    assert "Dahua" in html
+    # In the questionnaire's words: the block's title, the question and the answer's label.
+    from custodes.web.surveys.lifecycle import definition_of
+
+    definition = definition_of(past_round.questionnaire)
+    question = definition.question("ext_cctv.concerns")
+    title = definition.block("ext_cctv").title
+    assert f"{title}: {question.text}" in html.replace("&#x27;", "'")
+    assert "ext_cctv.concerns" not in html and "<td>No</td>" in html

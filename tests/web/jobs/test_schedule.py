@@ -91,8 +91,9 @@ def test_reminders_go_out_once_at_the_point_set(invited_round, watchdog_client):
 
 def test_reminder_days_are_checked_and_can_be_cleared(invited_round, watchdog_client):
     url = f"/rounds/{invited_round.name}/reminders/"
-    page = watchdog_client.post(url, {"reminder_days_before_close": "0"}, follow=True)
-    assert "Give a number of days from 1 to 365." in page.content.decode()
+    page = watchdog_client.post(url, {"reminder_days_before_close": "0"})
+    assert page.status_code == 400
+    assert "Enter a number of days from 1 to 365" in page.content.decode()
     watchdog_client.post(url, {"reminder_days_before_close": "5"})
     watchdog_client.post(url, {"reminder_days_before_close": ""})
     invited_round.refresh_from_db()

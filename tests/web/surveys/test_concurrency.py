@@ -358,8 +358,10 @@ def test_two_links_issued_at_once_leave_one_active(race_round, clients, watchdog
     path = f"/rounds/{race_round.name}/bodies/{BODY}/"
     for n in range(ROUNDS):
         forms = [Form(client, path) for client in watchdogs]
-        responses = together(*(lambda f=form: f.post({}, path=path + "link/") for form in forms))
-        assert [r.status_code for r in responses] == [200, 200], f"round {n}"
+        responses = together(
+            *(lambda f=form: f.post({"confirm": "yes"}, path=path + "link/") for form in forms)
+        )
+        assert [r.status_code for r in responses] == [302, 302], f"round {n}"
         assert (
             Invitation.objects.filter(
                 round=race_round, body__code=BODY, revoked_at__isnull=True

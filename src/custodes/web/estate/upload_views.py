@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from custodes.web.bodies.models import Body
+from custodes.web.core.form_errors import field_error_tag
 from custodes.web.estate.captures import (
     ANALYSE_JOB,
     CAPTURE_FIELD,
@@ -39,6 +40,7 @@ __all__ = [
 FORM_OVERHEAD_BYTES = 64 * 1024
 RECENT_CAPTURES = 10
 REFRESH_SECONDS = 2
+CAPTURE_ERROR = field_error_tag(CAPTURE_FIELD)  # shown in the page's error summary
 
 
 def uploads_context(body: Body) -> dict:
@@ -62,7 +64,7 @@ def _receive(
         declared = 0
     too_large = f"The capture is larger than the limit of {filesizeformat(limit)}."
     if declared > limit + FORM_OVERHEAD_BYTES:
-        messages.error(request, too_large)
+        messages.error(request, too_large, extra_tags=CAPTURE_ERROR)
         return redirect(back)
     handler = CaptureUploadHandler(request, limit)
     request.upload_handlers = [handler]
@@ -72,9 +74,11 @@ def _receive(
     def store(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get(CAPTURE_FIELD)
         if handler.too_large:
-            messages.error(request, too_large)
+            messages.error(request, too_large, extra_tags=CAPTURE_ERROR)
         elif not isinstance(upload, StoredCapture) or not upload.size:
-            messages.error(request, "Choose a packet capture file (pcap or pcapng).")
+            messages.error(
+                request, "Choose a packet capture file (pcap or pcapng).", extra_tags=CAPTURE_ERROR
+            )
         else:
             kept.append(store_upload(body, upload, actor=actor))
             return redirect(status_url(kept[0].pk))

@@ -35,8 +35,10 @@ from custodes.web.estate.services import (
 )
 from custodes.web.estate.upload_views import uploads_context
 from custodes.web.surveys.enquiries import round_enquiries
+from custodes.web.surveys.lifecycle import definition_of
 from custodes.web.surveys.models import Round
 from custodes.web.surveys.views.respond import Respondent, respondent_view
+from custodes.web.surveys.views.respond_fields import answer_lines
 
 __all__ = ["asset_detail", "body_register", "discrepancies", "export", "national", "own_register"]
 
@@ -269,12 +271,27 @@ def discrepancies(request: HttpRequest, name: str) -> HttpResponse:
     """Where returns in a round contradict the bodies' registers, for follow-up."""
     round_ = get_object_or_404(Round.objects.select_related("recipient_list"), name=name)
     found = round_reconciliations(round_)
+    definition = definition_of(round_.questionnaire)
+    questions = {question.id: question for question in definition.questions()}
+    blocks = {block.id: block.title for block in definition.blocks}
+
+    def worded(d: core.Discrepancy) -> dict:
+        """The discrepancy in the questionnaire's words, never its ids and codes."""
+        question = questions.get(d.question)
+        return {
+            "question": question.text if question else d.question,
+            "answer": "; ".join(answer_lines(question, d.answer)) if question else d.answer,
+            "block": blocks.get(d.block, d.block),
+        }
+
     context = {
         "round": round_,
         "synthetic": round_.synthetic,
-        "rows": [(item.body, d) for item in found for d in item.reconciliation.discrepancies],
+        "rows": [
+            (item.body, d, worded(d)) for item in found for d in item.reconciliation.discrepancies
+        ],
         "comparisons": [
-            (item.body, c)
+            (item.body, c, blocks.get(c.block, c.block))
             for item in found
             for c in item.reconciliation.manufacturers
             if c.only_in_register or c.only_in_return

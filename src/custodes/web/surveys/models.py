@@ -124,6 +124,13 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.CharField(max_length=150)
     expires_at = models.DateTimeField()
+    answer_by = models.DateTimeField(
+        "answer by",
+        null=True,
+        blank=True,
+        help_text="The deadline given to the body when it was invited after the round closed "
+        "(its emails say this date instead of the closing date). Empty: the closing date.",
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     first_opened_at = models.DateTimeField(null=True, blank=True)
     last_opened_at = models.DateTimeField(null=True, blank=True)

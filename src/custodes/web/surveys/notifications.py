@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import timezone
 
 from custodes.web.bodies.models import Body
 from custodes.web.surveys import welsh
 from custodes.web.surveys.choices import Action
+from custodes.web.surveys.lifecycle import SurveyError
 from custodes.web.surveys.models import Activity, Round
 from custodes.web.surveys.tokens import issue_invitation
 
-__all__ = ["SendResult", "respondent_link", "send_invitation", "send_invitations"]
+__all__ = [
+    "SendResult",
+    "answer_by",
+    "respondent_link",
+    "round_closed",
+    "send_invitation",
+    "send_invitations",
+]
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,30 @@ class SendResult:
 def respondent_link(token: str, base_url: str | None = None) -> str:
     """The absolute URL of a respondent's secret link."""
     return (base_url or settings.BASE_URL).rstrip("/") + reverse("respond:start", args=[token])
+
+
+def round_closed(round_: Round, now: datetime | None = None) -> bool:
+    """Whether the round's closing date has passed."""
+    return round_.closes_at <= (now or timezone.now())
+
+
+def answer_by(round_: Round, deadline: date | None, now: datetime | None = None) -> datetime | None:
+    """The deadline that emails sent now give: None (the closing date) while the round is
+    open; for a closed round, the end of ``deadline`` (site time), which must be given and be
+    in the future, or SurveyError says why."""
+    now = now or timezone.now()
+    if not round_closed(round_, now):
+        return None
+    closed = f"{timezone.localtime(round_.closes_at):%d %B %Y}"
+    if deadline is None:
+        raise SurveyError(
+            f"round {round_.name} closed on {closed}: give a new deadline for these bodies, "
+            "so that the emails do not ask for an answer by a date already past"
+        )
+    moment = timezone.make_aware(datetime.combine(deadline, time(23, 59)))
+    if moment <= now:
+        raise SurveyError(f"the new deadline {deadline:%d %B %Y} has already passed")
+    return moment
 
 
 def _render(template: str, **values: str) -> str:
@@ -51,8 +84,12 @@ def send_invitation(
     reminder: bool = False,
     base_url: str | None = None,
     ttl: timedelta | None = None,
+    answer_by: datetime | None = None,
 ) -> SendResult:
     """Issues a fresh link for ``body`` and emails it to the body's contacts.
+
+    ``answer_by`` (see :func:`answer_by`) replaces the closing date in the email's
+    ``{closes}`` for a body invited after the round closed.
 
     A reminder also carries a fresh link, since only a hash of the earlier one is kept; the
     earlier link stops working. The send, or the failure, goes to the activity log (without
@@ -60,7 +97,7 @@ def send_invitation(
     """
     subject_template = round_.reminder_subject if reminder else round_.invitation_subject
     body_template = round_.reminder_body if reminder else round_.invitation_body
-    invitation, token = issue_invitation(round_, body, actor=actor, ttl=ttl)
+    invitation, token = issue_invitation(round_, body, actor=actor, ttl=ttl, answer_by=answer_by)
     link = respondent_link(token, base_url)
     recipients = tuple(
         body.contacts.filter(receives_invitations=True).values_list("email", flat=True)
@@ -69,7 +106,7 @@ def send_invitation(
         "round_title": round_.title,
         "round": round_.name,
         "body_name": body.name,
-        "closes": f"{round_.closes_at:%d %B %Y}",
+        "closes": f"{timezone.localtime(answer_by or round_.closes_at):%d %B %Y}",
         "expires": f"{invitation.expires_at:%d %B %Y}",
         "link": link,
     }
@@ -131,13 +168,20 @@ def send_invitations(
     reminder: bool = False,
     base_url: str | None = None,
     ttl: timedelta | None = None,
+    answer_by: datetime | None = None,
     on_sent: Callable[[SendResult], None] | None = None,
 ) -> list[SendResult]:
     """:func:`send_invitation` to each body in turn; ``on_sent`` hears of each result."""
     results = []
     for body in bodies:
         result = send_invitation(
-            round_, body, actor=actor, reminder=reminder, base_url=base_url, ttl=ttl
+            round_,
+            body,
+            actor=actor,
+            reminder=reminder,
+            base_url=base_url,
+            ttl=ttl,
+            answer_by=answer_by,
         )
         if on_sent is not None:
             on_sent(result)

@@ -12,6 +12,7 @@ before that point that have not yet responded.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,7 +35,9 @@ __all__ = [
     "SCHEDULE_ACTOR",
     "SEND_JOB",
     "EmailsNotSent",
+    "SendPlan",
     "expire_invitations",
+    "plan_sending",
     "reminder_point",
     "run_sending",
     "schedule_reminders",
@@ -47,10 +50,44 @@ SCHEDULE_ACTOR = "system:schedule"
 EXPIRY_ACTOR = "system:expiry"  # who revokes expired links, in the activity log
 SENT = "sent"
 RESPONDED = "responded before the reminder went"
+NO_CONTACT = "no contact email address (add one with custodes contacts add, or in the admin)"
+ALREADY_INVITED = "already invited (send a reminder instead)"
+NOT_YET_INVITED = "not invited yet (send the invitation first)"
 
 
 class EmailsNotSent(Exception):
     """Some emails failed on the mail server's side: the job retries them later."""
+
+
+@dataclass
+class SendPlan:
+    """Who a send from the dashboard emails, and why each other outstanding body is left out
+    (reason → bodies, in the order of the status table)."""
+
+    bodies: list[Body]
+    skipped: dict[str, list[Body]] = field(default_factory=dict)
+
+
+def plan_sending(round_: Round, *, reminder: bool) -> SendPlan:
+    """Invitations go to outstanding bodies not yet invited, reminders to outstanding bodies
+    already invited; either only where the body has a contact address to send to."""
+    with_contact = set(
+        Body.objects.filter(contacts__receives_invitations=True).values_list("pk", flat=True)
+    )
+    plan = SendPlan(bodies=[])
+    for status in body_statuses(round_):
+        if not status.outstanding:
+            continue
+        invited = status.status != ReturnStatus.NOT_INVITED
+        if invited != reminder:
+            reason = ALREADY_INVITED if invited else NOT_YET_INVITED
+        elif status.body.pk not in with_contact:
+            reason = NO_CONTACT
+        else:
+            plan.bodies.append(status.body)
+            continue
+        plan.skipped.setdefault(reason, []).append(status.body)
+    return plan
 
 
 def start_sending(
@@ -61,9 +98,10 @@ def start_sending(
     actor: str,
     idempotency_key: str | None = None,
     base_url: str | None = None,
+    answer_by: datetime | None = None,
 ) -> Job:
     """Starts a job emailing invitations (or reminders) to ``bodies``, in the caller's
-    transaction."""
+    transaction. ``answer_by``: the new deadline of a round that has closed."""
     return start_job(
         SEND_JOB,
         {
@@ -72,6 +110,7 @@ def start_sending(
             "reminder": reminder,
             "actor": actor,
             "base_url": base_url,
+            "answer_by": answer_by.isoformat() if answer_by else None,
         },
         actor=actor,
         subject=round_,
@@ -95,6 +134,8 @@ def run_sending(run: JobRun) -> dict[str, Any]:
             if body.pk in responded:
                 outcome.setdefault(str(body.pk), RESPONDED)
     total = len(bodies)
+    deadline = arguments.get("answer_by")
+    answer_by = datetime.fromisoformat(deadline) if deadline else None
     noun = "reminder" if arguments["reminder"] else "invitation"
     retry: list[SendResult] = []
 
@@ -111,6 +152,7 @@ def run_sending(run: JobRun) -> dict[str, Any]:
             actor=arguments["actor"],
             reminder=arguments["reminder"],
             base_url=arguments.get("base_url"),
+            answer_by=answer_by,
         )
         if result.retryable:
             retry.append(result)

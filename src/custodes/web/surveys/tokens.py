@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -40,11 +40,18 @@ def hash_token(token: str) -> str:
 
 @transaction.atomic
 def issue_invitation(
-    round_: Round, body: Body, *, actor: str, ttl: timedelta | None = None
+    round_: Round,
+    body: Body,
+    *,
+    actor: str,
+    ttl: timedelta | None = None,
+    answer_by: datetime | None = None,
 ) -> tuple[Invitation, str]:
     """A new link for ``body`` in ``round_``, revoking any earlier one. Returns the raw token.
 
-    The raw token exists only in the return value (and the email that carries it).
+    ``answer_by`` is the deadline given to a body invited after the round closed; the link
+    then expires ``ttl`` after it rather than after the closing date. The raw token exists
+    only in the return value (and the email that carries it).
     """
     # The body's row is locked first so that two links issued for one body at once take
     # turns: otherwise both could revoke the same earlier link and both insert a new one, and
@@ -57,7 +64,7 @@ def issue_invitation(
     )
     if ttl is None:
         ttl = timedelta(days=settings.INVITATION_TTL_DAYS)
-    expires_at = max(now, round_.closes_at) + ttl
+    expires_at = max(now, round_.closes_at, answer_by or round_.closes_at) + ttl
     token = secrets.token_urlsafe(TOKEN_BYTES)
     invitation = Invitation.objects.create(
         round=round_,
@@ -65,6 +72,7 @@ def issue_invitation(
         token_hash=hash_token(token),
         created_by=actor,
         expires_at=expires_at,
+        answer_by=answer_by,
     )
     Activity.objects.create(
         actor=actor,
@@ -72,8 +80,13 @@ def issue_invitation(
         round=round_,
         body=body,
         message=f"Link issued, expires {expires_at:%Y-%m-%d}"
+        + (f", answer by {answer_by:%Y-%m-%d}" if answer_by else "")
         + (" (earlier link revoked)" if revoked else ""),
-        detail={"invitation": invitation.pk, "expires_at": expires_at.isoformat()},
+        detail={
+            "invitation": invitation.pk,
+            "expires_at": expires_at.isoformat(),
+            **({"answer_by": answer_by.isoformat()} if answer_by else {}),
+        },
     )
     return invitation, token
 
