@@ -352,3 +352,23 @@ def test_invitation_to_a_welsh_body_is_bilingual_welsh_first(survey_round):
     link = re.search(r"http://\S+/r/\S+/", english_text).group(0)
     assert link in welsh_text
     assert english_mail.subject.startswith("Reminder: ") and "Annwyl" not in english_mail.body
+
+
+def test_a_new_deadline_given_after_closing_replaces_the_closing_date(past_round):
+    """A body invited after the round closed, with a new deadline, is not late until then."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    invitation, token = issue(past_round, BODY_A)
+    invitation.answer_by = timezone.now() + timedelta(days=10)
+    invitation.save(update_fields=["answer_by"])
+    client = open_link(Client(), token)
+    overview = _html(client, "/respond/")
+    assert 'id="late-notice"' not in overview
+    assert f"Please complete this return by <strong>{timezone.localtime(invitation.answer_by):%-d %B %Y}" in overview
+
+    invitation.answer_by = timezone.now() - timedelta(days=1)
+    invitation.save(update_fields=["answer_by"])
+    notice = _html(client, "/respond/").split('id="late-notice"')[1].split("</div>")[0]
+    assert f"the closing date was {timezone.localtime(invitation.answer_by):%-d %B %Y}." in notice

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property, wraps
 from typing import Any
 
@@ -139,9 +140,15 @@ class Respondent:
         return self.definition.applicability_map(self.answers)
 
     @property
+    def deadline(self) -> datetime:
+        """The date the body was asked to answer by: the round's closing date, or the new
+        deadline it was given when invited after the round closed."""
+        return self.invitation.answer_by or self.round.closes_at
+
+    @property
     def late(self) -> bool:
-        """The round's closing date has passed and the return is not submitted."""
-        return not self.record.locked and timezone.now() > self.round.closes_at
+        """The deadline has passed and the return is not submitted."""
+        return not self.record.locked and timezone.now() > self.deadline
 
     def context(self, request: HttpRequest | None = None, **extra: Any) -> dict[str, Any]:
         """Template context every respondent page shares (the language switch needs the
@@ -156,6 +163,7 @@ class Respondent:
             "synthetic": self.round.synthetic,
             "contact": survey_contact(),
             "late": self.late,
+            "deadline": self.deadline,
             "expires_at": self.invitation.expires_at,
             "language": self.language,
             "language_links": _language_links(request, self) if request is not None else [],
