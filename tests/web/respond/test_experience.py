@@ -366,9 +366,10 @@ def test_a_new_deadline_given_after_closing_replaces_the_closing_date(past_round
     client = open_link(Client(), token)
     overview = _html(client, "/respond/")
     assert 'id="late-notice"' not in overview
-    assert f"Please complete this return by <strong>{timezone.localtime(invitation.answer_by):%-d %B %Y}" in overview
+    answer_by = f"{timezone.localtime(invitation.answer_by):%-d %B %Y}"
+    assert f"Please complete this return by <strong>{answer_by}" in overview
 
     invitation.answer_by = timezone.now() - timedelta(days=1)
     invitation.save(update_fields=["answer_by"])
     notice = _html(client, "/respond/").split('id="late-notice"')[1].split("</div>")[0]
-    assert f"the closing date was {timezone.localtime(invitation.answer_by):%-d %B %Y}." in notice
+    assert f"the closing date was {timezone.localtime(invitation.answer_by):%-d %B %Y}." in (notice)
