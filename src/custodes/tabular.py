@@ -25,7 +25,9 @@ from typing import Any
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "FileRefused",
     "Limits",
+    "RowProblem",
     "Table",
     "TableError",
     "cell_text",
@@ -84,6 +86,48 @@ class TableError(Exception):
         self.row = row
         self.column = column  # the column's letters
         self.detail = detail or message  # the message without the file, row and column
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One thing wrong with an imported file, by row (as a spreadsheet numbers it; 0 = the
+    file as a whole) and column header."""
+
+    row: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        where += f", column {self.column!r}" if self.column else ""
+        return f"{where}: {self.message}"
+
+    @classmethod
+    def from_table_error(cls, error: TableError, header: list[str]) -> RowProblem:
+        """The reader's refusal, naming the column by its header where it has one."""
+        column = error.column
+        if column is not None:
+            index = column_index(column)
+            if index < len(header) and header[index]:
+                column = header[index]
+        return cls(error.row or 0, column, error.detail)
+
+
+class FileRefused(Exception):
+    """An import refused the file as a whole; nothing was imported. ``problems`` lists every
+    problem found (the message shows the first ``SHOWN``)."""
+
+    SHOWN = 50
+
+    def __init__(self, path: Path, problems: list[RowProblem]) -> None:
+        self.path = path
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[: self.SHOWN])
+        more = len(problems) - self.SHOWN
+        super().__init__(
+            f"{path.name}: {len(problems)} problem(s), nothing imported:\n{shown}"
+            + (f"\n  … and {more} more" if more > 0 else "")
+        )
 
 
 def _refused(path: Path, message: str) -> TableError:

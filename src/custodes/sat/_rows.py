@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from custodes.sat._model import Rating, Source, parse_rating, parse_source, parse_system
 from custodes.sat._schema import Framework
+from custodes.tabular import RowProblem
 
 BODY, SYSTEM, ASSESSED_ON, PUBLISHED_URL, SOURCE = (
     "body",
@@ -27,20 +28,6 @@ FIXED = (BODY, SYSTEM, ASSESSED_ON, PUBLISHED_URL)
 _PRINCIPLE_COLUMN = re.compile(r"^p([1-9][0-9]*)(?:\.(rationale|actions))?$")
 _URL = re.compile(r"^https?://[^\s/]+[^\s]*$")
 MAX_TEXT = 10_000
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """One thing wrong with the file: row (0 = the file) and column header."""
-
-    row: int
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        where += f", column {self.column!r}" if self.column else ""
-        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from custodes import roster as roster_core
 from custodes import sat
-from custodes.tabular import Limits, TableError, column_index, open_table
+from custodes.tabular import FileRefused, Limits, TableError, open_table
 from custodes.web.assessments.choices import Status
 from custodes.web.assessments.models import ActionItem, Assessment, PrincipleResult
 from custodes.web.assessments.services import carry_over, lock_bodies, log_event
@@ -22,21 +22,11 @@ __all__ = ["ASSESSMENT_LIMITS", "AssessmentImportError", "ImportResult", "import
 
 SUFFIXES = frozenset({".csv", ".xlsx", ".xlsm"})
 ASSESSMENT_LIMITS = Limits(rows=100_000, columns=200)
-MAX_PROBLEMS_SHOWN = 50
 
 
-class AssessmentImportError(Exception):
-    """The file was refused; nothing was imported. ``problems`` lists every problem found."""
-
-    def __init__(self, path: Path, problems: list[sat.RowProblem]) -> None:
-        self.path = path
-        self.problems = problems
-        shown = "\n".join(f"  {p}" for p in problems[:MAX_PROBLEMS_SHOWN])
-        more = len(problems) - MAX_PROBLEMS_SHOWN
-        super().__init__(
-            f"{path.name}: {len(problems)} problem(s), nothing imported:\n{shown}"
-            + (f"\n  … and {more} more" if more > 0 else "")
-        )
+class AssessmentImportError(FileRefused):
+    """The assessments file was refused; nothing was imported. ``problems`` lists every
+    problem found."""
 
 
 @dataclass
@@ -49,15 +39,6 @@ class ImportResult:
     @property
     def count(self) -> int:
         return len(self.assessments)
-
-
-def _table_problem(error: TableError, columns: list[str]) -> sat.RowProblem:
-    column = error.column
-    if column is not None:
-        index = column_index(column)
-        if index < len(columns) and columns[index]:
-            column = columns[index]
-    return sat.RowProblem(error.row or 0, column, error.detail)
 
 
 def _finder():
@@ -89,7 +70,7 @@ def import_assessments(path: Path, *, framework_id: str, actor: str) -> ImportRe
         table = open_table(path, limits=ASSESSMENT_LIMITS)
         first = next(iter(table), None)
     except TableError as exc:
-        raise AssessmentImportError(path, [_table_problem(exc, [])]) from exc
+        raise AssessmentImportError(path, [sat.RowProblem.from_table_error(exc, [])]) from exc
     if first is None or not any(first[1]):
         raise AssessmentImportError(path, [sat.RowProblem(1, None, "the file is empty")])
     header_row, header = first
@@ -125,7 +106,7 @@ def import_assessments(path: Path, *, framework_id: str, actor: str) -> ImportRe
             seen[key] = number
             rows.append(row)
     except TableError as exc:
-        problems.append(_table_problem(exc, columns))
+        problems.append(sat.RowProblem.from_table_error(exc, columns))
     if problems:
         raise AssessmentImportError(path, problems)
     if not rows:

@@ -27,12 +27,12 @@ from custodes.foi.values import (
     parse_question_outcome,
     parse_value,
 )
-from custodes.tabular import Limits, TableError, column_index, open_table
+from custodes.tabular import FileRefused, Limits, RowProblem, TableError, open_table
 from custodes.web.bodies.services import body_finder
 from custodes.web.foi.choices import Channel
 from custodes.web.foi.models import Campaign, Event, Reply, Request
 from custodes.web.foi.services import CampaignError, definition_of, record_reply
-from custodes.web.surveys.imports import ImportProblem, parse_submitted_at
+from custodes.web.surveys.imports import parse_submitted_at
 
 __all__ = ["REPLIES_LIMITS", "RepliesImportError", "import_replies"]
 
@@ -48,31 +48,10 @@ REPLY_COLUMNS = (BODY, RECEIVED, OUTCOME, EXEMPTIONS, SUMMARY, REFERRED)
 REQUIRED = (BODY, RECEIVED, OUTCOME)
 SUFFIXES = frozenset({".csv", ".xlsx", ".xlsm", ".ods"})
 REPLIES_LIMITS = Limits(rows=100_000, columns=1_000)
-MAX_SHOWN = 50
 
 
-class RepliesImportError(Exception):
-    """The file was refused; nothing was imported. ``problems`` lists every error found."""
-
-    def __init__(self, path: Path, problems: list[ImportProblem]) -> None:
-        self.path = path
-        self.problems = problems
-        shown = "\n".join(f"  {p}" for p in problems[:MAX_SHOWN])
-        more = len(problems) - MAX_SHOWN
-        super().__init__(
-            f"{path.name}: {len(problems)} problem(s), nothing imported:\n{shown}"
-            + (f"\n  … and {more} more" if more > 0 else "")
-        )
-
-
-def table_problem(error: TableError, columns: list[str]) -> ImportProblem:
-    """A refusal of the reader as an import problem, naming the column by its header."""
-    column = error.column
-    if column is not None:
-        index = column_index(column)
-        if index < len(columns) and columns[index]:
-            column = columns[index]
-    return ImportProblem(error.row or 0, column, error.detail)
+class RepliesImportError(FileRefused):
+    """The replies file was refused; nothing was imported. ``problems`` lists every error."""
 
 
 @dataclass
@@ -95,7 +74,7 @@ class _Context:
     sent: dict[str, datetime]
     replied: set[tuple[str, datetime]]
     columns: list[str]
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
 
 
@@ -119,11 +98,11 @@ def _column_target(definition: FoiRequest, name: str) -> tuple[str, str] | None:
 def _check_header(context: _Context, row: int) -> None:
     for name in REQUIRED:
         if name not in context.columns:
-            context.problems.append(ImportProblem(row, None, f"no {name!r} column"))
+            context.problems.append(RowProblem(row, None, f"no {name!r} column"))
     for name in context.columns:
         if name and name not in REPLY_COLUMNS and _column_target(context.definition, name) is None:
             context.problems.append(
-                ImportProblem(
+                RowProblem(
                     row,
                     name,
                     f"not a column of replies to {context.definition.id} (body, received_at, "
@@ -134,7 +113,7 @@ def _check_header(context: _Context, row: int) -> None:
     duplicates = sorted(n for n, c in Counter(context.columns).items() if n and c > 1)
     if duplicates:
         context.problems.append(
-            ImportProblem(row, None, f"duplicate columns: {', '.join(duplicates)}")
+            RowProblem(row, None, f"duplicate columns: {', '.join(duplicates)}")
         )
 
 
@@ -149,29 +128,29 @@ def _parse_row(
     for index in formulas:
         if index < len(columns) and columns[index]:
             problems.append(
-                ImportProblem(number, columns[index], "a formula with no saved value: paste values")
+                RowProblem(number, columns[index], "a formula with no saved value: paste values")
             )
     code = _body_code(context, number, cells.get(BODY, ""))
     received_at = None
     text = cells.get(RECEIVED, "")
     if not text:
-        problems.append(ImportProblem(number, RECEIVED, "empty: give the date the reply came"))
+        problems.append(RowProblem(number, RECEIVED, "empty: give the date the reply came"))
     else:
         try:
             received_at = parse_submitted_at(text)
         except ValueError as exc:
-            problems.append(ImportProblem(number, RECEIVED, str(exc)))
+            problems.append(RowProblem(number, RECEIVED, str(exc)))
         else:
             sent = context.sent.get(code or "")
             if received_at > timezone.now():
-                problems.append(ImportProblem(number, RECEIVED, f"{text!r} is in the future"))
+                problems.append(RowProblem(number, RECEIVED, f"{text!r} is in the future"))
             elif code is not None and sent is None:
                 problems.append(
-                    ImportProblem(number, BODY, "the request to this body is not recorded as sent")
+                    RowProblem(number, BODY, "the request to this body is not recorded as sent")
                 )
             elif (code, received_at) in context.replied:
                 problems.append(
-                    ImportProblem(
+                    RowProblem(
                         number,
                         RECEIVED,
                         f"{text!r}: this body's reply of that moment is already recorded "
@@ -180,7 +159,7 @@ def _parse_row(
                 )
             elif sent is not None and local_date(received_at) < local_date(sent):
                 problems.append(
-                    ImportProblem(
+                    RowProblem(
                         number,
                         RECEIVED,
                         f"{text!r} is before the request was sent ({local_date(sent)})",
@@ -190,12 +169,12 @@ def _parse_row(
     try:
         outcome = parse_outcome(cells.get(OUTCOME, ""))
     except ValueProblem as exc:
-        problems.append(ImportProblem(number, OUTCOME, str(exc)))
+        problems.append(RowProblem(number, OUTCOME, str(exc)))
     exemptions: list[str] = []
     try:
         exemptions = [str(c) for c in parse_citations(cells.get(EXEMPTIONS, ""))]
     except ValueProblem as exc:
-        problems.append(ImportProblem(number, EXEMPTIONS, str(exc)))
+        problems.append(RowProblem(number, EXEMPTIONS, str(exc)))
     answers: dict[str, dict[str, Any]] = {}
     for name, text in cells.items():
         target = _column_target(context.definition, name) if name not in REPLY_COLUMNS else None
@@ -211,11 +190,11 @@ def _parse_row(
             else:
                 entry["exemptions"] = [str(c) for c in parse_citations(text)]
         except ValueProblem as exc:
-            problems.append(ImportProblem(number, name, str(exc)))
+            problems.append(RowProblem(number, name, str(exc)))
     for qid, entry in answers.items():
         if entry["outcome"] in {"withheld", "not_held"} and entry["value"] is not None:
             problems.append(
-                ImportProblem(
+                RowProblem(
                     number,
                     f"{qid}.outcome",
                     f"{entry['outcome']} but {qid} has a value: leave one of them empty",
@@ -238,21 +217,19 @@ def _parse_row(
 def _body_code(context: _Context, number: int, text: str) -> str | None:
     problems = context.problems
     if not text:
-        problems.append(ImportProblem(number, BODY, "empty: name the body"))
+        problems.append(RowProblem(number, BODY, "empty: name the body"))
         return None
     try:
         code = context.finder.get(text).code
     except roster_core.RosterError as exc:
-        problems.append(ImportProblem(number, BODY, str(exc)))
+        problems.append(RowProblem(number, BODY, str(exc)))
         return None
     if code not in context.requests:
-        problems.append(ImportProblem(number, BODY, f"{text!r} was not asked in this campaign"))
+        problems.append(RowProblem(number, BODY, f"{text!r} was not asked in this campaign"))
         return None
     if code in context.seen:
         problems.append(
-            ImportProblem(
-                number, BODY, f"{text!r} appears twice (first on row {context.seen[code]})"
-            )
+            RowProblem(number, BODY, f"{text!r} appears twice (first on row {context.seen[code]})")
         )
         return None
     context.seen[code] = number
@@ -265,16 +242,16 @@ def import_replies(campaign: Campaign, path: Path, *, actor: str) -> list[str]:
     path = Path(path)
     if path.suffix.casefold() not in SUFFIXES:
         raise RepliesImportError(
-            path, [ImportProblem(0, None, "unsupported file type: use .csv, .xlsx or .ods")]
+            path, [RowProblem(0, None, "unsupported file type: use .csv, .xlsx or .ods")]
         )
     definition = definition_of(campaign.definition)
     try:
         table = open_table(path, limits=REPLIES_LIMITS)
         first = next(iter(table), None)
     except TableError as exc:
-        raise RepliesImportError(path, [table_problem(exc, [])]) from exc
+        raise RepliesImportError(path, [RowProblem.from_table_error(exc, [])]) from exc
     if first is None or not any(first[1]):
-        raise RepliesImportError(path, [ImportProblem(1, None, "the file is empty")])
+        raise RepliesImportError(path, [RowProblem(1, None, "the file is empty")])
     header_row, header = first
     context = _Context(
         definition=definition,
@@ -304,11 +281,11 @@ def import_replies(campaign: Campaign, path: Path, *, actor: str) -> list[str]:
                 if parsed is not None:
                     rows.append(parsed)
     except TableError as exc:
-        context.problems.append(table_problem(exc, context.columns))
+        context.problems.append(RowProblem.from_table_error(exc, context.columns))
     if context.problems:
         raise RepliesImportError(path, context.problems)
     if not rows:
-        raise RepliesImportError(path, [ImportProblem(2, None, "no rows to import")])
+        raise RepliesImportError(path, [RowProblem(2, None, "no rows to import")])
     with transaction.atomic():
         for row in rows:
             try:
@@ -324,7 +301,7 @@ def import_replies(campaign: Campaign, path: Path, *, actor: str) -> list[str]:
                     channel=Channel.IMPORT,
                 )
             except CampaignError as exc:  # changed since the file was checked
-                context.problems.append(ImportProblem(row.number, BODY, str(exc)))
+                context.problems.append(RowProblem(row.number, BODY, str(exc)))
         if context.problems:
             transaction.set_rollback(True)
     if context.problems:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from custodes import questionnaire as qcore
 from custodes import roster as roster_core
-from custodes.tabular import Limits, TableError, column_index, open_table
+from custodes.tabular import FileRefused, Limits, RowProblem, TableError, open_table
 from custodes.web.bodies.models import Body
 from custodes.web.bodies.services import body_finder
 from custodes.web.surveys.choices import Action, Channel
@@ -31,7 +31,6 @@ from custodes.web.surveys.models import Activity, Return, Round
 
 __all__ = [
     "RESPONSES_LIMITS",
-    "ImportProblem",
     "ImportResult",
     "ResponsesImportError",
     "implausible_submission",
@@ -41,37 +40,12 @@ __all__ = [
 
 BODY_COLUMN = "body"
 SUBMITTED_COLUMN = "submitted_at"
-MAX_PROBLEMS_SHOWN = 50
 SUFFIXES = frozenset({".csv", ".xlsx", ".xlsm", ".ods"})
 RESPONSES_LIMITS = Limits(rows=100_000, columns=1_000)  # a row per body, a column per question
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    """One thing wrong with the file, by row (as a spreadsheet numbers it) and column."""
-
-    row: int
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"  # row 0: the file as a whole
-        where += f", column {self.column!r}" if self.column else ""
-        return f"{where}: {self.message}"
-
-
-class ResponsesImportError(Exception):
-    """The file was refused; nothing was imported. ``problems`` lists every error found."""
-
-    def __init__(self, path: Path, problems: list[ImportProblem]) -> None:
-        self.path = path
-        self.problems = problems
-        shown = "\n".join(f"  {p}" for p in problems[:MAX_PROBLEMS_SHOWN])
-        more = len(problems) - MAX_PROBLEMS_SHOWN
-        super().__init__(
-            f"{path.name}: {len(problems)} problem(s), nothing imported:\n{shown}"
-            + (f"\n  … and {more} more" if more > 0 else "")
-        )
+class ResponsesImportError(FileRefused):
+    """The returns file was refused; nothing was imported. ``problems`` lists every error."""
 
 
 @dataclass
@@ -114,16 +88,6 @@ def implausible_submission(submitted_at: datetime, round_: Round, text: str) -> 
     return None
 
 
-def _table_problem(error: TableError, columns: list[str]) -> ImportProblem:
-    """A refusal of the reader as an import problem, naming the column by its header."""
-    column = error.column
-    if column is not None:
-        index = column_index(column)
-        if index < len(columns) and columns[index]:
-            column = columns[index]
-    return ImportProblem(error.row or 0, column, error.detail)
-
-
 @dataclass
 class _Context:
     """What every row is checked against."""
@@ -136,7 +100,7 @@ class _Context:
     replace: bool
     columns: list[str]
     questions: dict[int, qcore.Question]
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
 
 
@@ -153,16 +117,16 @@ def import_responses(
     path = Path(path)
     if path.suffix.casefold() not in SUFFIXES:
         raise ResponsesImportError(
-            path, [ImportProblem(0, None, "unsupported file type: use .csv, .xlsx or .ods")]
+            path, [RowProblem(0, None, "unsupported file type: use .csv, .xlsx or .ods")]
         )
     definition = definition_of(round_.questionnaire)
     try:
         table = open_table(path, limits=RESPONSES_LIMITS)
         first = next(iter(table), None)
     except TableError as exc:
-        raise ResponsesImportError(path, [_table_problem(exc, [])]) from exc
+        raise ResponsesImportError(path, [RowProblem.from_table_error(exc, [])]) from exc
     if first is None or not any(first[1]):
-        raise ResponsesImportError(path, [ImportProblem(1, None, "the file is empty")])
+        raise ResponsesImportError(path, [RowProblem(1, None, "the file is empty")])
     header_row, header = first
     context = _Context(
         round=round_,
@@ -190,11 +154,11 @@ def import_responses(
                 if row is not None:
                     parsed.append(row)
     except TableError as exc:
-        context.problems.append(_table_problem(exc, context.columns))
+        context.problems.append(RowProblem.from_table_error(exc, context.columns))
     if context.problems:
         raise ResponsesImportError(path, context.problems)
     if not parsed:
-        raise ResponsesImportError(path, [ImportProblem(2, None, "no rows to import")])
+        raise ResponsesImportError(path, [RowProblem(2, None, "no rows to import")])
 
     result = ImportResult()
     bodies = Body.objects.filter(code__in=[p[1] for p in parsed])
@@ -206,7 +170,7 @@ def import_responses(
         records = lock_returns(round_, bodies)
         if not replace:
             arrived = [
-                ImportProblem(
+                RowProblem(
                     row,
                     BODY_COLUMN,
                     f"{records[code].body.name} submitted a return while "
@@ -244,7 +208,7 @@ def _check_header(context: _Context, row: int) -> None:
     """Every named column is ``body``, ``submitted_at`` or a question id, once (blank header
     cells are passed over)."""
     if BODY_COLUMN not in context.columns:
-        context.problems.append(ImportProblem(row, None, f"no {BODY_COLUMN!r} column"))
+        context.problems.append(RowProblem(row, None, f"no {BODY_COLUMN!r} column"))
     for index, name in enumerate(context.columns):
         if name in {BODY_COLUMN, SUBMITTED_COLUMN} or not name:
             continue
@@ -252,7 +216,7 @@ def _check_header(context: _Context, row: int) -> None:
             context.questions[index] = context.definition.question(name)
         except KeyError:
             context.problems.append(
-                ImportProblem(
+                RowProblem(
                     row,
                     name,
                     f"not a question of {context.definition.id} (columns are question ids)",
@@ -263,7 +227,7 @@ def _check_header(context: _Context, row: int) -> None:
     )
     if duplicates:
         context.problems.append(
-            ImportProblem(row, None, f"duplicate columns: {', '.join(duplicates)}")
+            RowProblem(row, None, f"duplicate columns: {', '.join(duplicates)}")
         )
 
 
@@ -279,7 +243,7 @@ def _parse_row(
     for index in formulas:
         if index < len(columns) and columns[index]:
             problems.append(
-                ImportProblem(
+                RowProblem(
                     number,
                     columns[index],
                     "a formula with no saved value (the file was written by a program that does "
@@ -292,10 +256,10 @@ def _parse_row(
         try:
             submitted_at = parse_submitted_at(text)
         except ValueError as exc:
-            problems.append(ImportProblem(number, SUBMITTED_COLUMN, str(exc)))
+            problems.append(RowProblem(number, SUBMITTED_COLUMN, str(exc)))
         else:
             if why := implausible_submission(submitted_at, context.round, text):
-                problems.append(ImportProblem(number, SUBMITTED_COLUMN, why))
+                problems.append(RowProblem(number, SUBMITTED_COLUMN, why))
     answers: dict[str, Any] = {}
     for index, question in context.questions.items():
         if not row[index]:
@@ -303,17 +267,15 @@ def _parse_row(
         try:
             answers[question.id] = qcore.parse_answer(question, row[index])
         except qcore.AnswerError as exc:
-            problems.append(ImportProblem(number, question.id, exc.message))
+            problems.append(RowProblem(number, question.id, exc.message))
     for problem in qcore.check_submission(context.definition, answers, final=False):
-        problems.append(ImportProblem(number, problem.question_id, problem.message))
+        problems.append(RowProblem(number, problem.question_id, problem.message))
     if code is None:
         return None
     _, unknown = covered_codes(answers, context.finder, code)
     if unknown:
         problems.append(
-            ImportProblem(
-                number, COVERS_QUESTION, "not recognised as bodies: " + "; ".join(unknown)
-            )
+            RowProblem(number, COVERS_QUESTION, "not recognised as bodies: " + "; ".join(unknown))
         )
     if len(problems) > before:
         return None
@@ -324,26 +286,24 @@ def _body_code(text: str, context: _Context, row: int) -> str | None:
     """The row's body code, if it names a recipient not already imported or submitted."""
     problems = context.problems
     if not text:
-        problems.append(ImportProblem(row, BODY_COLUMN, "empty: name the body"))
+        problems.append(RowProblem(row, BODY_COLUMN, "empty: name the body"))
         return None
     try:
         code = context.finder.get(text).code
     except roster_core.RosterError as exc:
-        problems.append(ImportProblem(row, BODY_COLUMN, str(exc)))
+        problems.append(RowProblem(row, BODY_COLUMN, str(exc)))
         return None
     if code not in context.recipients:
-        problems.append(
-            ImportProblem(row, BODY_COLUMN, f"{text!r} is not a recipient of this round")
-        )
+        problems.append(RowProblem(row, BODY_COLUMN, f"{text!r} is not a recipient of this round"))
     elif code in context.seen:
         problems.append(
-            ImportProblem(
+            RowProblem(
                 row, BODY_COLUMN, f"{text!r} appears twice (first on row {context.seen[code]})"
             )
         )
     elif code in context.already and not context.replace:
         problems.append(
-            ImportProblem(
+            RowProblem(
                 row,
                 BODY_COLUMN,
                 f"{text!r} already has a submitted return (use --replace to record this as a "
