@@ -93,3 +93,12 @@ def test_discrepancy_scan_and_capture_are_on_the_watchdog_pages(demo, watchdog_c
     body_page = watchdog_client.get(reverse("estate:body", args=[estate.scan])).content.decode()
     assert "10.20.0.50" in body_page  # the unregistered device the scan found
     assert CAPTURE_NAME in body_page
+    capture = CaptureAnalysis.objects.get(body__code=estate.capture)
+    # Each page showing the demo's registers, scan or capture says the data are synthetic.
+    for url in (
+        reverse("estate:national"),
+        reverse("estate:body", args=[estate.scan]),
+        reverse("estate:body-capture", args=[estate.capture, capture.pk]),
+    ):
+        shown = watchdog_client.get(url).content.decode()
+        assert "describing no real organisation" in shown, url

@@ -34,7 +34,7 @@ from custodes.web.estate.captures import (
     store_upload,
 )
 from custodes.web.estate.models import Asset, CaptureAnalysis, ScanUpload
-from custodes.web.estate.register_uploads import start_import
+from custodes.web.estate.register_uploads import IMPORT_JOB, start_import
 from custodes.web.estate.scans import issue_agent_token, receive_scan, revoke_agent_token
 from custodes.web.jobs.models import Job
 from custodes.web.jobs.runner import execute
@@ -42,7 +42,7 @@ from custodes.web.jobs.services import latest_job
 from custodes.web.surveys.analysis import round_data
 from custodes.web.surveys.models import Round
 
-__all__ = ["CAPTURE_NAME", "DemoEstate", "build_demo_estate", "demo_capture"]
+__all__ = ["CAPTURE_NAME", "DemoEstate", "build_demo_estate", "demo_capture", "holds_demo_data"]
 
 ACTOR = "demo:synthetic"
 REASON = "Synthetic demo register (made up, not any body's real equipment)"
@@ -80,6 +80,14 @@ class DemoEstate:
     discrepancy: str
     scan: str
     capture: str
+
+
+def holds_demo_data(body: Body | None = None) -> bool:
+    """Whether the register (one body's, or any) holds the demo's synthetic data: pages that
+    show it say so."""
+    # Read from the jobs that imported the demo's registers: a short table, unlike the assets.
+    imports = Job.objects.filter(kind=IMPORT_JOB, started_by=ACTOR)
+    return (imports.for_object(body) if body is not None else imports).exists()
 
 
 def _row(

@@ -22,6 +22,7 @@ from custodes.web.estate.captures import (
     capture_max_bytes,
     store_upload,
 )
+from custodes.web.estate.demo import ACTOR as DEMO_ACTOR
 from custodes.web.estate.models import CaptureAnalysis, ScanUpload
 from custodes.web.estate.scans import latest_reconciliation
 from custodes.web.jobs.services import latest_job
@@ -93,6 +94,7 @@ def _status(request: HttpRequest, analysis: CaptureAnalysis, back: str, **extra)
         "body": analysis.body,
         "back": back,
         "job": latest_job(analysis, [ANALYSE_JOB]),
+        "synthetic_estate": analysis.uploaded_by == DEMO_ACTOR,
         **extra,
     }
     response = render(request, "estate/capture.html", context)

@@ -1,0 +1,218 @@
+"""The demo, served for real, for the end-to-end browser tests.
+
+``custodes demo --no-serve`` prepares a data directory once per test session (SQLite, in a
+folder of its own, whatever database the rest of the suite uses); each test module gets a copy
+of it served by ``custodes serve`` (gunicorn and a job worker) on a free loopback port, so a
+module may change what it likes. The reader's report is written by ``custodes report`` and
+served as the static files a watchdog would publish.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from page_checks import DESKTOP, PageChecks
+
+import custodes
+
+SOURCE = Path(custodes.__file__).resolve().parent.parent
+START_SECONDS = 120  # generous: CI runs two test workers on two cores
+DEMO_ROUND = "demo-2022"
+
+
+@dataclass(frozen=True)
+class Demo:
+    """A prepared demo data directory: the watchdog's password, a respondent's link token."""
+
+    data_dir: Path
+    password: str
+    token: str
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    """A running copy of the demo."""
+
+    url: str
+    data_dir: Path
+    password: str
+    token: str
+    round: str = DEMO_ROUND
+
+
+def _env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CUSTODES_BASE_URL")}
+    env.update(
+        CUSTODES_DATA_DIR=str(data_dir),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(SOURCE), env.get("PYTHONPATH")])),
+        COLUMNS="240",
+        TERM="dumb",
+        NO_COLOR="1",
+        **extra,
+    )
+    return env
+
+
+def _custodes(*args: str, env: dict[str, str], timeout: float = START_SECONDS) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "custodes", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode:
+        raise AssertionError(f"custodes {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory) -> Demo:
+    """``custodes demo --no-serve`` in a data directory of its own, run twice (a re-run must
+    add nothing and still work); the watchdog password and respondent link it prints."""
+    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
+        pytest.skip("Debian's chromium is not installed (scripts/test installs it with apt-get)")
+    data_dir = tmp_path_factory.mktemp("demo-data")
+    env = _env(data_dir)
+    _custodes("demo", "--no-serve", env=env)
+    out = _custodes("demo", "--no-serve", env=env)
+    password = re.search(r"Sign in as:\s+watchdog / (\S+)", out)
+    token = re.search(r"Respondent link:\s+\S+/r/([A-Za-z0-9_-]+)/", out)
+    assert password and token, f"unexpected output of custodes demo:\n{out}"
+    return Demo(data_dir, password[1], token[1])
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"custodes serve exited:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/accounts/login/", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"custodes serve did not answer:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def demo_site(demo_data: Demo, tmp_path_factory) -> Iterator[DemoSite]:
+    """A copy of the demo data served by ``custodes serve`` for this module only."""
+    data_dir = tmp_path_factory.mktemp("demo-site") / "data"
+    shutil.copytree(demo_data.data_dir, data_dir)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = data_dir.parent / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "custodes", "serve", "--port", str(port)],
+            env=_env(data_dir, CUSTODES_BASE_URL=url, CUSTODES_WORKERS="1", CUSTODES_THREADS="4"),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_up(url, process, log)
+        yield DemoSite(url, data_dir, demo_data.password, demo_data.token)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture(scope="module")
+def published_report(demo_data: Demo, tmp_path_factory) -> Iterator[str]:
+    """The demo round's report as ``custodes report`` writes it, served as plain static files
+    (what a reader finds where the watchdog publishes it); its base URL."""
+    data_dir = tmp_path_factory.mktemp("report-data") / "data"
+    shutil.copytree(demo_data.data_dir, data_dir)
+    out = data_dir.parent / "published"
+    _custodes("report", "--round", DEMO_ROUND, "--out", str(out), env=_env(data_dir))
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def checks() -> Iterator[PageChecks]:
+    """The accessibility and layout checks; a test calls ``checks.verify()`` at its end, and
+    problems a failing test left unreported are reported here."""
+    found = PageChecks()
+    yield found
+    if found.problems:
+        found.verify()
+
+
+def sign_in(page, site: DemoSite) -> None:
+    """Signs the demo watchdog in on ``page`` (from the login form, as a person would)."""
+    page.goto(f"{site.url}/rounds/")
+    page.get_by_label("Username").fill("watchdog")
+    page.get_by_label("Password").fill(site.password)
+    page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
+    page.wait_for_url(re.compile(r"/rounds/"))
+
+
+@pytest.fixture(scope="module")
+def watchdog_state(browser, demo_site: DemoSite) -> dict:
+    """A signed-in watchdog's cookies, signed in once per module (the login throttle counts)."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    sign_in(page, demo_site)
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.fixture
+def open_page(browser) -> Iterator:
+    """``open_page(storage_state=None)``: a page in a fresh browser context."""
+    contexts = []
+
+    def make(storage_state: dict | None = None):
+        context = browser.new_context(viewport=DESKTOP, storage_state=storage_state)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
