@@ -23,37 +23,16 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from browser_demo import DEMO_ROUND, Demo, DemoSite, sign_in
 from page_checks import DESKTOP, PageChecks
 
 import custodes
 
 SOURCE = Path(custodes.__file__).resolve().parent.parent
 START_SECONDS = 120  # generous: CI runs two test workers on two cores
-DEMO_ROUND = "demo-2022"
-
-
-@dataclass(frozen=True)
-class Demo:
-    """A prepared demo data directory: the watchdog's password, a respondent's link token."""
-
-    data_dir: Path
-    password: str
-    token: str
-
-
-@dataclass(frozen=True)
-class DemoSite:
-    """A running copy of the demo."""
-
-    url: str
-    data_dir: Path
-    password: str
-    token: str
-    round: str = DEMO_ROUND
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -180,15 +159,6 @@ def checks() -> Iterator[PageChecks]:
     yield found
     if found.problems:
         found.verify()
-
-
-def sign_in(page, site: DemoSite) -> None:
-    """Signs the demo watchdog in on ``page`` (from the login form, as a person would)."""
-    page.goto(f"{site.url}/rounds/")
-    page.get_by_label("Username").fill("watchdog")
-    page.get_by_label("Password").fill(site.password)
-    page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
-    page.wait_for_url(re.compile(r"/rounds/"))
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,6 @@ __all__ = [
 
 FORM_OVERHEAD_BYTES = 64 * 1024
 RECENT_CAPTURES = 10
-REFRESH_SECONDS = 2
 
 
 def uploads_context(body: Body) -> dict:
@@ -97,10 +96,7 @@ def _status(request: HttpRequest, analysis: CaptureAnalysis, back: str, **extra)
         "synthetic_estate": analysis.uploaded_by == DEMO_ACTOR,
         **extra,
     }
-    response = render(request, "estate/capture.html", context)
-    if not analysis.finished:
-        response["Refresh"] = str(REFRESH_SECONDS)
-    return response
+    return render(request, "estate/capture.html", context)
 
 
 @csrf_exempt  # checked by csrf_protect in _receive, after the upload handler is in place

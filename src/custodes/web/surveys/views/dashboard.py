@@ -56,7 +56,6 @@ __all__ = [
 
 
 RECENT_JOBS = 3
-REFRESH_SECONDS = 2
 
 
 def _actor(request: HttpRequest) -> str:
@@ -101,10 +100,7 @@ def round_detail(request: HttpRequest, name: str) -> HttpResponse:
         "form_key": secrets.token_urlsafe(16),
         "reminder_point": reminder_point(round_),
     }
-    response = render(request, "surveys/round_detail.html", context)
-    if context["sending"]:
-        response["Refresh"] = str(REFRESH_SECONDS)
-    return response
+    return render(request, "surveys/round_detail.html", context)
 
 
 @watchdog_required
