@@ -18,6 +18,7 @@ from custodes.web.estate.demo import demo_capture
 
 pytestmark = pytest.mark.browser
 REASON = "Follow-up enquiry (synthetic browser test)"
+LOGIN_FAILURE_LIMIT = 5  # the default of CUSTODES_LOGIN_FAILURE_LIMIT
 
 
 def link(page, name: str | re.Pattern) -> None:
@@ -152,4 +153,26 @@ def test_watchdog_journey(demo_site: DemoSite, open_page, checks, tmp_path) -> N
     page.get_by_role("button", name=re.compile("sign out", re.I)).click()
     page.wait_for_load_state("load")
     assert "/accounts/login/" in page.url
+
+    # A form sent without its CSRF cookie (expired, or cookies blocked) is refused politely.
+    page.context.clear_cookies()
+    page.goto(f"{site.url}/accounts/login/")
+    page.context.clear_cookies()
+    page.get_by_label("Username").fill("watchdog")
+    page.get_by_label("Password").fill(site.password)
+    page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("heading", level=1).inner_text() == "This form has expired"
+    checks(page, "form-expired")
+
+    # Too many wrong passwords: signing in is locked for a while (last: it locks this address).
+    for _ in range(LOGIN_FAILURE_LIMIT):
+        page.goto(f"{site.url}/accounts/login/")
+        page.get_by_label("Username").fill("watchdog")
+        page.get_by_label("Password").fill("still not the password")
+        page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
+        page.wait_for_load_state("load")
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert "/accounts/login/" in page.url and "too many" in heading.casefold()
+    checks(page, "sign-in-locked", screenshot=True)
     checks.verify()
