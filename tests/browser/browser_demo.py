@@ -11,11 +11,13 @@ DEMO_ROUND = "demo-2022"
 
 @dataclass(frozen=True)
 class Demo:
-    """A prepared demo data directory: the watchdog's password, a respondent's link token."""
+    """A prepared demo data directory (and PostgreSQL database, on PostgreSQL): the watchdog's
+    password, a respondent's link token."""
 
     data_dir: Path
     password: str
     token: str
+    database: str | None = None
 
 
 @dataclass(frozen=True)
