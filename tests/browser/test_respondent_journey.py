@@ -6,12 +6,15 @@ a link that is not valid. Every page is checked with axe-core and at 320 px (``p
 
 from __future__ import annotations
 
+import csv
 import re
 
 import pytest
 from browser_demo import DemoSite
+from playwright.sync_api import expect
 
 from custodes.questionnaire import load_shipped
+from custodes.web.estate.demo import demo_capture
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +35,7 @@ def save_and_continue(page) -> None:
     page.wait_for_load_state("load")
 
 
-def test_respondent_journey(demo_site: DemoSite, open_page, checks) -> None:
+def test_respondent_journey(demo_site: DemoSite, open_page, checks, tmp_path) -> None:
     site = demo_site
     page = open_page()
 
@@ -100,9 +103,42 @@ def test_respondent_journey(demo_site: DemoSite, open_page, checks) -> None:
     page.goto(f"{site.url}/estate/my-register/")
     assert "Gwent Police" in page.locator("main").inner_text()
     checks(page, "respondent-own-register", screenshot=True)
-    page.get_by_role("button", name=re.compile("upload", re.I)).first.click()
+    page.get_by_role("button", name="Upload", exact=True).click()
     page.wait_for_load_state("load")
+    assert "Choose a CSV" in page.locator("main").inner_text()
     checks(page, "respondent-own-register-upload-error")
+
+    # A register uploaded as a spreadsheet, its quantity written "12 x MODEL"; imported in the
+    # background, the page showing its progress in place.
+    register = tmp_path / "gwent-register.csv"
+    with register.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Ref", "Location", "Type", "Make", "Model", "Qty"])
+        writer.writerow(["G-1", "Synthetic depot", "External camera", "Axis", "", "12 x P3245"])
+    page.get_by_label(re.compile("upload a new version of your register", re.I)).set_input_files(
+        register
+    )
+    page.get_by_role("button", name="Upload", exact=True).click()
+    page.wait_for_load_state("load")
+    checks(page, "respondent-own-register-importing")
+    expect(page.get_by_text(re.compile(r"1 new"))).to_be_visible(timeout=60_000)
+    assert "P3245" in page.locator("main").inner_text()
+    checks(page, "respondent-own-register-imported")
+
+    # A capture of the body's own network, analysed in the background.
+    capture = tmp_path / "synthetic-gwent.pcap"
+    capture.write_bytes(demo_capture())
+    page.get_by_label(re.compile("upload a packet capture", re.I)).set_input_files(capture)
+    page.get_by_role("button", name=re.compile("upload capture", re.I)).click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("Hik-Connect").first).to_be_visible(timeout=60_000)
+    checks(page, "respondent-own-capture")
+
+    # Without the link's session, the form is refused politely.
+    stranger = open_page()
+    stranger.goto(f"{site.url}/respond/")
+    assert stranger.get_by_role("heading", level=1).count() == 1
+    checks(stranger, "respondent-no-session")
 
     # A link that is not valid, in a fresh browser.
     stranger = open_page()

@@ -88,6 +88,32 @@ def test_watchdog_journey(demo_site: DemoSite, open_page, checks, tmp_path) -> N
     history = page.get_by_role("table", name=re.compile("submissions and corrections", re.I))
     assert REASON in history.inner_text()
     checks(page, "watchdog-correction-saved")
+    reopen = page.locator("form").filter(
+        has=page.get_by_role("button", name=re.compile("reopen", re.I))
+    )
+    reopen.get_by_role("button", name=re.compile("reopen", re.I)).click()
+    page.wait_for_load_state("load")
+    checks(page, "watchdog-reopen-without-reason")
+
+    # A body that has not responded: a new secret link, then the link revoked (confirmed
+    # when the page asks).
+    page.goto(f"{site.url}/rounds/{site.round}/")
+    status = page.get_by_role("table", name=re.compile("status of each", re.I))
+    status.get_by_role("link", name="Merseyside Police").click()
+    page.wait_for_load_state("load")
+    checks(page, "watchdog-body-not-responded")
+    page.get_by_role("button", name=re.compile("issue a new link", re.I)).click()
+    page.wait_for_load_state("load")
+    assert "/r/" in page.locator("main").inner_text()
+    checks(page, "watchdog-link-issued")
+    for _ in range(2):
+        revoke = page.get_by_role("button", name=re.compile("revoke", re.I))
+        if not revoke.count():
+            break
+        revoke.first.click()
+        page.wait_for_load_state("load")
+        checks(page, "watchdog-link-revoked")
+    assert "Revoked" in page.locator("main").inner_text()
 
     # The estate: national dashboard, discrepancies, a body's register, scan and capture.
     page.goto(f"{site.url}/estate/")
