@@ -20,6 +20,12 @@ def test_reader_journey(published_report: str, open_page, checks, tmp_path) -> N
     assert page.get_by_role("heading", level=1).count() == 1
     checks(page, "reader-report", screenshot=True)
 
+    # Every collapsed section opened, as a reader would, and the page checked again.
+    closed = page.locator("main details:not([open]) > summary")
+    for _ in range(closed.count()):
+        closed.first.click()
+    checks(page, "reader-report-expanded")
+
     # Charts: drawn, each an image with a text alternative, legible in its figure.
     charts = page.locator("figure").get_by_role("img")
     assert charts.count() >= 8
