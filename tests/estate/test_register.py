@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from register_files import MESSY_ROWS, write_csv, write_ods, write_xlsx
 
 from custodes.estate import (
@@ -195,3 +197,58 @@ def test_nc_survey_imports_with_its_mapping_and_keeps_the_integrator_apart(
     assert brady.manufacturer == "" and brady.integrator == "Brady Integrated Security"
     assert "" in resolved  # the agency whose vendor is "Unknown"
     assert resolved[""].manufacturer == ""
+
+
+@pytest.mark.parametrize(
+    "written", ["12 x DS-2CD2143G0-I", "12x DS-2CD2143G0-I", "12 × DS-2CD2143G0-I"]
+)
+def test_quantity_column_naming_the_model_fills_an_empty_model(
+    tmp_path: Path, written: str
+) -> None:
+    rows = [["Make", "Model", "Qty", "Type"], ["Hikvision", "", written, "Bullet"]]
+    (row,) = list(RegisterReader(write_csv(tmp_path / "qty.csv", rows)))
+    assert (row.quantity, row.model, row.notes) == (12, "DS-2CD2143G0-I", "")
+    assert row.kind is AssetKind.EXTERNAL_CCTV_CAMERA
+
+
+def test_quantity_column_naming_the_model_keeps_a_different_model_column(tmp_path: Path) -> None:
+    rows = [
+        ["Make", "Model", "Qty", "Type", "Notes"],
+        ["Hikvision", "Hikvision DS-2CD2143G0-I", "4 x DS-2CD2143G0-I", "Bullet", ""],
+        ["Hikvision", "DS-2CD2387G2", "2 x DS-2CD2143G0-I", "Bullet", "roof"],
+    ]
+    same, other = list(RegisterReader(write_csv(tmp_path / "qty.csv", rows)))
+    assert (same.quantity, same.model, same.notes) == (4, "Hikvision DS-2CD2143G0-I", "")
+    assert (other.quantity, other.model) == (2, "DS-2CD2387G2")
+    assert other.notes == "roof; Quantity column: 2 x DS-2CD2143G0-I"
+
+
+def test_quantity_column_naming_the_model_is_checked_against_a_count_in_the_model(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        ["Make", "Model", "Qty", "Type"],
+        ["Hikvision", "3 x DS-2CD2143G0-I", "12 x DS-2CD2143G0-I", "Bullet"],
+    ]
+    reader = RegisterReader(write_csv(tmp_path / "qty.csv", rows))
+    assert list(reader) == []
+    (problem,) = reader.problems
+    assert (problem.row, problem.letter, problem.column) == (2, "C", "Qty")
+    assert "says 12" in problem.message and "says 3" in problem.message
+
+
+@given(
+    count=st.integers(min_value=0, max_value=1_000_000),
+    model=st.from_regex(r"[A-Z][A-Z0-9]{1,6}-[A-Z0-9]{1,10}", fullmatch=True),
+    separator=st.sampled_from([" x ", "x ", " × ", "×", " X "]),
+)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_counted_model_in_the_quantity_column_reads_back(
+    tmp_path: Path, count: int, model: str, separator: str
+) -> None:
+    written = f"{count:,}{separator}{model}"
+    rows = [["Make", "Model", "Qty", "Type"], ["Axis", "", written, "Dome"]]
+    (row,) = list(RegisterReader(write_csv(tmp_path / "qty.csv", rows)))
+    assert (row.quantity, row.model) == (count, model)

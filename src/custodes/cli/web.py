@@ -135,19 +135,23 @@ def demo(
     _set_base_url(host, port)
     from django.conf import settings
 
+    from custodes.web.estate.demo import build_demo_estate
     from custodes.web.surveys.demo import NON_RESPONDENTS, build_demo_round
     from custodes.web.surveys.notifications import respondent_link
     from custodes.web.surveys.tokens import issue_invitation
 
-    with console.status("Preparing the synthetic demo round…"):
+    with console.status("Preparing the synthetic demo round and estate…"):
         round_ = build_demo_round()
+        estate = build_demo_estate(round_)
         password = _watchdog_account("watchdog")
         body = round_.recipient_list.bodies.get(code=NON_RESPONDENTS[3])
         _, token = issue_invitation(round_, body, actor="demo:synthetic")
     base = settings.BASE_URL
     where = "PostgreSQL" if "DATABASE_URL" in os.environ else str(settings.DATA_DIR)
     console.print(f"\n[bold]Custodes demo[/] — data in {where}")
-    console.print("[yellow]All returns in this round are SYNTHETIC demo data.[/]\n")
+    console.print(
+        "[yellow]All returns, registers, scans and captures here are SYNTHETIC demo data.[/]\n"
+    )
     console.print(f"  Dashboard:        {base}/rounds/{round_.name}/")
     console.print(f"  Sign in as:       watchdog / {password}", highlight=False)
     console.print(
@@ -156,6 +160,14 @@ def demo(
         soft_wrap=True,
     )
     console.print(f"  Report:           {base}/reports/{round_.name}/")
+    console.print(
+        f"  Estate:           {base}/estate/  "
+        f"(synthetic registers of {len(estate.registers)} bodies)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(f"  Discrepancies:    {base}/estate/rounds/{round_.name}/discrepancies/")
+    console.print(f"  Scan and capture: {base}/estate/bodies/{estate.scan}/", highlight=False)
     console.print(f"  Findings (CLI):   custodes findings --round {round_.name}\n")
     if not no_serve:
         _serve(_server_options(host, port, timeout, graceful_timeout, backlog), not no_worker)

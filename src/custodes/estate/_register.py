@@ -249,8 +249,20 @@ class RegisterReader:
         notes = text("notes")
         if description and model != described:
             notes = f"{description}; {notes}" if notes else description
-        quantity = self._quantity(row, values, model_count or described_count, problems)
-        kind = self._kind(row, values, f"{description} {model_text}", problems)
+        quantity, counted_model = self._quantity(
+            row, values, model_count or described_count, problems
+        )
+        if counted_model:
+            # "12 x DS-2CD2143G0-I" in the quantity column: the model goes in the model field
+            # when that is empty, else it is kept in the notes if it says something else.
+            if not model:
+                model = counted_model
+            elif counted_model.casefold() not in model.casefold():
+                quantity_note = f"Quantity column: {values['quantity']}"
+                notes = f"{notes}; {quantity_note}" if notes else quantity_note
+        kind = self._kind(
+            row, values, f"{description} {model_text} {counted_model}".strip(), problems
+        )
         status, status_date = self._status(row, values, problems)
         connectivity = parsed("connectivity", self._connectivity)
         asset_id = text("asset_id")
@@ -304,25 +316,35 @@ class RegisterReader:
 
     def _quantity(
         self, row: int, values: dict[str, str], in_text: int | None, problems: list[Problem]
-    ) -> int | None:
+    ) -> tuple[int | None, str]:
+        """The row's quantity, and the model when the quantity cell names one ("12 x
+        DS-2CD2143G0-I"; else ""). ``in_text`` is a count found in the model or description."""
         cell = values.get("quantity", "")
         if not cell:
             if in_text is not None:
-                return in_text
+                return in_text, ""
             cell = self.mapping.defaults.get("quantity", "1")
+        counted_model = ""
         try:
-            quantity = parse_quantity(cell)
+            quantity: int | None = parse_quantity(cell)
         except ValueError as exc:
-            problems.append(self._problem(row, "quantity", str(exc)))
-            return None
+            quantity, problem = None, str(exc)
+        if quantity is None:
+            try:
+                quantity, counted_model = split_quantity(cell)
+            except ValueError as exc:  # a count over the limit
+                problem = str(exc)
+            if quantity is None:
+                problems.append(self._problem(row, "quantity", problem))
+                return None, ""
         if in_text is not None and in_text != quantity:
             problems.append(
                 self._problem(
                     row, "quantity", f"says {quantity} but the model or description says {in_text}"
                 )
             )
-            return None
-        return quantity
+            return None, ""
+        return quantity, counted_model
 
     def _kind(
         self, row: int, values: dict[str, str], equipment: str, problems: list[Problem]

@@ -28,7 +28,7 @@ _QUANTITY = re.compile(
     rf"^(?:x|×|qty:?)?\s*{_NUMBER}\s*(?:x|×|units?|nos?\.?|pcs\.?|items?|cameras?|devices?)?$",
     re.IGNORECASE,
 )
-_LEADING_QUANTITY = re.compile(rf"^{_NUMBER}\s*(?:x|×|no\.?|off)\s+(\S.*)$", re.IGNORECASE)
+_LEADING_QUANTITY = re.compile(rf"^{_NUMBER}\s*(?:(?:x|no\.?|off)\s+|×\s*)(\S.*)$", re.IGNORECASE)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -74,7 +74,8 @@ def parse_quantity(text: str) -> int:
 
 
 def split_quantity(text: str) -> tuple[int | None, str]:
-    """``"12 x DS-2CD2143G0-I"`` → ``(12, "DS-2CD2143G0-I")``; text without a count → None."""
+    """``"12 x DS-2CD2143G0-I"`` (also ``"12x …"``, ``"12 × …"``, ``"12×…"``) →
+    ``(12, "DS-2CD2143G0-I")``; text without a count → ``(None, text)``."""
     match = _LEADING_QUANTITY.match(text.strip())
     if match is None:
         return None, text

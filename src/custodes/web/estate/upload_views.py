@@ -23,6 +23,7 @@ from custodes.web.estate.captures import (
     capture_max_bytes,
     store_upload,
 )
+from custodes.web.estate.demo import ACTOR as DEMO_ACTOR
 from custodes.web.estate.models import CaptureAnalysis, ScanUpload
 from custodes.web.estate.scans import latest_reconciliation
 from custodes.web.jobs.services import latest_job
@@ -39,7 +40,6 @@ __all__ = [
 
 FORM_OVERHEAD_BYTES = 64 * 1024
 RECENT_CAPTURES = 10
-REFRESH_SECONDS = 2
 CAPTURE_ERROR = field_error_tag(CAPTURE_FIELD)  # shown in the page's error summary
 
 
@@ -97,12 +97,10 @@ def _status(request: HttpRequest, analysis: CaptureAnalysis, back: str, **extra)
         "body": analysis.body,
         "back": back,
         "job": latest_job(analysis, [ANALYSE_JOB]),
+        "synthetic_estate": analysis.uploaded_by == DEMO_ACTOR,
         **extra,
     }
-    response = render(request, "estate/capture.html", context)
-    if not analysis.finished:
-        response["Refresh"] = str(REFRESH_SECONDS)
-    return response
+    return render(request, "estate/capture.html", context)
 
 
 @csrf_exempt  # checked by csrf_protect in _receive, after the upload handler is in place

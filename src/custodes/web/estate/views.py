@@ -22,6 +22,7 @@ from custodes.web.core.asof import rejects_bad_as_of, request_as_of
 from custodes.web.core.permissions import watchdog_required
 from custodes.web.core.uploads import upload_limited
 from custodes.web.estate import charts, exports
+from custodes.web.estate.demo import holds_demo_data
 from custodes.web.estate.models import Asset, AssetChange
 from custodes.web.estate.register_uploads import latest_import, start_import
 from custodes.web.estate.services import (
@@ -79,6 +80,7 @@ def national(request: HttpRequest) -> HttpResponse:
         **_dashboard(summary, None),
         "bodies": body_totals(),
         "rounds": Round.objects.order_by("-created_at")[:20],
+        "synthetic_estate": holds_demo_data(),
     }
     return render(request, "estate/national.html", context)
 
@@ -99,6 +101,7 @@ def body_register(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("asset")
         .order_by("-at", "-id")[:30],
         **uploads_context(body),
+        "synthetic_estate": holds_demo_data(body),
     }
     return render(request, "estate/body.html", context)
 
@@ -226,6 +229,7 @@ def asset_detail(request: HttpRequest, code: str, asset_id: str) -> HttpResponse
         ),
         "form": {"manufacturer": manufacturer, "reason": reason},
         "max_reason": MAX_REASON_CHARS,
+        "synthetic_estate": holds_demo_data(body),
     }
     return render(request, "estate/asset.html", context, status=status)
 

@@ -65,8 +65,6 @@ __all__ = [
 
 
 RECENT_JOBS = 3
-REFRESH_SECONDS = 2
-REFRESH_SECONDS = 2
 
 
 def _actor(request: HttpRequest) -> str:
@@ -127,11 +125,7 @@ def round_detail(request: HttpRequest, name: str) -> HttpResponse:
     round_ = get_object_or_404(
         Round.objects.select_related("questionnaire", "recipient_list"), name=name
     )
-    context = _round_context(round_)
-    response = render(request, "surveys/round_detail.html", context)
-    if context["sending"]:
-        response["Refresh"] = str(REFRESH_SECONDS)
-    return response
+    return render(request, "surveys/round_detail.html", _round_context(round_))
 
 
 def _names(bodies: list[Body]) -> str:
