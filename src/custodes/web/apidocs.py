@@ -1,13 +1,9 @@
-"""``/api/docs``: the API's documentation as an accessible page of the site; Swagger UI apart.
+"""``/api/docs``: the API's documentation as an accessible page of the site.
 
-``/api/docs`` lists every operation of the OpenAPI schema in plain HTML (it works without
-JavaScript and passes the accessibility checks). ``/api/docs/try/`` runs Swagger UI for
-trying calls: a third-party tool with known accessibility faults of its own, so it is a page
-of its own, linked from the documentation, which shows everything it does. Swagger UI comes
-from django-ninja's bundled copy (``ninja/swagger-ui-bundle.js`` and ``.css``, Apache-2.0,
-served from this site's own static files) and is started by ``custodes/api-docs.js``, which
-reads its settings from a JSON data block: no CDN and no inline script, so the site's
-Content-Security-Policy holds.
+It lists every operation of the OpenAPI schema in plain HTML: no script, no CDN, nothing
+outside the site's Content-Security-Policy, and it passes the accessibility checks every page
+must pass. Swagger UI is not offered: it fails them (nested controls, small targets, heading
+order, contrast); ``/api/openapi.json`` loads into any OpenAPI tool instead.
 """
 
 from __future__ import annotations
@@ -16,17 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.urls import reverse
 from ninja.openapi.docs import DocsBase
-
-from custodes.web.core.permissions import watchdog_required
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
 
-__all__ = ["AccessibleSwagger", "Operation", "operations", "swagger_ui"]
+__all__ = ["AccessibleSwagger", "Operation", "operations"]
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -88,17 +80,3 @@ class AccessibleSwagger(DocsBase):
             "operations": operations(api.get_openapi_schema(path_params=kwargs)),
         }
         return render(request, self.template, context)
-
-
-@watchdog_required
-def swagger_ui(request: HttpRequest) -> HttpResponse:
-    """Swagger UI on the API's OpenAPI description, for trying calls as the signed-in account."""
-    settings = {
-        "url": reverse("api:openapi-json"),
-        "layout": "BaseLayout",
-        "deepLinking": True,
-        "validatorUrl": None,  # no badge from validator.swagger.io: nothing off-site
-    }
-    return render(
-        request, "api_try.html", {"swagger_settings": settings, "csrf": get_token(request)}
-    )

@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
-    "ninja",  # only for its bundled Swagger UI static files (/api/docs)
     "custodes.web.core",
     "custodes.web.bodies",
     "custodes.web.surveys",

@@ -6,7 +6,6 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from custodes.web.api import api
-from custodes.web.apidocs import swagger_ui
 
 admin.site.site_header = "Custodes administration"
 admin.site.site_title = "Custodes"
@@ -21,7 +20,6 @@ urlpatterns = [
     path("estate/", include("custodes.web.estate.urls")),
     path("assessments/", include("custodes.web.assessments.urls")),
     path("foi/", include("custodes.web.foi.urls")),
-    path("api/docs/try/", swagger_ui, name="api-try"),
     path("", include("custodes.web.assessments.urls_public")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

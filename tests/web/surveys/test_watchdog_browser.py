@@ -34,19 +34,6 @@ def signed_in_page(browser, live_server, client, watchdog):
     return context, page, seen
 
 
-def test_swagger_ui_runs_under_the_csp(browser, live_server, client, watchdog):
-    context, page, seen = signed_in_page(browser, live_server, client, watchdog)
-    page.goto(f"{live_server.url}/api/docs")
-    assert page.locator("h1").first.inner_text() == "Custodes API documentation"
-    page.click("text=Try the calls in Swagger UI")
-    page.wait_for_selector(".swagger-ui .opblock")  # Swagger UI drew the operations
-    assert page.locator("h1").first.inner_text() == "Try the API"
-    assert page.evaluate("document.documentElement.lang") == "en-GB"
-    assert not [text for text in seen["console"] if "Content Security Policy" in text]
-    assert all(url.startswith(live_server.url) for url in seen["requests"])
-    context.close()
-
-
 def test_focus_moves_to_the_error_summary(browser, live_server, client, watchdog, past_round):
     record = return_for(past_round, Body.objects.get(code="kent"))
     submit_return(
