@@ -94,3 +94,18 @@ def test_database_connections_are_set_up_for_the_server(settings):
             pool = connection.pool
             assert pool is not None and pool.max_size == settings.DB_POOL_SIZE
             assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0
+
+
+def test_workers_are_forked_with_the_loaded_objects_out_of_the_collectors_reach():
+    import gc
+
+    from custodes.web import server
+
+    settings = ServerOptions(host="127.0.0.1", port=8000, workers=2, threads=4)
+    assert settings.gunicorn_settings()["pre_fork"] is server._freeze_loaded_objects
+    assert settings.gunicorn_settings()["preload_app"] is True  # loaded once, in the master
+    try:
+        server._freeze_loaded_objects(None, None)
+        assert gc.get_freeze_count() > 10_000  # Django and the apps, at least
+    finally:
+        gc.unfreeze()
