@@ -181,17 +181,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "custodes_cache",
     },
-    # Sessions are read on every request: through this table (a plain keyed SELECT) before
-    # the sessions table. Every worker process shares it, so a session ended in one (sign-out,
-    # a new link) is ended in all. Sized so that culling never touches live sessions.
-    "sessions": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "custodes_session_cache",
-        "OPTIONS": {"MAX_ENTRIES": 200_000},
-    },
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-SESSION_CACHE_ALIAS = "sessions"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -292,6 +292,14 @@ def test_language_switch_stays_on_the_page_and_is_remembered(welsh_respondent):
     assert "Sections" in _html(welsh_respondent, "/respond/")
 
 
+def test_the_language_chosen_stays_when_the_same_link_is_opened_again(survey_round):
+    token = issue(survey_round, WELSH_BODY)[1]
+    client = open_link(Client(), token)
+    client.get("/respond/?lang=cy")
+    open_link(client, token)
+    assert '<span aria-current="true" lang="cy">Cymraeg</span>' in _html(client, "/respond/")
+
+
 def test_welsh_errors(welsh_respondent):
     welsh_respondent.get("/respond/?lang=cy")
     response = welsh_respondent.post(

@@ -144,6 +144,18 @@ def test_session_key_is_cycled_and_holds_only_the_invitation(link_a):
     assert dict(session.items()) == {SESSION_INVITATION: link_a[0].pk}
 
 
+def test_opening_a_link_ends_the_browsers_earlier_session_whoever_it_was(link_a, watchdog):
+    """The earlier session is deleted, not carried over: a watchdog signed in in the same
+    browser is signed out, and the respondent's session is never also a watchdog's."""
+    client = Client()
+    client.force_login(watchdog)
+    before = client.session.session_key
+    open_link(client, link_a[1])
+    assert not Session.objects.filter(session_key=before).exists()
+    assert dict(client.session.items()) == {SESSION_INVITATION: link_a[0].pk}
+    assert client.get("/rounds/").status_code == 302  # to the sign-in page
+
+
 def test_token_is_never_stored_in_clear(respond_round, link_a):
     _, token = link_a
     client = open_link(Client(), token)

@@ -265,10 +265,14 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             gettext("This link no longer works") if known else gettext("This link is not valid"),
             str(error),
         )
-    request.session.cycle_key()
-    if request.session.get(SESSION_INVITATION) != invitation.pk:
-        request.session.pop(SESSION_LANGUAGE, None)  # another body's choice does not carry over
+    language = request.session.get(SESSION_LANGUAGE)
+    same_link = request.session.get(SESSION_INVITATION) == invitation.pk
+    # A new session, the old one deleted (no fixation, and nothing of another body's or of a
+    # signed-in account carries over); it is written once, with the response.
+    request.session.flush()
     request.session[SESSION_INVITATION] = invitation.pk
+    if same_link and language:
+        request.session[SESSION_LANGUAGE] = language  # the person's own choice stays
     record_opened(invitation)
     return redirect("respond:overview")
 
