@@ -18,6 +18,7 @@ from custodes.web.estate.demo import build_demo_estate
 from custodes.web.surveys.demo import NON_RESPONDENTS, build_demo_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
+BANNER = "Self-assessments shown here include the demonstration"
 
 
 @pytest.fixture
@@ -64,8 +65,9 @@ def test_demo_assessments_show_each_case(demo):
 def test_demo_assessments_on_the_pages(demo, watchdog_client, client):
     round_, _, shown = demo
     dashboard = watchdog_client.get(reverse("assessments:dashboard")).content.decode()
-    assert "Stale" in dashboard or "stale" in dashboard
+    assert "Stale" in dashboard and BANNER in dashboard
     follow_up = watchdog_client.get(reverse("estate:discrepancies", args=[round_.name]))
     assert "principle 9" in follow_up.content.decode()
     public = client.get(reverse("sat-public:page", args=[shown.public_slug]))
     assert public.status_code == 200 and "SYNTHETIC" in public.content.decode()
+    assert BANNER in public.content.decode()

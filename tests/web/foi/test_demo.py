@@ -13,10 +13,16 @@ from django.urls import reverse
 from custodes.web.estate.demo import build_demo_estate
 from custodes.web.foi.demo import DEMO_CAMPAIGN, REFERRAL, build_demo_campaign
 from custodes.web.foi.models import Campaign, Event, Reply
-from custodes.web.foi.services import campaign_findings, campaign_named, campaign_statuses
+from custodes.web.foi.services import (
+    campaign_findings,
+    campaign_named,
+    campaign_statuses,
+    create_campaign,
+)
 from custodes.web.surveys.demo import build_demo_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
+BANNER = "FOI requests shown here include the demonstration"
 
 
 @pytest.fixture
@@ -80,3 +86,8 @@ def test_demo_campaign_on_the_watchdog_pages(demo, watchdog_client):
         page = watchdog_client.get(url)
         assert page.status_code == 200, url
         assert "SYNTHETIC" in page.content.decode(), url
+        assert BANNER in page.content.decode(), url
+    # Another campaign's pages carry no banner.
+    create_campaign("real-drones", request="police-drones-2023", recipients="police-ew", actor="t")
+    other = watchdog_client.get(reverse("foi:campaign", args=["real-drones"])).content.decode()
+    assert BANNER not in other
