@@ -129,7 +129,8 @@ def demo(
     backlog: BacklogOption = 2048,
     no_worker: NoWorkerOption = False,
 ) -> None:
-    """Prepare the data dir with a synthetic 2022-style round and serve it."""
+    """Prepare the data dir with the synthetic demo (a 2022-style round, registers, a scan, a
+    capture, an FOI campaign and self-assessments) and serve it."""
     server_sizes(workers, threads)
     django_ready()
     _set_base_url(host, port)
