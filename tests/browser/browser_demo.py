@@ -12,12 +12,13 @@ DEMO_ROUND = "demo-2022"
 @dataclass(frozen=True)
 class Demo:
     """A prepared demo data directory (and PostgreSQL database, on PostgreSQL): the watchdog's
-    password, a respondent's link token."""
+    password, a respondent's link token, the path of the published self-assessment."""
 
     data_dir: Path
     password: str
     token: str
     database: str | None = None
+    published_assessment: str = ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class DemoSite:
     password: str
     token: str
     round: str = DEMO_ROUND
+    published_assessment: str = ""
 
 
 def sign_in(page, site: DemoSite) -> None:

@@ -132,8 +132,9 @@ def demo_data(tmp_path_factory, databases: Databases | None) -> Demo:
     out = _custodes("demo", "--no-serve", env=env)
     password = re.search(r"Sign in as:\s+watchdog / (\S+)", out)
     token = re.search(r"Respondent link:\s+\S+/r/([A-Za-z0-9_-]+)/", out)
-    assert password and token, f"unexpected output of custodes demo:\n{out}"
-    return Demo(data_dir, password[1], token[1], database)
+    published = re.search(r"Published assessment:\s+\S*?(/sat/[a-z0-9-]+/)", out)
+    assert password and token and published, f"unexpected output of custodes demo:\n{out}"
+    return Demo(data_dir, password[1], token[1], database, published[1])
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -183,7 +184,13 @@ def demo_site(demo_data: Demo, tmp_path_factory, databases) -> Iterator[DemoSite
         )
     try:
         _wait_until_up(url, process, log)
-        yield DemoSite(url, data_dir, demo_data.password, demo_data.token)
+        yield DemoSite(
+            url,
+            data_dir,
+            demo_data.password,
+            demo_data.token,
+            published_assessment=demo_data.published_assessment,
+        )
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

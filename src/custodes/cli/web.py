@@ -129,20 +129,25 @@ def demo(
     backlog: BacklogOption = 2048,
     no_worker: NoWorkerOption = False,
 ) -> None:
-    """Prepare the data dir with a synthetic 2022-style round and serve it."""
+    """Prepare the data dir with the synthetic demo (a 2022-style round, registers, a scan, a
+    capture, an FOI campaign and self-assessments) and serve it."""
     server_sizes(workers, threads)
     django_ready()
     _set_base_url(host, port)
     from django.conf import settings
 
+    from custodes.web.assessments.demo import build_demo_assessments
     from custodes.web.estate.demo import build_demo_estate
+    from custodes.web.foi.demo import build_demo_campaign
     from custodes.web.surveys.demo import NON_RESPONDENTS, build_demo_round
     from custodes.web.surveys.notifications import respondent_link
     from custodes.web.surveys.tokens import issue_invitation
 
-    with console.status("Preparing the synthetic demo round and estate…"):
+    with console.status("Preparing the synthetic demo round, estate, FOI and assessments…"):
         round_ = build_demo_round()
         estate = build_demo_estate(round_)
+        campaign = build_demo_campaign(round_)
+        assessments = build_demo_assessments(round_, estate)
         password = _watchdog_account("watchdog")
         body = round_.recipient_list.bodies.get(code=NON_RESPONDENTS[3])
         _, token = issue_invitation(round_, body, actor="demo:synthetic")
@@ -150,7 +155,8 @@ def demo(
     where = "PostgreSQL" if "DATABASE_URL" in os.environ else str(settings.DATA_DIR)
     console.print(f"\n[bold]Custodes demo[/] — data in {where}")
     console.print(
-        "[yellow]All returns, registers, scans and captures here are SYNTHETIC demo data.[/]\n"
+        "[yellow]All returns, registers, scans, captures, FOI replies and self-assessments here "
+        "are SYNTHETIC demo data.[/]\n"
     )
     console.print(f"  Dashboard:        {base}/rounds/{round_.name}/")
     console.print(f"  Sign in as:       watchdog / {password}", highlight=False)
@@ -168,7 +174,17 @@ def demo(
     )
     console.print(f"  Discrepancies:    {base}/estate/rounds/{round_.name}/discrepancies/")
     console.print(f"  Scan and capture: {base}/estate/bodies/{estate.scan}/", highlight=False)
-    console.print(f"  Findings (CLI):   custodes findings --round {round_.name}\n")
+    console.print(f"  FOI campaign:     {base}/foi/{campaign.name}/", highlight=False)
+    console.print(f"  FOI report:       {base}/foi/{campaign.name}/report/", highlight=False)
+    console.print(f"  Assessments:      {base}/assessments/", highlight=False)
+    console.print(f"  Assessments report: {base}/assessments/report/", highlight=False)
+    console.print(
+        f"  Published assessment: {base}/sat/{assessments.public_slug}/  (public page)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(f"  Findings (CLI):   custodes findings --round {round_.name}")
+    console.print(f"  FOI findings (CLI): custodes foi findings --campaign {campaign.name}\n")
     if not no_serve:
         _serve(_server_options(host, port, timeout, graceful_timeout, backlog), not no_worker)
 

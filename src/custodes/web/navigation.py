@@ -1,8 +1,9 @@
 """The watchdog's service navigation, given to every page by a context processor.
 
 Watchdog accounts get links to the rounds, the estate dashboard, a round's discrepancies and
-report (the round the page is about, otherwise the newest), the API documentation and, for
-staff accounts, the admin; the link to the current section is marked. Other visitors
+report (the round the page is about, otherwise the newest), the FOI campaigns, the Code of
+Practice self-assessments, the API documentation and, for staff accounts, the admin; the
+link to the current section is marked. Other visitors
 (respondents, readers, anyone signed out) get no navigation.
 """
 
@@ -36,7 +37,12 @@ def _section(request: HttpRequest) -> str:
         return ""
     if match.namespace == "estate":
         return "discrepancies" if match.url_name == "discrepancies" else "estate"
-    return {"surveys": "rounds", "reports": "reports"}.get(match.namespace, "")
+    return {
+        "surveys": "rounds",
+        "reports": "reports",
+        "foi": "foi",
+        "assessments": "assessments",
+    }.get(match.namespace, "")
 
 
 def _round_name(request: HttpRequest) -> str | None:
@@ -68,6 +74,10 @@ def service_navigation(request: HttpRequest) -> dict:
         items.append(
             NavItem("Reports", reverse("reports:report", args=[round_name]), section == "reports")
         )
+    items.append(NavItem("FOI campaigns", reverse("foi:campaigns"), section == "foi"))
+    items.append(
+        NavItem("Self-assessments", reverse("assessments:dashboard"), section == "assessments")
+    )
     items.append(NavItem("API docs", reverse("api:openapi-view"), section == "api"))
     if user.is_staff:
         items.append(NavItem("Admin", reverse("admin:index"), False))

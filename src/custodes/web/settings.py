@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "custodes.web.navigation.service_navigation",
+                "custodes.web.demo_banners.synthetic_banners",
             ],
         },
     },

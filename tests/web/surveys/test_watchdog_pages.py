@@ -267,6 +267,8 @@ def test_service_navigation_marks_the_current_section(watchdog_client, past_roun
         ("Estate", False),
         ("Discrepancies", False),
         ("Reports", False),
+        ("FOI campaigns", False),
+        ("Self-assessments", False),
         ("API docs", False),
         ("Admin", False),
     ]
@@ -276,6 +278,9 @@ def test_service_navigation_marks_the_current_section(watchdog_client, past_roun
     assert dict(nav_items(html))["Discrepancies"]
     assert 'href="/estate/rounds/round-2022/discrepancies/"' in html
     assert dict(nav_items(watchdog_client.get("/api/docs").content.decode()))["API docs"]
+    assert dict(nav_items(watchdog_client.get("/foi/").content.decode()))["FOI campaigns"]
+    html = watchdog_client.get("/assessments/").content.decode()
+    assert dict(nav_items(html))["Self-assessments"]
 
 
 def test_no_admin_link_without_staff_and_no_navigation_for_others(client, past_round):
