@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
+from custodes.web.foi.attachments import attachment_kind
 from custodes.web.foi.choices import OUTCOME_LABELS
 from custodes.web.foi.models import Campaign
-from custodes.web.foi.services import MANUAL_EVENTS
+from custodes.web.foi.services import MANUAL_EVENTS, CampaignError
 
 QUESTION_OUTCOME_CHOICES = [
     ("", "As the value says"),
@@ -20,33 +22,17 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def style(form: forms.BaseForm) -> None:
-    """Gives each widget the design system's class (input, textarea, checkbox, file upload)
-    and points it at its hint."""
-    for name, field in form.fields.items():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "checkboxes__input"
-        elif isinstance(widget, forms.Textarea):
-            css = "textarea"
-        elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
-            css = "file-upload"
-        elif isinstance(widget, forms.Select):
-            css = "input input--width-20"
-        else:
-            css = "input"
-        widget.attrs.setdefault("class", css)
-        if field.help_text:
-            widget.attrs["aria-describedby"] = f"{form[name].id_for_label}-hint"
+def _accepted_document(upload: UploadedFile | None) -> UploadedFile | None:
+    """Refuse a document of a kind the store does not accept, as the field's error."""
+    if upload is not None:
+        try:
+            attachment_kind(upload.name or "document")
+        except CampaignError as exc:
+            raise forms.ValidationError(str(exc)) from None
+    return upload
 
 
-class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
-
-
-class EventForm(StyledForm):
+class EventForm(forms.Form):
     kind = forms.ChoiceField(label="What happened")
     on = forms.DateField(label="Date", widget=DateInput)
     note = forms.CharField(label="Note", required=False, max_length=2000)
@@ -63,7 +49,7 @@ class EventForm(StyledForm):
         self.fields["kind"].choices = [(k, labels[k]) for k in MANUAL_EVENTS]
 
 
-class SentForm(StyledForm):
+class SentForm(forms.Form):
     on = forms.DateField(label="Date sent", widget=DateInput)
     via = forms.CharField(
         label="Sent how",
@@ -73,7 +59,7 @@ class SentForm(StyledForm):
     )
 
 
-class ReplyForm(StyledForm):
+class ReplyForm(forms.Form):
     received = forms.DateField(label="Date received", widget=DateInput)
     outcome = forms.ChoiceField(label="Outcome", choices=list(OUTCOME_LABELS.items()))
     exemptions = forms.CharField(
@@ -103,15 +89,21 @@ class ReplyForm(StyledForm):
         required=False,
     )
 
+    def clean_document(self) -> UploadedFile | None:
+        return _accepted_document(self.cleaned_data["document"])
 
-class AttachmentForm(StyledForm):
+
+class AttachmentForm(forms.Form):
     document = forms.FileField(label="Document", help_text="PDF, XLSX, CSV, DOCX or EML.")
     public = forms.BooleanField(
         label="Holds no personal data of officials (it may be published)", required=False
     )
 
+    def clean_document(self) -> UploadedFile | None:
+        return _accepted_document(self.cleaned_data["document"])
 
-class CodeForm(StyledForm):
+
+class CodeForm(forms.Form):
     """One question of a reply, coded as read."""
 
     value = forms.CharField(label="Value", required=False)
@@ -130,7 +122,7 @@ class CodeForm(StyledForm):
         self.fields["attachment"].choices = [("", "The reply itself"), *attachments]
 
 
-class CorrectForm(StyledForm):
+class CorrectForm(forms.Form):
     field = forms.ChoiceField(
         label="Value of the reply",
         choices=[
@@ -143,7 +135,7 @@ class CorrectForm(StyledForm):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonsForm(StyledForm):
+class ReasonsForm(forms.Form):
     reasons = forms.CharField(
         label="Why the reply should be reviewed", widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -164,7 +156,3 @@ class TemplatesForm(forms.ModelForm):
             "review_body": "Placeholders: {body_name} {reference} {title} {sent} {replied} "
             "{outcome} {reasons} {letter}",
         }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
