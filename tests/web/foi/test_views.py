@@ -273,7 +273,7 @@ def test_record_sent_error_shows_the_summary_on_the_dashboard(watchdog_client, r
 
     create_campaign("c", request="police-drones-2023", recipients="police-ew", actor="t")
     response = watchdog_client.post(url("record-sent", "c"), {"on": "not a date", "via": "x"})
-    page = check_error_page(response, "Enter a valid date.")
+    page = check_error_page(response, "Enter the date the requests were sent as a date")
     assert "#id_on" in page.summary_links and "id_on-error" in page.described_by
     assert '<details class="details" open>' in response.content.decode()
 
@@ -283,7 +283,7 @@ def test_templates_error_shows_the_summary(watchdog_client, campaign) -> None:
         url("templates", "drones"),
         {"request_subject": "", "chaser_subject": "x", "chaser_body": "x"},
     )
-    page = check_error_page(response, "This field is required.")
+    page = check_error_page(response, "Enter the request's subject")
     assert "#id_request_subject" in page.summary_links
     assert "id_request_subject-error" in page.described_by
 
@@ -294,13 +294,13 @@ def test_templates_error_shows_the_summary(watchdog_client, campaign) -> None:
         (
             "event",
             {"kind": "extension", "on": "", "extra_days": "99"},
-            "This field is required.",
+            "Enter the date it happened",
             "event-on",
         ),
         (
             "event",
             {"kind": "extension", "on": "2023-02-01", "extra_days": "99"},
-            "Ensure this value is less than or equal to 60.",
+            "Enter at most 60 further working days",
             "event-extra_days",
         ),
         (
@@ -312,10 +312,10 @@ def test_templates_error_shows_the_summary(watchdog_client, campaign) -> None:
         (
             "reply",
             {"received": "", "outcome": "answered"},
-            "This field is required.",
+            "Enter the date the reply was received",
             "reply-form-received",
         ),
-        ("review", {"reasons": ""}, "This field is required.", "review-reasons"),
+        ("review", {"reasons": ""}, "Enter why the reply should be reviewed", "review-reasons"),
     ],
 )
 def test_request_page_forms_show_the_summary(
@@ -368,6 +368,6 @@ def test_coding_and_correction_errors_open_their_form_with_the_summary(
     corrected = watchdog_client.post(
         url("correct", "drones", "essex", reply.pk), {"field": "outcome", "value": "x"}
     )
-    page = check_error_page(corrected, "This field is required.")
+    page = check_error_page(corrected, "Enter the reason for the correction")
     assert f"#correct-{reply.pk}-reason" in page.summary_links
     assert f"correct-{reply.pk}-reason-error" in page.described_by

@@ -22,6 +22,13 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def _date_messages(what: str) -> dict[str, str]:
+    return {
+        "required": f"Enter the date {what}",
+        "invalid": f"Enter the date {what} as a date, like 2023-02-01",
+    }
+
+
 def _accepted_document(upload: UploadedFile | None) -> UploadedFile | None:
     """Refuse a document of a kind the store does not accept, as the field's error."""
     if upload is not None:
@@ -33,8 +40,12 @@ def _accepted_document(upload: UploadedFile | None) -> UploadedFile | None:
 
 
 class EventForm(forms.Form):
-    kind = forms.ChoiceField(label="What happened")
-    on = forms.DateField(label="Date", widget=DateInput)
+    kind = forms.ChoiceField(
+        label="What happened", error_messages={"required": "Choose what happened"}
+    )
+    on = forms.DateField(
+        label="Date", widget=DateInput, error_messages=_date_messages("it happened")
+    )
     note = forms.CharField(label="Note", required=False, max_length=2000)
     extra_days = forms.IntegerField(
         label="Further working days (extension only)",
@@ -42,6 +53,11 @@ class EventForm(forms.Form):
         min_value=1,
         max_value=60,
         help_text="The ICO expects at most 20 further working days.",
+        error_messages={
+            "invalid": "Enter the further working days as a whole number, like 20",
+            "min_value": "Enter at least 1 further working day",
+            "max_value": "Enter at most 60 further working days",
+        },
     )
 
     def __init__(self, *args, labels: dict[str, str], **kwargs) -> None:
@@ -50,7 +66,9 @@ class EventForm(forms.Form):
 
 
 class SentForm(forms.Form):
-    on = forms.DateField(label="Date sent", widget=DateInput)
+    on = forms.DateField(
+        label="Date sent", widget=DateInput, error_messages=_date_messages("the requests were sent")
+    )
     via = forms.CharField(
         label="Sent how",
         required=False,
@@ -60,8 +78,16 @@ class SentForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    received = forms.DateField(label="Date received", widget=DateInput)
-    outcome = forms.ChoiceField(label="Outcome", choices=list(OUTCOME_LABELS.items()))
+    received = forms.DateField(
+        label="Date received",
+        widget=DateInput,
+        error_messages=_date_messages("the reply was received"),
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=list(OUTCOME_LABELS.items()),
+        error_messages={"required": "Choose the reply's outcome"},
+    )
     exemptions = forms.CharField(
         label="Exemptions cited",
         required=False,
@@ -94,7 +120,11 @@ class ReplyForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    document = forms.FileField(label="Document", help_text="PDF, XLSX, CSV, DOCX or EML.")
+    document = forms.FileField(
+        label="Document",
+        help_text="PDF, XLSX, CSV, DOCX or EML.",
+        error_messages={"required": "Choose the document to add"},
+    )
     public = forms.BooleanField(
         label="Holds no personal data of officials (it may be published)", required=False
     )
@@ -132,12 +162,18 @@ class CorrectForm(forms.Form):
         ],
     )
     value = forms.CharField(label="New value", required=False)
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the reason for the correction"},
+    )
 
 
 class ReasonsForm(forms.Form):
     reasons = forms.CharField(
-        label="Why the reply should be reviewed", widget=forms.Textarea(attrs={"rows": 4})
+        label="Why the reply should be reviewed",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the reply should be reviewed"},
     )
 
 
@@ -151,6 +187,16 @@ class TemplatesForm(forms.ModelForm):
             "review_subject",
             "review_body",
         ]
+        error_messages = {
+            name: {"required": f"Enter the {label}"}
+            for name, label in {
+                "request_subject": "request's subject",
+                "chaser_subject": "chaser's subject",
+                "chaser_body": "chaser's text",
+                "review_subject": "review request's subject",
+                "review_body": "review request's text",
+            }.items()
+        }
         help_texts = {
             "chaser_body": "Placeholders: {body_name} {reference} {title} {sent} {due} {letter}",
             "review_body": "Placeholders: {body_name} {reference} {title} {sent} {replied} "
