@@ -114,8 +114,9 @@ def test_bad_foi_entries_name_line_and_field(
 
 def test_shipped_roster_has_a_regime_and_a_sourced_foi_address_for_all_47() -> None:
     roster = shipped_roster()
-    assert len(roster.bodies) == 47
-    for body in roster.bodies:
+    bodies = roster.recipients("police-ew")
+    assert len(bodies) == 47
+    for body in bodies:
         assert body.foi_regime in FOI_REGIMES
         assert body.foi_regime == "foia", body.code  # all 47 are FOIA public authorities
         foi = body.foi
@@ -125,7 +126,7 @@ def test_shipped_roster_has_a_regime_and_a_sourced_foi_address_for_all_47() -> N
         assert foi.whatdotheyknow and foi.whatdotheyknow.startswith(
             "https://www.whatdotheyknow.com/body/"
         )
-    emails = [body.foi.email for body in roster.bodies if body.foi and body.foi.email]
+    emails = [body.foi.email for body in bodies if body.foi and body.foi.email]
     assert len(emails) == len(set(e.lower() for e in emails)) == 47
     met = roster.get("met").foi
     assert met is not None and met.email == "foi@met.police.uk"

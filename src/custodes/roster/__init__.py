@@ -1,7 +1,8 @@
 """The register of bodies a regulator oversees, with versioned recipient lists.
 
-``shipped_roster()`` returns the 47 bodies asked by the 2022 police surveillance-camera
-survey; ``Roster.get("Avon & Somerset")`` resolves names leniently.
+``shipped_roster()`` returns every shipped file of bodies and lists: the 47 bodies asked by
+the 2022 police surveillance-camera survey (``police-ew``) and other lists beside them;
+``Roster.get("Avon & Somerset")`` resolves names leniently.
 """
 
 from custodes.roster._errors import (
@@ -11,7 +12,7 @@ from custodes.roster._errors import (
     UnknownBody,
     UnknownRecipientList,
 )
-from custodes.roster._loader import load_roster, parse_roster, shipped_roster
+from custodes.roster._loader import load_roster, parse_roster, parse_rosters, shipped_roster
 from custodes.roster._model import BODY_KINDS, FOI_REGIMES, Body, FoiAddress, RecipientList, Roster
 from custodes.roster._normalise import core_key, full_key
 
@@ -31,5 +32,6 @@ __all__ = [
     "full_key",
     "load_roster",
     "parse_roster",
+    "parse_rosters",
     "shipped_roster",
 ]

@@ -16,7 +16,17 @@ from custodes.roster._errors import (
 )
 from custodes.roster._normalise import MAX_NAME_LENGTH, core_key, full_key
 
-BODY_KINDS: tuple[str, ...] = ("territorial", "special", "agency")
+#: What a body is: police forces and agencies, bodies that govern or oversee policing
+#: (a police authority, commissioner or board), local authorities and any other public
+#: authority an FOI campaign may ask.
+BODY_KINDS: tuple[str, ...] = (
+    "territorial",
+    "special",
+    "agency",
+    "policing_body",
+    "local_authority",
+    "public_authority",
+)
 FOI_REGIMES: tuple[str, ...] = ("foia", "foisa", "eir")
 MAX_SUGGESTIONS = 3
 SUGGESTION_CUTOFF = 70.0
@@ -64,7 +74,11 @@ class Body:
 
 @dataclass(frozen=True)
 class RecipientList:
-    """A named, versioned set of body codes: who was asked in one survey round."""
+    """A named, versioned set of body codes: who was asked in one survey round.
+
+    ``preload``: the web database loads the list (and its bodies) at start-up; otherwise when
+    a round or campaign first names it.
+    """
 
     name: str
     version: int
@@ -73,6 +87,7 @@ class RecipientList:
     source: str
     date: dt.date
     codes: tuple[str, ...]
+    preload: bool = True
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from custodes.roster._model import BODY_KINDS
 from custodes.roster._normalise import MAX_NAME_LENGTH, full_key
 
 SCHEMA = "custodes.roster/1"
@@ -40,6 +41,7 @@ Email = Annotated[
 #: The access-to-information regime a body answers under (see custodes.foi.clock).
 FoiRegime = Literal["foia", "foisa", "eir"]
 Language = Literal["en", "cy"]
+BodyKind = Literal[BODY_KINDS]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
@@ -76,7 +78,7 @@ class BodyEntry(_Strict):
     code: Code
     name: Spelling
     aliases: list[Spelling] = Field(default_factory=list, max_length=50)
-    kind: Literal["territorial", "special", "agency"]
+    kind: BodyKind
     country: Country
     languages: list[Language] = Field(default_factory=lambda: ["en"], min_length=1, max_length=2)
     note: Text | None = None
@@ -108,6 +110,8 @@ class ListEntry(_Strict):
     source: Url
     date: dt.date
     codes: list[Code] = Field(min_length=1, max_length=10_000)
+    #: Load into the web database at start-up (false: when a round or campaign first uses it).
+    preload: bool = True
 
 
 class RosterFile(_Strict):

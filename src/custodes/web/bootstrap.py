@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -47,19 +46,16 @@ def _ensure_database() -> None:
 
 
 def _refresh_roster() -> None:
-    """Loads the shipped roster when it is new or has changed since it was last loaded."""
+    """Loads the shipped roster when it is new or has changed since it was last loaded: the
+    lists marked ``preload`` and those already stored, with their bodies (``sync_roster``)."""
     from django.core.cache import cache
 
     from custodes import roster as roster_core
     from custodes.web.bodies.services import sync_roster
 
     roster = roster_core.shipped_roster()
-    fingerprint = hashlib.sha256(
-        json.dumps(
-            [[b.code, b.name, list(b.aliases), b.kind, b.country] for b in roster.bodies]
-            + [[rl.name, rl.version, list(rl.codes)] for rl in roster.lists]
-        ).encode()
-    ).hexdigest()
+    # Every field of every body and list (FOI addresses included), so any edit is loaded.
+    fingerprint = hashlib.sha256(repr((roster.bodies, roster.lists)).encode()).hexdigest()
     from custodes.web.bodies.models import Body
 
     if cache.get("custodes:roster") == fingerprint and Body.objects.exists():

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from govuk_pages import check_error_page
 
 from custodes.web.assessments import services
 from custodes.web.assessments.models import Assessment, Evidence
@@ -267,3 +268,85 @@ def test_watchdog_downloads_private_evidence(watchdog_client, roster, tmp_path):
     response = watchdog_client.get(f"/assessments/evidence/{evidence.pk}/")
     assert b"".join(response.streaming_content) == b"private DPIA"
     assert Client().get(f"/assessments/evidence/{evidence.pk}/").status_code == 302
+
+
+# ---- Errors: the GOV.UK error summary on every form (issue 11) ------------------------------
+
+
+def test_start_form_errors_show_the_summary(survey_round):
+    kent = _respondent(survey_round, "kent")
+    response = kent.post(
+        "/assessments/mine/", {"period_start": "2025-04-01", "period_end": "end of March"}
+    )
+    page = check_error_page(
+        response,
+        "Select the systems this assessment covers",
+        "Enter the end of the period as a date, like 2026-03-31",
+        status=200,
+    )
+    assert page.summary_links == ["#id_systems_0", "#id_period_end"]
+    assert {"id_systems-hint", "id_systems-error", "id_period_end-error"} <= set(page.described_by)
+    assert 'value="2025-04-01"' in response.content.decode()  # the input is kept
+    assert not Assessment.objects.exists()
+
+
+def test_principle_forms_errors_show_the_summary(survey_round, settings):
+    kent = _respondent(survey_round, "kent")
+    assessment = _start(kent, "anpr")
+    url = f"/assessments/mine/{assessment.pk}/principles/3/"
+    page = check_error_page(
+        kent.post(url, _principle(assessment, 3, rationale="typed")),
+        "Select a rating for this principle",
+        status=200,
+    )
+    assert page.summary_links == ["#id_rating_0"] and "id_rating-error" in page.described_by
+    action = check_error_page(
+        kent.post(url, {"form": "action", "description": "", "due_on": "soon"}),
+        "Enter the due date as a date, like 2026-01-31",
+        status=200,
+    )
+    assert action.summary_links == ["#id_description", "#id_due_on"]
+    evidence = check_error_page(
+        kent.post(url, {"form": "evidence", "evidence_type": "dpia", "title": "DPIA"}),
+        "Give a web address or upload the file",
+        status=200,
+    )
+    assert evidence.summary_links == ["#id_url"] and "id_url-error" in evidence.described_by
+    settings.SAT_EVIDENCE_MAX_BYTES = 1000
+    upload = SimpleUploadedFile("big.pdf", b"x" * 5000, content_type="application/pdf")
+    too_large = kent.post(
+        url, {"form": "evidence", "evidence_type": "dpia", "title": "Big", "file": upload}
+    )
+    assert too_large.status_code == 302
+    moved = check_error_page(kent.get(too_large["Location"]), "larger than the limit", status=200)
+    assert moved.summary_links == ["#id_file"]
+    assert not Evidence.objects.exists() and not assessment.actions.exists()
+
+
+def test_overview_errors_show_the_summary(survey_round):
+    kent = _respondent(survey_round, "kent")
+    assessment = _start(kent, "anpr")
+    base = f"/assessments/mine/{assessment.pk}/"
+    page = check_error_page(
+        kent.post(base, {"assessed_on": "2999-01-01"}),
+        "The date of the assessment cannot be in the future",
+        status=200,
+    )
+    assert page.summary_links == ["#id_assessed_on"]
+    assert {"id_assessed_on-hint", "id_assessed_on-error"} <= set(page.described_by)
+    kent.post(base + "principles/3/", {"form": "action", "description": "Write the DPIA"})
+    item = assessment.actions.get()
+    refused = kent.post(base + f"actions/{item.pk}/", {"status": "nonsense"})
+    page = check_error_page(refused, "Choose a status from the list", status=200)
+    assert page.summary_links == [f"#action-{item.pk}-status"]
+    assert f"action-{item.pk}-status-error" in page.described_by
+    item.refresh_from_db()
+    assert item.status == "open"
+
+
+def test_a_bad_as_of_on_the_watchdog_pages_shows_the_summary(watchdog_client, roster):
+    for path in ("/assessments/", "/assessments/report/", "/assessments/bodies/kent/"):
+        page = check_error_page(
+            watchdog_client.get(path, {"as_of": "30/06/2026"}), "Enter a date written YYYY-MM-DD"
+        )
+        assert page.summary_links == ["#as_of"]

@@ -153,6 +153,38 @@ def test_status_json_states_and_due_dates(replies, campaign) -> None:
     assert states["dorset"]["sent"] == "2023-01-09"
 
 
+def test_a_campaign_to_another_list_runs_each_body_on_its_own_regime(roster) -> None:
+    """police-uk-other is loaded when first named; Police Scotland and the Scottish Police
+    Authority answer under FOISA, whose calendar keeps Easter Monday (10 April 2023) as a
+    working day, while FOIA skips it and St Patrick's Day (17 March, a bank holiday in
+    Northern Ireland)."""
+    ok(
+        "foi",
+        "campaign",
+        "create",
+        "uk-other",
+        "--request",
+        "police-drones-2023",
+        "--recipients",
+        "police-uk-other",
+        "--sent",
+        "2023-03-16",
+    )
+    result = json.loads(
+        ok("foi", "status", "--campaign", "uk-other", "--as-of", "2023-04-17", "--json").stdout
+    )
+    states = {r["code"]: r for r in result["requests"]}
+    assert set(states) == {"police-scotland", "spa", "psni", "nipb"}
+    for code in ("police-scotland", "spa"):
+        assert (states[code]["due"], states[code]["state"]) == ("2023-04-14", "overdue")
+    for code in ("psni", "nipb"):
+        assert (states[code]["due"], states[code]["state"]) == ("2023-04-18", "awaiting")
+    for regime in ("foia", "foisa"):
+        assert json.loads(
+            ok("foi", "due", "--received", "2023-03-16", "--regime", regime, "--json").stdout
+        )["due"] == ("2023-04-18" if regime == "foia" else "2023-04-14")
+
+
 def test_events_move_the_clock(campaign) -> None:
     ok(
         "foi",

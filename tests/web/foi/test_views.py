@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from govuk_pages import check_error_page
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +263,111 @@ def test_register_import_from_the_request_page_runs_the_estate_job(
     reason = AssetChange.objects.get(asset=asset).reason
     assert reason.startswith("FOI reply, received 01 February 2023 (drones, our ref. FOI-")
     assert document.sha256[:12] in reason
+
+
+# ---- Errors: the GOV.UK error summary on every form (issue 11) ------------------------------
+
+
+def test_record_sent_error_shows_the_summary_on_the_dashboard(watchdog_client, roster) -> None:
+    from custodes.web.foi.services import create_campaign
+
+    create_campaign("c", request="police-drones-2023", recipients="police-ew", actor="t")
+    response = watchdog_client.post(url("record-sent", "c"), {"on": "not a date", "via": "x"})
+    page = check_error_page(response, "Enter the date the requests were sent as a date")
+    assert "#id_on" in page.summary_links and "id_on-error" in page.described_by
+    assert '<details class="details" open>' in response.content.decode()
+
+
+def test_templates_error_shows_the_summary(watchdog_client, campaign) -> None:
+    response = watchdog_client.post(
+        url("templates", "drones"),
+        {"request_subject": "", "chaser_subject": "x", "chaser_body": "x"},
+    )
+    page = check_error_page(response, "Enter the request's subject")
+    assert "#id_request_subject" in page.summary_links
+    assert "id_request_subject-error" in page.described_by
+
+
+@pytest.mark.parametrize(
+    ("view", "data", "message", "control"),
+    [
+        (
+            "event",
+            {"kind": "extension", "on": "", "extra_days": "99"},
+            "Enter the date it happened",
+            "event-on",
+        ),
+        (
+            "event",
+            {"kind": "extension", "on": "2023-02-01", "extra_days": "99"},
+            "Enter at most 60 further working days",
+            "event-extra_days",
+        ),
+        (
+            "reply",
+            {"received": "2023-02-01", "outcome": "answered", "exemptions": "banana"},
+            "Exemptions cited:",
+            "reply-form-exemptions",
+        ),
+        (
+            "reply",
+            {"received": "", "outcome": "answered"},
+            "Enter the date the reply was received",
+            "reply-form-received",
+        ),
+        ("review", {"reasons": ""}, "Enter why the reply should be reviewed", "review-reasons"),
+    ],
+)
+def test_request_page_forms_show_the_summary(
+    watchdog_client, campaign, view, data, message, control
+) -> None:
+    from custodes.web.foi.models import Event, Reply
+
+    if view == "review":
+        watchdog_client.post(
+            url("reply", "drones", "kent"), {"received": "2023-02-01", "outcome": "refused"}
+        )
+    events = Event.objects.count()
+    replies = Reply.objects.count()
+    response = watchdog_client.post(url(view, "drones", "kent"), data)
+    page = check_error_page(response, message)
+    assert f"#{control}" in page.summary_links and f"{control}-error" in page.described_by
+    assert (Event.objects.count(), Reply.objects.count()) == (events, replies)
+    if view == "reply":  # the input is kept
+        assert 'value="2023-02-01"' in response.content.decode() or data["received"] == ""
+
+
+def test_attachment_error_shows_the_summary(watchdog_client, campaign) -> None:
+    response = watchdog_client.post(
+        url("attach", "drones", "kent"),
+        {"document": SimpleUploadedFile("x.html", b"<html>", "text/html")},
+    )
+    page = check_error_page(response, "only CSV, DOCX, EML, PDF, XLSX files are accepted")
+    assert "#doc-document" in page.summary_links and "doc-document-error" in page.described_by
+    assert 'class="file-upload file-upload--error"' in response.content.decode()
+
+
+def test_coding_and_correction_errors_open_their_form_with_the_summary(
+    watchdog_client, campaign
+) -> None:
+    from custodes.web.foi.models import Reply
+
+    for code in ("essex",):
+        watchdog_client.post(
+            url("reply", "drones", code), {"received": "2023-02-03", "outcome": "partial"}
+        )
+    reply = Reply.objects.get()
+    coded = watchdog_client.post(
+        url("code", "drones", "essex", reply.pk, "drones.count"), {"drones-count-value": "lots"}
+    )
+    page = check_error_page(coded, "is not a whole number")
+    html = coded.content.decode()
+    assert f'id="code-{reply.pk}-drones.count" open' in html
+    # A non-field error links to the form's first control.
+    assert page.summary_links == [f"#r{reply.pk}-drones-count-value"]
+    corrected = watchdog_client.post(
+        url("correct", "drones", "essex", reply.pk), {"field": "outcome", "value": "x"}
+    )
+    page = check_error_page(corrected, "Enter the reason for the correction")
+    assert f"#correct-{reply.pk}-reason" in page.summary_links
+    assert f"correct-{reply.pk}-reason-error" in page.described_by

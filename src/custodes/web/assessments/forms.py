@@ -1,4 +1,4 @@
-"""Forms of the respondent's assessment pages (rendered by hand in GOV.UK markup)."""
+"""Forms of the respondent's assessment pages (rendered with ``core/templatetags/govuk_forms``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from custodes.web.assessments.choices import (
 )
 
 TEXT_LIMIT = 10_000
+DATE_HINT = "For example, 2025-04-01"
 
 
 def _no_nul(value: str) -> str:
@@ -28,12 +29,24 @@ class StartForm(forms.Form):
     systems = forms.MultipleChoiceField(
         label="Which systems does this assessment cover?",
         choices=SYSTEM_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. One assessment can cover several systems.",
         error_messages={"required": "Select the systems this assessment covers"},
     )
-    period_start = forms.DateField(label="Period from", required=False)
-    period_end = forms.DateField(label="Period to", required=False)
+    period_start = forms.DateField(
+        label="Period from (optional)",
+        required=False,
+        help_text=DATE_HINT,
+        error_messages={"invalid": "Enter the start of the period as a date, like 2025-04-01"},
+    )
+    period_end = forms.DateField(
+        label="Period to (optional)",
+        required=False,
+        help_text=DATE_HINT,
+        error_messages={"invalid": "Enter the end of the period as a date, like 2026-03-31"},
+    )
     author_role = forms.CharField(
-        label="Your role", max_length=100, required=False, validators=[_no_nul]
+        label="Your role (optional)", max_length=100, required=False, validators=[_no_nul]
     )
 
     def clean(self):
@@ -51,6 +64,7 @@ class PrincipleForm(forms.Form):
     rating = forms.ChoiceField(
         label="Your rating",
         choices=RATING_CHOICES,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select a rating for this principle"},
     )
     rationale = forms.CharField(
@@ -64,10 +78,14 @@ class PrincipleForm(forms.Form):
     def __init__(self, *args, principle: sat.Principle, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.principle = principle
+        self.fields["rating"].label = f"Your rating of principle {principle.number}"
         for question in principle.questions:
             if question.type == "closed":
                 self.fields[question.id] = forms.ChoiceField(
-                    label=question.text, choices=ANSWER_CHOICES, required=False
+                    label=question.text,
+                    choices=ANSWER_CHOICES,
+                    required=False,
+                    widget=forms.RadioSelect,
                 )
             else:
                 self.fields[question.id] = forms.CharField(
@@ -75,7 +93,12 @@ class PrincipleForm(forms.Form):
                     required=False,
                     max_length=TEXT_LIMIT,
                     validators=[_no_nul],
+                    widget=forms.Textarea(attrs={"rows": 3}),
                 )
+
+    def question_fields(self) -> list[forms.BoundField]:
+        """The principle's questions, in the framework's order (rating and rationale apart)."""
+        return [self[q.id] for q in self.principle.questions]
 
     def answers(self) -> dict[str, str]:
         return {q.id: self.cleaned_data.get(q.id) or "" for q in self.principle.questions}
@@ -88,14 +111,24 @@ class ActionForm(forms.Form):
     owner_role = forms.CharField(
         label="Who owns it (role)", max_length=100, required=False, validators=[_no_nul]
     )
-    due_on = forms.DateField(label="Due by", required=False)
+    due_on = forms.DateField(
+        label="Due by (optional)",
+        required=False,
+        help_text="For example, 2026-01-31",
+        error_messages={"invalid": "Enter the due date as a date, like 2026-01-31"},
+    )
 
 
 class ActionStatusForm(forms.Form):
     """Progress on an action-plan item."""
 
     status = forms.ChoiceField(
-        choices=[(s.value, s.label) for s in ActionStatus if s != ActionStatus.CARRIED_OVER]
+        label="Status",
+        choices=[(s.value, s.label) for s in ActionStatus if s != ActionStatus.CARRIED_OVER],
+        error_messages={
+            "required": "Choose a status",
+            "invalid_choice": "Choose a status from the list",
+        },
     )
     closure_evidence = forms.CharField(
         label="What shows it is done", max_length=2000, required=False, validators=[_no_nul]
@@ -107,7 +140,12 @@ class EvidenceForm(forms.Form):
 
     evidence_type = forms.ChoiceField(label="Kind of document")
     title = forms.CharField(label="Title", max_length=300, validators=[_no_nul])
-    dated = forms.DateField(label="Date of the document", required=False)
+    dated = forms.DateField(
+        label="Date of the document (optional)",
+        required=False,
+        help_text=DATE_HINT,
+        error_messages={"invalid": "Enter the date of the document as a date, like 2025-04-01"},
+    )
     url = forms.URLField(
         label="Web address", required=False, max_length=2000, assume_scheme="https"
     )
@@ -130,7 +168,14 @@ class EvidenceForm(forms.Form):
 class CompleteForm(forms.Form):
     """Completing a draft: the date it was assessed, and where it is published (if it is)."""
 
-    assessed_on = forms.DateField(label="Date of the assessment")
+    assessed_on = forms.DateField(
+        label="Date of the assessment",
+        help_text="For example, 2025-12-01",
+        error_messages={
+            "required": "Enter the date of the assessment",
+            "invalid": "Enter the date of the assessment as a date, like 2025-12-01",
+        },
+    )
     published_url = forms.URLField(
         label="Where it is published (if it is)",
         required=False,

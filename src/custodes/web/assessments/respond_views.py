@@ -30,6 +30,7 @@ from custodes.web.assessments.forms import (
 )
 from custodes.web.assessments.models import ActionItem, Assessment, Evidence
 from custodes.web.assessments.presentation import principle_rows
+from custodes.web.core.form_errors import field_error_tag
 from custodes.web.core.uploads import upload_limited
 from custodes.web.surveys.views.respond import Respondent, respondent_view
 
@@ -51,16 +52,13 @@ def _own(respondent: Respondent, pk: int) -> Assessment:
     )
 
 
-def _errors(*forms: Any) -> list[dict[str, str]]:
-    """The error summary's entries, each linking to its field."""
-    found = []
-    for form in forms:
-        if form is None or not form.is_bound:
-            continue
-        for name, errors in form.errors.items():
-            anchor = f"#id_{name}" if name != "__all__" else "#main-content"
-            found.extend({"href": anchor, "message": str(e)} for e in errors)
-    return found
+def _status_form(item: ActionItem, data: Any = None) -> ActionStatusForm:
+    """The progress form of one action item; its ids name the item (one form per item)."""
+    return ActionStatusForm(
+        data,
+        auto_id=f"action-{item.pk}-%s",
+        initial={"status": item.status, "closure_evidence": item.closure_evidence},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -91,7 +89,6 @@ def mine(request: HttpRequest, respondent: Respondent) -> HttpResponse:
         respondent.context(
             assessments=assessments,
             form=form,
-            errors=_errors(form),
             framework=sat.shipped_framework(DEFAULT_FRAMEWORK),
             labels=sat.system_labels(),
         ),
@@ -117,6 +114,25 @@ def overview(request: HttpRequest, respondent: Respondent, pk: int) -> HttpRespo
         else:
             messages.success(request, "Assessment completed.")
             return redirect("assessments:own", pk=assessment.pk)
+    return _overview_page(request, respondent, assessment, form)
+
+
+def _overview_page(
+    request: HttpRequest,
+    respondent: Respondent,
+    assessment: Assessment,
+    form: CompleteForm,
+    refused: tuple[ActionItem, ActionStatusForm] | None = None,
+) -> HttpResponse:
+    """The overview, with ``form`` as posted and ``refused``, an action item's progress form
+    as posted, shown with its errors in its place and in the error summary."""
+    items = list(assessment.actions.filter(status__in=OPEN_STATUSES))
+    if refused and refused[0] not in items:  # closed meanwhile: show it with its error
+        items.append(refused[0])
+    actions = [
+        (item, refused[1] if refused and refused[0].pk == item.pk else _status_form(item))
+        for item in items
+    ]
     return render(
         request,
         "assessments/own_overview.html",
@@ -124,10 +140,9 @@ def overview(request: HttpRequest, respondent: Respondent, pk: int) -> HttpRespo
             assessment=assessment,
             rows=principle_rows(assessment),
             form=form,
-            errors=_errors(form),
+            status_form=refused[1] if refused else None,
             labels=sat.system_labels(),
-            open_actions=assessment.actions.filter(status__in=OPEN_STATUSES),
-            action_statuses=ActionStatusForm.base_fields["status"].choices,
+            open_actions=actions,
             public_url=(
                 reverse("sat-public:page", args=[assessment.public_slug])
                 if assessment.public_slug
@@ -141,6 +156,7 @@ def _evidence_too_large(request: HttpRequest, respondent: Respondent, **kwargs: 
     messages.error(
         request,
         f"The file is larger than the limit of {filesizeformat(evidence_max_bytes())}.",
+        extra_tags=field_error_tag("id_file"),
     )
     return redirect(request.path)
 
@@ -175,6 +191,7 @@ def principle(request: HttpRequest, respondent: Respondent, pk: int, number: int
         framework=framework,
         principle=spec,
     )
+    evidence.fields["file"].help_text = f"Up to {filesizeformat(evidence_max_bytes())}."
     if request.method == "POST" and editable:
         done = _handle(request, respondent, assessment, number, which, main, action, evidence)
         if done is not None:
@@ -193,7 +210,6 @@ def principle(request: HttpRequest, respondent: Respondent, pk: int, number: int
             main=main,
             action_form=action,
             evidence_form=evidence,
-            errors=_errors(main, action, evidence),
             actions=assessment.actions.filter(principle=number).exclude(
                 status=ActionStatus.CARRIED_OVER
             ),
@@ -272,7 +288,7 @@ def action_status(request: HttpRequest, respondent: Respondent, pk: int, item: i
     """Records progress on one of the body's action items."""
     assessment = _own(respondent, pk)
     target = get_object_or_404(ActionItem, pk=item, assessment=assessment)
-    form = ActionStatusForm(request.POST)
+    form = _status_form(target, request.POST)
     if form.is_valid():
         try:
             services.set_action_status(
@@ -281,12 +297,12 @@ def action_status(request: HttpRequest, respondent: Respondent, pk: int, item: i
                 closure_evidence=form.cleaned_data["closure_evidence"],
                 actor=respondent.actor,
             )
-            messages.success(request, "Action updated.")
         except services.AssessmentError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "Choose a status.")
-    return redirect("assessments:own", pk=assessment.pk)
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Action updated.")
+            return redirect("assessments:own", pk=assessment.pk)
+    return _overview_page(request, respondent, assessment, CompleteForm(), (target, form))
 
 
 @require_POST

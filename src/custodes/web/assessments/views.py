@@ -26,17 +26,17 @@ from custodes.web.assessments.presentation import (
 )
 from custodes.web.assessments.respond_views import file_response
 from custodes.web.bodies.models import Body
+from custodes.web.core.asof import rejects_bad_as_of, request_as_of
 from custodes.web.core.permissions import watchdog_required
 
 __all__ = ["assessment_detail", "body_detail", "dashboard", "evidence_file", "report"]
 
 
 def _day(request: HttpRequest) -> date:
-    text = request.GET.get("as_of", "").strip()
-    try:
-        return date.fromisoformat(text) if text else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    """The ``as_of`` day asked for, else today; a bad value is answered by the 400 page with
+    its error summary (``core.asof.rejects_bad_as_of``)."""
+    parsed = request_as_of(request)
+    return parsed.day if parsed else timezone.localdate()
 
 
 def _framework(request: HttpRequest) -> sat.Framework:
@@ -64,6 +64,7 @@ def _context(request: HttpRequest) -> dict:
 
 @watchdog_required
 @require_GET
+@rejects_bad_as_of
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Body × principle matrix, overdue action items, stale assessments, enquiries."""
     context = _context(request)
@@ -90,6 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @watchdog_required
 @require_GET
+@rejects_bad_as_of
 def report(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """The publishable report of the matrix, and its open data (CSV, JSON)."""
     context = _context(request)
@@ -112,6 +114,7 @@ def report(request: HttpRequest, fmt: str = "html") -> HttpResponse:
 
 @watchdog_required
 @require_GET
+@rejects_bad_as_of
 def body_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A body's assessments (drafts included) and the certificates it held."""
     body = get_object_or_404(Body, code=code)

@@ -7,6 +7,9 @@ class BodyKind(TextChoices):
     TERRITORIAL = "territorial", "Territorial police force"
     SPECIAL = "special", "Special police force"
     AGENCY = "agency", "Law-enforcement agency"
+    POLICING_BODY = "policing_body", "Policing body (police authority, commissioner or board)"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    PUBLIC_AUTHORITY = "public_authority", "Other public authority"
 
 
 class ContactRole(TextChoices):

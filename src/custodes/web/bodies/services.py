@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from custodes import roster as roster_core
 from custodes.web.bodies.models import Body, RecipientList
 
-__all__ = ["RosterConflict", "body_finder", "find_body", "sync_roster"]
+__all__ = [
+    "RosterConflict",
+    "body_finder",
+    "find_body",
+    "known_list_names",
+    "recipient_list",
+    "sync_roster",
+]
 
 
 class RosterConflict(Exception):
@@ -30,15 +39,33 @@ def _foi_fields(entry: roster_core.Body) -> dict[str, object]:
 
 
 @transaction.atomic
-def sync_roster(roster: roster_core.Roster | None = None) -> tuple[int, int]:
-    """Insert or update every body and recipient list of ``roster`` (the shipped one by default).
+def sync_roster(
+    roster: roster_core.Roster | None = None, lists: Iterable[str] | None = None
+) -> tuple[int, int]:
+    """Insert or update the bodies and recipient lists of ``roster`` (the shipped one by default).
 
-    Returns ``(bodies, lists)`` counts. A list version is immutable once stored: a file that
-    changes the members of an existing version is refused, since rounds point at it.
+    The lists stored are those named by ``lists`` (every version), or by default the lists
+    marked ``preload`` and those already in the database; the bodies stored are the members
+    of those lists, the bodies already in the database and bodies in no list. Returns
+    ``(bodies, lists)`` counts. A list version is immutable once stored: a file that changes
+    the members of an existing version is refused, since rounds point at it.
     """
     roster = roster or roster_core.shipped_roster()
+    if lists is None:
+        stored = set(RecipientList.objects.values_list("name", flat=True))
+        names = {entry.name for entry in roster.lists if entry.preload or entry.name in stored}
+    else:
+        names = set(lists)
+    chosen = [entry for entry in roster.lists if entry.name in names]
+    listed = {code for entry in roster.lists for code in entry.codes}
+    wanted_codes = (
+        {code for entry in chosen for code in entry.codes}
+        | set(Body.objects.filter(code__in=listed).values_list("code", flat=True))
+        | {entry.code for entry in roster.bodies if entry.code not in listed}
+    )
+    bodies = [entry for entry in roster.bodies if entry.code in wanted_codes]
     by_code: dict[str, Body] = {}
-    for entry in roster.bodies:
+    for entry in bodies:
         body, _ = Body.objects.update_or_create(
             code=entry.code,
             defaults={
@@ -51,7 +78,7 @@ def sync_roster(roster: roster_core.Roster | None = None) -> tuple[int, int]:
             },
         )
         by_code[entry.code] = body
-    for entry in roster.lists:
+    for entry in chosen:
         recipient_list, created = RecipientList.objects.get_or_create(
             name=entry.name,
             version=entry.version,
@@ -70,7 +97,33 @@ def sync_roster(roster: roster_core.Roster | None = None) -> tuple[int, int]:
                 f"recipient list {entry.name} version {entry.version} already exists with "
                 "different bodies; give the changed list a new version"
             )
-    return len(roster.bodies), len(roster.lists)
+    return len(bodies), len(chosen)
+
+
+def recipient_list(name: str, version: int | None = None) -> RecipientList | None:
+    """The stored list ``name`` at ``version`` (default: the latest), or None if unknown.
+
+    A shipped list not yet in the database (``preload: false``) is loaded, with its bodies,
+    the first time it is asked for.
+    """
+    found = _stored_list(name, version)
+    if found is None and any(e.name == name for e in roster_core.shipped_roster().lists):
+        sync_roster(roster_core.shipped_roster(), lists=[name])
+        found = _stored_list(name, version)
+    return found
+
+
+def _stored_list(name: str, version: int | None) -> RecipientList | None:
+    lists = RecipientList.objects.filter(name=name)
+    if version is not None:
+        lists = lists.filter(version=version)
+    return lists.order_by("-version").first()
+
+
+def known_list_names() -> list[str]:
+    """The names of every list stored or shipped, for an "unknown list" message."""
+    stored = set(RecipientList.objects.values_list("name", flat=True))
+    return sorted(stored | {entry.name for entry in roster_core.shipped_roster().lists})
 
 
 def body_finder() -> roster_core.Roster:

@@ -24,6 +24,7 @@ from custodes.web.foi.services import CampaignError
 
 __all__ = [
     "ATTACHMENT_KINDS",
+    "attachment_kind",
     "attachment_max_bytes",
     "attachment_path",
     "attachments_dir",
@@ -52,7 +53,9 @@ def attachment_path(attachment: Attachment) -> Path:
     return attachments_dir() / attachment.sha256
 
 
-def _kind(name: str) -> str:
+def attachment_kind(name: str) -> str:
+    """The kind of a document named ``name`` (its extension); raises ``CampaignError`` for a
+    kind that is not accepted."""
     kind = Path(name).suffix.casefold().lstrip(".")
     if kind not in ATTACHMENT_KINDS:
         raise CampaignError(
@@ -72,7 +75,7 @@ def store_attachment(
 ) -> Attachment:
     """Streams ``chunks`` to the store, hashing as it goes and stopping past the size cap;
     an email (EML) always counts as holding personal data."""
-    kind = _kind(name)
+    kind = attachment_kind(name)
     if reply is not None and reply.request_id != request.pk:
         raise CampaignError("that reply belongs to another request")
     limit = attachment_max_bytes()

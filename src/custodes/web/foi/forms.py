@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
+from custodes.web.foi.attachments import attachment_kind
 from custodes.web.foi.choices import OUTCOME_LABELS
 from custodes.web.foi.models import Campaign
-from custodes.web.foi.services import MANUAL_EVENTS
+from custodes.web.foi.services import MANUAL_EVENTS, CampaignError
 
 QUESTION_OUTCOME_CHOICES = [
     ("", "As the value says"),
@@ -20,35 +22,30 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def style(form: forms.BaseForm) -> None:
-    """Gives each widget the design system's class (input, textarea, checkbox, file upload)
-    and points it at its hint."""
-    for name, field in form.fields.items():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "checkboxes__input"
-        elif isinstance(widget, forms.Textarea):
-            css = "textarea"
-        elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
-            css = "file-upload"
-        elif isinstance(widget, forms.Select):
-            css = "input input--width-20"
-        else:
-            css = "input"
-        widget.attrs.setdefault("class", css)
-        if field.help_text:
-            widget.attrs["aria-describedby"] = f"{form[name].id_for_label}-hint"
+def _date_messages(what: str) -> dict[str, str]:
+    return {
+        "required": f"Enter the date {what}",
+        "invalid": f"Enter the date {what} as a date, like 2023-02-01",
+    }
 
 
-class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
+def _accepted_document(upload: UploadedFile | None) -> UploadedFile | None:
+    """Refuse a document of a kind the store does not accept, as the field's error."""
+    if upload is not None:
+        try:
+            attachment_kind(upload.name or "document")
+        except CampaignError as exc:
+            raise forms.ValidationError(str(exc)) from None
+    return upload
 
 
-class EventForm(StyledForm):
-    kind = forms.ChoiceField(label="What happened")
-    on = forms.DateField(label="Date", widget=DateInput)
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What happened", error_messages={"required": "Choose what happened"}
+    )
+    on = forms.DateField(
+        label="Date", widget=DateInput, error_messages=_date_messages("it happened")
+    )
     note = forms.CharField(label="Note", required=False, max_length=2000)
     extra_days = forms.IntegerField(
         label="Further working days (extension only)",
@@ -56,6 +53,11 @@ class EventForm(StyledForm):
         min_value=1,
         max_value=60,
         help_text="The ICO expects at most 20 further working days.",
+        error_messages={
+            "invalid": "Enter the further working days as a whole number, like 20",
+            "min_value": "Enter at least 1 further working day",
+            "max_value": "Enter at most 60 further working days",
+        },
     )
 
     def __init__(self, *args, labels: dict[str, str], **kwargs) -> None:
@@ -63,8 +65,10 @@ class EventForm(StyledForm):
         self.fields["kind"].choices = [(k, labels[k]) for k in MANUAL_EVENTS]
 
 
-class SentForm(StyledForm):
-    on = forms.DateField(label="Date sent", widget=DateInput)
+class SentForm(forms.Form):
+    on = forms.DateField(
+        label="Date sent", widget=DateInput, error_messages=_date_messages("the requests were sent")
+    )
     via = forms.CharField(
         label="Sent how",
         required=False,
@@ -73,9 +77,17 @@ class SentForm(StyledForm):
     )
 
 
-class ReplyForm(StyledForm):
-    received = forms.DateField(label="Date received", widget=DateInput)
-    outcome = forms.ChoiceField(label="Outcome", choices=list(OUTCOME_LABELS.items()))
+class ReplyForm(forms.Form):
+    received = forms.DateField(
+        label="Date received",
+        widget=DateInput,
+        error_messages=_date_messages("the reply was received"),
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=list(OUTCOME_LABELS.items()),
+        error_messages={"required": "Choose the reply's outcome"},
+    )
     exemptions = forms.CharField(
         label="Exemptions cited",
         required=False,
@@ -103,15 +115,25 @@ class ReplyForm(StyledForm):
         required=False,
     )
 
+    def clean_document(self) -> UploadedFile | None:
+        return _accepted_document(self.cleaned_data["document"])
 
-class AttachmentForm(StyledForm):
-    document = forms.FileField(label="Document", help_text="PDF, XLSX, CSV, DOCX or EML.")
+
+class AttachmentForm(forms.Form):
+    document = forms.FileField(
+        label="Document",
+        help_text="PDF, XLSX, CSV, DOCX or EML.",
+        error_messages={"required": "Choose the document to add"},
+    )
     public = forms.BooleanField(
         label="Holds no personal data of officials (it may be published)", required=False
     )
 
+    def clean_document(self) -> UploadedFile | None:
+        return _accepted_document(self.cleaned_data["document"])
 
-class CodeForm(StyledForm):
+
+class CodeForm(forms.Form):
     """One question of a reply, coded as read."""
 
     value = forms.CharField(label="Value", required=False)
@@ -130,7 +152,7 @@ class CodeForm(StyledForm):
         self.fields["attachment"].choices = [("", "The reply itself"), *attachments]
 
 
-class CorrectForm(StyledForm):
+class CorrectForm(forms.Form):
     field = forms.ChoiceField(
         label="Value of the reply",
         choices=[
@@ -140,12 +162,18 @@ class CorrectForm(StyledForm):
         ],
     )
     value = forms.CharField(label="New value", required=False)
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the reason for the correction"},
+    )
 
 
-class ReasonsForm(StyledForm):
+class ReasonsForm(forms.Form):
     reasons = forms.CharField(
-        label="Why the reply should be reviewed", widget=forms.Textarea(attrs={"rows": 4})
+        label="Why the reply should be reviewed",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the reply should be reviewed"},
     )
 
 
@@ -159,12 +187,18 @@ class TemplatesForm(forms.ModelForm):
             "review_subject",
             "review_body",
         ]
+        error_messages = {
+            name: {"required": f"Enter the {label}"}
+            for name, label in {
+                "request_subject": "request's subject",
+                "chaser_subject": "chaser's subject",
+                "chaser_body": "chaser's text",
+                "review_subject": "review request's subject",
+                "review_body": "review request's text",
+            }.items()
+        }
         help_texts = {
             "chaser_body": "Placeholders: {body_name} {reference} {title} {sent} {due} {letter}",
             "review_body": "Placeholders: {body_name} {reference} {title} {sent} {replied} "
             "{outcome} {reasons} {letter}",
         }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)

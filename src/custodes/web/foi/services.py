@@ -39,7 +39,8 @@ from custodes.foi.values import (
     parse_value,
     value_text,
 )
-from custodes.web.bodies.models import Body, RecipientList
+from custodes.web.bodies import services as bodies_services
+from custodes.web.bodies.models import Body
 from custodes.web.foi.choices import OUTCOME_LABELS, Channel
 from custodes.web.foi.models import Campaign, Event, Reply, Request, RequestDefinition
 
@@ -151,12 +152,9 @@ def create_campaign(
     current or given version); ``sent`` records every request as sent elsewhere that day."""
     if Campaign.objects.filter(name=name).exists():
         raise CampaignError(f"a campaign named {name!r} already exists")
-    lists = RecipientList.objects.filter(name=recipients)
-    if recipients_version is not None:
-        lists = lists.filter(version=recipients_version)
-    recipient_list = lists.order_by("-version").first()
+    recipient_list = bodies_services.recipient_list(recipients, recipients_version)
     if recipient_list is None:
-        known = ", ".join(sorted(set(RecipientList.objects.values_list("name", flat=True))))
+        known = ", ".join(bodies_services.known_list_names())
         raise CampaignError(f"unknown recipient list {recipients!r} (known: {known or 'none'})")
     definition = load_definition(request)
     try:

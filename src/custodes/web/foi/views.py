@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.files import File
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -105,11 +106,23 @@ def _day(value) -> datetime:
     return min(datetime.combine(value, time(12), tzinfo=UK), timezone.now())
 
 
-def _form_errors(request: HttpRequest, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+# Each form of the request page has its own ids, so the page's ids stay unique and the error
+# summary's links land on the right control; a coding or correction form's also name its reply.
+EVENT_IDS, REPLY_IDS, ATTACH_IDS, REVIEW_IDS = "event-%s", "reply-form-%s", "doc-%s", "review-%s"
+
+
+def _code_form(reply: int, qid: str, choices: list, data=None, initial=None) -> CodeForm:
+    return CodeForm(
+        data,
+        prefix=qid.replace(".", "-"),
+        auto_id=f"r{reply}-%s",
+        attachments=choices,
+        initial=initial,
+    )
+
+
+def _correct_form(reply: int, data=None) -> CorrectForm:
+    return CorrectForm(data, auto_id=f"correct-{reply}-%s")
 
 
 @watchdog_required
@@ -136,7 +149,13 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 @watchdog_required
 def campaign_detail(request: HttpRequest, name: str) -> HttpResponse:
     """The dashboard: counts by state, headline findings, every body with overdue ones first."""
-    campaign = _campaign(name)
+    return _campaign_page(request, _campaign(name))
+
+
+def _campaign_page(
+    request: HttpRequest, campaign: Campaign, sent_form: SentForm | None = None
+) -> HttpResponse:
+    """The dashboard, with ``sent_form`` as posted when it was refused."""
     now = timezone.now()
     statuses = campaign_statuses(campaign, now)
     result = campaign_findings(campaign, now)
@@ -167,10 +186,11 @@ def campaign_detail(request: HttpRequest, name: str) -> HttpResponse:
             "headlines": [(f, finding_sentence(f, result)) for f in result["findings"]],
             "unsent": counts["not_sent"],
             "overlaps": overlapping_requests(campaign),
-            "sent_form": SentForm(),
+            "sent_form": sent_form or SentForm(),
             "form_key": secrets.token_urlsafe(16),
             "send_jobs": list(Job.objects.for_object(campaign).filter(kind=SEND_JOB)[:3]),
         },
+        status=400 if sent_form is not None else 200,
     )
 
 
@@ -204,8 +224,7 @@ def record_sent_view(request: HttpRequest, name: str) -> HttpResponse:
     campaign = _campaign(name)
     form = SentForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("foi:campaign", name=name)
+        return _campaign_page(request, campaign, form)
     try:
         count = record_sent(
             campaign,
@@ -215,8 +234,8 @@ def record_sent_view(request: HttpRequest, name: str) -> HttpResponse:
             via=form.cleaned_data["via"],
         )
     except CampaignError as exc:
-        messages.error(request, str(exc))
-        return redirect("foi:campaign", name=name)
+        form.add_error(None, str(exc))
+        return _campaign_page(request, campaign, form)
     messages.success(request, f"{count} request(s) recorded as sent.")
     return redirect("foi:campaign", name=name)
 
@@ -237,14 +256,36 @@ def templates(request: HttpRequest, name: str) -> HttpResponse:
         form.save()
         messages.success(request, "Templates saved.")
         return redirect("foi:templates", name=name)
-    return render(request, "foi/templates.html", {"campaign": campaign, "form": form})
+    return render(
+        request,
+        "foi/templates.html",
+        {"campaign": campaign, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @watchdog_required
 def request_detail(request: HttpRequest, name: str, code: str) -> HttpResponse:
     """One body's request: dates and state, timeline, replies coded question by question,
     documents, and the forms to record what happened."""
-    foi_request = _request(name, code)
+    return _request_page(request, _request(name, code))
+
+
+def _request_page(
+    request: HttpRequest,
+    foi_request: Request,
+    refused: forms.BaseForm | None = None,
+    *,
+    at: tuple[str, int, str] = ("", 0, ""),
+) -> HttpResponse:
+    """The request page; ``refused`` is a form as posted, with its errors, shown in its place
+    (``at`` says which: ``("code", reply, qid)``, ``("correct", reply, "")`` or the context
+    name of one of the page's other forms) and in the error summary at the top."""
+    place, at_reply, at_qid = at
+
+    def chosen(key: str, reply: int = 0, qid: str = "") -> forms.BaseForm | None:
+        return refused if (place, at_reply, at_qid) == (key, reply, qid) else None
+
     definition = definition_of(foi_request.campaign.definition)
     facts = request_facts(foi_request)
     status = request_status(facts, timezone.now())
@@ -272,9 +313,11 @@ def request_detail(request: HttpRequest, name: str, code: str) -> HttpResponse:
                     "source_name": next(
                         (a.name for a in files if a.pk == source.get("attachment")), ""
                     ),
-                    "form": CodeForm(
-                        prefix=question.id.replace(".", "-"),
-                        attachments=choices,
+                    "form": chosen("code", reply.pk, question.id)
+                    or _code_form(
+                        reply.pk,
+                        question.id,
+                        choices,
                         initial={
                             "value": value_cell(definition, question.id, answer.value)
                             if answer and answer.value is not None
@@ -293,6 +336,7 @@ def request_detail(request: HttpRequest, name: str, code: str) -> HttpResponse:
                 "current": current,
                 "outcome": OUTCOME_LABELS[current.outcome],
                 "questions": questions,
+                "correct_form": chosen("correct", reply.pk) or _correct_form(reply.pk),
             }
         )
     return render(
@@ -308,13 +352,14 @@ def request_detail(request: HttpRequest, name: str, code: str) -> HttpResponse:
             "timeline": timeline_rows(foi_request, personal=True),
             "replies": replies,
             "files": files,
-            "event_form": EventForm(labels=EVENT_LABELS),
-            "reply_form": ReplyForm(),
-            "attachment_form": AttachmentForm(),
-            "correct_form": CorrectForm(),
-            "reasons_form": ReasonsForm(),
+            "event_form": chosen("event_form") or EventForm(labels=EVENT_LABELS, auto_id=EVENT_IDS),
+            "reply_form": chosen("reply_form") or ReplyForm(auto_id=REPLY_IDS),
+            "attachment_form": chosen("attachment_form") or AttachmentForm(auto_id=ATTACH_IDS),
+            "reasons_form": chosen("reasons_form") or ReasonsForm(auto_id=REVIEW_IDS),
+            "refused": refused,
             "overdue": status.state in {"overdue", "very_overdue"},
         },
+        status=400 if refused is not None else 200,
     )
 
 
@@ -322,10 +367,9 @@ def request_detail(request: HttpRequest, name: str, code: str) -> HttpResponse:
 @require_POST
 def event(request: HttpRequest, name: str, code: str) -> HttpResponse:
     foi_request = _request(name, code)
-    form = EventForm(request.POST, labels=EVENT_LABELS)
+    form = EventForm(request.POST, labels=EVENT_LABELS, auto_id=EVENT_IDS)
     if not form.is_valid():
-        _form_errors(request, form)
-        return _back(foi_request, "record-event")
+        return _request_page(request, foi_request, form, at=("event_form", 0, ""))
     data: dict[str, Any] = {}
     if form.cleaned_data["kind"] == "extension" and form.cleaned_data["extra_days"]:
         data["extra_days"] = form.cleaned_data["extra_days"]
@@ -339,8 +383,8 @@ def event(request: HttpRequest, name: str, code: str) -> HttpResponse:
             data=data,
         )
     except CampaignError as exc:
-        messages.error(request, str(exc))
-        return _back(foi_request, "record-event")
+        form.add_error(None, str(exc))
+        return _request_page(request, foi_request, form, at=("event_form", 0, ""))
     messages.success(request, f"Recorded: {EVENT_LABELS[form.cleaned_data['kind']]}.")
     return _back(foi_request, "timeline")
 
@@ -373,16 +417,16 @@ def _store(
 def reply(request: HttpRequest, name: str, code: str) -> HttpResponse:
     """Record a reply (and optionally its document)."""
     foi_request = _request(name, code)
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(request.POST, request.FILES, auto_id=REPLY_IDS)
+    at = ("reply_form", 0, "")
     if not form.is_valid():
-        _form_errors(request, form)
-        return _back(foi_request, "record-reply")
+        return _request_page(request, foi_request, form, at=at)
     data = form.cleaned_data
     try:
         exemptions = [str(c) for c in parse_citations(data["exemptions"])]
     except ValueProblem as exc:
-        messages.error(request, f"Exemptions cited: {exc}")
-        return _back(foi_request, "record-reply")
+        form.add_error("exemptions", f"Exemptions cited: {exc}")
+        return _request_page(request, foi_request, form, at=at)
     try:
         recorded = record_reply(
             foi_request,
@@ -395,11 +439,15 @@ def reply(request: HttpRequest, name: str, code: str) -> HttpResponse:
             actor=_actor(request),
             channel=Channel.WEB,
         )
-        if data["document"] is not None:
-            _store(request, foi_request, data["document"], recorded, data["public"])
     except CampaignError as exc:
-        messages.error(request, str(exc))
-        return _back(foi_request, "record-reply")
+        form.add_error(None, str(exc))
+        return _request_page(request, foi_request, form, at=at)
+    if data["document"] is not None:
+        try:
+            _store(request, foi_request, data["document"], recorded, data["public"])
+        except CampaignError as exc:  # the reply is recorded: only its document is refused
+            messages.error(request, f"Reply recorded, but not its document: {exc}")
+            return _back(foi_request, "documents")
     messages.success(request, "Reply recorded. Code its answers question by question below.")
     return _back(foi_request, f"reply-{recorded.pk}")
 
@@ -409,18 +457,17 @@ def reply(request: HttpRequest, name: str, code: str) -> HttpResponse:
 @require_POST
 def attach(request: HttpRequest, name: str, code: str) -> HttpResponse:
     foi_request = _request(name, code)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentForm(request.POST, request.FILES, auto_id=ATTACH_IDS)
     if not form.is_valid():
-        _form_errors(request, form)
-        return _back(foi_request, "documents")
+        return _request_page(request, foi_request, form, at=("attachment_form", 0, ""))
     latest = foi_request.replies.order_by("-received_at", "-id").first()
     try:
         _store(
             request, foi_request, form.cleaned_data["document"], latest, form.cleaned_data["public"]
         )
     except CampaignError as exc:
-        messages.error(request, str(exc))
-        return _back(foi_request, "documents")
+        form.add_error("document", str(exc))
+        return _request_page(request, foi_request, form, at=("attachment_form", 0, ""))
     messages.success(request, "Document stored.")
     return _back(foi_request, "documents")
 
@@ -437,10 +484,9 @@ def code_question(request: HttpRequest, name: str, code: str, reply: int, qid: s
     except KeyError:
         raise Http404("no such question") from None
     choices = [(a.pk, a.name) for a in foi_request.attachments.all()]
-    form = CodeForm(request.POST, prefix=qid.replace(".", "-"), attachments=choices)
+    form = _code_form(reply, qid, choices, request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return _back(foi_request, f"code-{reply}-{qid}")
+        return _request_page(request, foi_request, form, at=("code", reply, qid))
     data = form.cleaned_data
     source = None
     if data["attachment"] is not None or data["page"]:
@@ -457,8 +503,8 @@ def code_question(request: HttpRequest, name: str, code: str, reply: int, qid: s
             reason=data["reason"],
         )
     except CampaignError as exc:
-        messages.error(request, f"Question {definition.number(qid)}: {exc}")
-        return _back(foi_request, f"code-{reply}-{qid}")
+        form.add_error(None, f"Question {definition.number(qid)}: {exc}")
+        return _request_page(request, foi_request, form, at=("code", reply, qid))
     messages.success(
         request,
         f"Question {definition.number(qid)}: {len(changes)} change(s) saved."
@@ -473,10 +519,9 @@ def code_question(request: HttpRequest, name: str, code: str, reply: int, qid: s
 def correct(request: HttpRequest, name: str, code: str, reply: int) -> HttpResponse:
     foi_request = _request(name, code)
     target = get_object_or_404(Reply, pk=reply, request=foi_request)
-    form = CorrectForm(request.POST)
+    form = _correct_form(reply, request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return _back(foi_request, f"reply-{reply}")
+        return _request_page(request, foi_request, form, at=("correct", reply, ""))
     try:
         correct_value(
             target,
@@ -487,8 +532,8 @@ def correct(request: HttpRequest, name: str, code: str, reply: int) -> HttpRespo
             actor=_actor(request),
         )
     except CampaignError as exc:
-        messages.error(request, str(exc))
-        return _back(foi_request, f"reply-{reply}")
+        form.add_error(None, str(exc))
+        return _request_page(request, foi_request, form, at=("correct", reply, ""))
     messages.success(request, "Correction saved, with its reason.")
     return _back(foi_request, "timeline")
 
@@ -513,10 +558,9 @@ def chase(request: HttpRequest, name: str, code: str) -> HttpResponse:
 def review(request: HttpRequest, name: str, code: str) -> HttpResponse:
     """Ask for an internal review (sent or logged), drafted from the campaign's template."""
     foi_request = _request(name, code)
-    form = ReasonsForm(request.POST)
+    form = ReasonsForm(request.POST, auto_id=REVIEW_IDS)
     if not form.is_valid():
-        _form_errors(request, form)
-        return _back(foi_request, "review")
+        return _request_page(request, foi_request, form, at=("reasons_form", 0, ""))
     send = request.POST.get("how") == "send"
     try:
         send_draft(
@@ -525,8 +569,8 @@ def review(request: HttpRequest, name: str, code: str) -> HttpResponse:
             send=send,
         )
     except CampaignError as exc:
-        messages.error(request, str(exc))
-        return _back(foi_request, "review")
+        form.add_error(None, str(exc))
+        return _request_page(request, foi_request, form, at=("reasons_form", 0, ""))
     messages.success(request, "Internal review asked for." if send else "Review request logged.")
     return _back(foi_request, "timeline")
 

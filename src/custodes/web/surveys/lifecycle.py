@@ -16,7 +16,8 @@ from django.utils import timezone
 from custodes import findings as fcore
 from custodes import questionnaire as qcore
 from custodes import roster as roster_core
-from custodes.web.bodies.models import Body, RecipientList
+from custodes.web.bodies import services as bodies_services
+from custodes.web.bodies.models import Body
 from custodes.web.bodies.services import body_finder
 from custodes.web.surveys.choices import Action, Channel
 from custodes.web.surveys.models import (
@@ -141,12 +142,9 @@ def create_round(
     ``reminder_days_before_close`` schedules an automatic reminder to bodies not responded."""
     if Round.objects.filter(name=name).exists():
         raise SurveyError(f"a round named {name!r} already exists")
-    lists = RecipientList.objects.filter(name=recipients)
-    if recipients_version is not None:
-        lists = lists.filter(version=recipients_version)
-    recipient_list = lists.order_by("-version").first()
+    recipient_list = bodies_services.recipient_list(recipients, recipients_version)
     if recipient_list is None:
-        known = ", ".join(sorted(set(RecipientList.objects.values_list("name", flat=True))))
+        known = ", ".join(bodies_services.known_list_names())
         raise SurveyError(f"unknown recipient list {recipients!r} (known: {known or 'none'})")
     opens_at = opens_at or timezone.now()
     if closes_at <= opens_at:

@@ -26,7 +26,12 @@ from custodes.web.core.form_errors import field_id_of
 register = template.Library()
 
 CHOICE_WIDGETS = {"radioselect": "radios", "checkboxselectmultiple": "checkboxes"}
-CONTROL_CLASSES = {"textarea": "textarea", "select": "select"}
+CONTROL_CLASSES = {
+    "textarea": "textarea",
+    "select": "select",
+    "clearablefile": "file-upload",
+    "file": "file-upload",
+}
 
 
 @dataclass(frozen=True)

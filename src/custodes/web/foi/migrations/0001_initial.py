@@ -6,130 +6,330 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('bodies', '0002_body_foi_regime_and_address'),
+        ("bodies", "0002_body_foi_regime_and_address"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=100, unique=True, verbose_name='name')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('request_subject', models.CharField(default='Freedom of Information request: {title} (our ref. {reference})', max_length=300)),
-                ('chaser_subject', models.CharField(default='Overdue FOI request: {title} (our ref. {reference})', max_length=300)),
-                ('chaser_body', models.TextField(default='Dear {body_name},\n\nOn {sent} I made the request below (our reference {reference}). The statutory time for\ncompliance ended on {due} and I have not yet received a reply. Please reply promptly, or tell\nme when I can expect one.\n\n{letter}')),
-                ('review_subject', models.CharField(default='Request for internal review: {title} (our ref. {reference})', max_length=300)),
-                ('review_body', models.TextField(default="Dear {body_name},\n\nPlease pass this on to the person who conducts Freedom of Information reviews.\n\nI am writing to request an internal review of {body_name}'s handling of my request of {sent}\n(our reference {reference}), answered on {replied} ({outcome}).\n\n{reasons}\n\nA record of the request is below.\n\n{letter}")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('created_by', models.CharField(max_length=150, verbose_name='created by')),
-                ('recipient_list', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='foi_campaigns', to='bodies.recipientlist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(max_length=100, unique=True, verbose_name="name")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "request_subject",
+                    models.CharField(
+                        default="Freedom of Information request: {title} (our ref. {reference})",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "chaser_subject",
+                    models.CharField(
+                        default="Overdue FOI request: {title} (our ref. {reference})",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "chaser_body",
+                    models.TextField(
+                        default="Dear {body_name},\n\nOn {sent} I made the request below (our reference {reference}). The statutory time for\ncompliance ended on {due} and I have not yet received a reply. Please reply promptly, or tell\nme when I can expect one.\n\n{letter}"
+                    ),
+                ),
+                (
+                    "review_subject",
+                    models.CharField(
+                        default="Request for internal review: {title} (our ref. {reference})",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "review_body",
+                    models.TextField(
+                        default="Dear {body_name},\n\nPlease pass this on to the person who conducts Freedom of Information reviews.\n\nI am writing to request an internal review of {body_name}'s handling of my request of {sent}\n(our reference {reference}), answered on {replied} ({outcome}).\n\n{reasons}\n\nA record of the request is below.\n\n{letter}"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                ("created_by", models.CharField(max_length=150, verbose_name="created by")),
+                (
+                    "recipient_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="foi_campaigns",
+                        to="bodies.recipientlist",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Request',
+            name="Request",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=40, unique=True, verbose_name='our reference')),
-                ('regime', models.CharField(max_length=10, verbose_name='regime')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='foi_requests', to='bodies.body')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='foi.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=40, unique=True, verbose_name="our reference"),
+                ),
+                ("regime", models.CharField(max_length=10, verbose_name="regime")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="foi_requests",
+                        to="bodies.body",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requests",
+                        to="foi.campaign",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['campaign', 'body__name'],
+                "ordering": ["campaign", "body__name"],
             },
         ),
         migrations.CreateModel(
-            name='Reply',
+            name="Reply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(db_index=True, verbose_name='received')),
-                ('outcome', models.CharField(choices=[('answered', 'Answered'), ('partial', 'Partly answered'), ('refused', 'Refused (exemption)'), ('ncnd', 'Neither confirm nor deny'), ('not_held', 'Information not held'), ('cost', 'Refused on cost'), ('vexatious', 'Refused as vexatious or repeated'), ('withdrawn', 'Withdrawn'), ('clarification_requested', 'Clarification requested')], max_length=30)),
-                ('exemptions', models.JSONField(blank=True, default=list)),
-                ('summary', models.TextField(blank=True, verbose_name='wording or summary')),
-                ('referred_to', models.CharField(blank=True, max_length=300, verbose_name='referred to')),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('review', models.BooleanField(default=False, verbose_name="internal review's answer")),
-                ('channel', models.CharField(choices=[('web', 'Recorded in the web UI'), ('import', 'Imported from a spreadsheet')], default='web', max_length=10)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recorded_by', models.CharField(max_length=150)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='foi.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(db_index=True, verbose_name="received")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("answered", "Answered"),
+                            ("partial", "Partly answered"),
+                            ("refused", "Refused (exemption)"),
+                            ("ncnd", "Neither confirm nor deny"),
+                            ("not_held", "Information not held"),
+                            ("cost", "Refused on cost"),
+                            ("vexatious", "Refused as vexatious or repeated"),
+                            ("withdrawn", "Withdrawn"),
+                            ("clarification_requested", "Clarification requested"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("exemptions", models.JSONField(blank=True, default=list)),
+                ("summary", models.TextField(blank=True, verbose_name="wording or summary")),
+                (
+                    "referred_to",
+                    models.CharField(blank=True, max_length=300, verbose_name="referred to"),
+                ),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                (
+                    "review",
+                    models.BooleanField(default=False, verbose_name="internal review's answer"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Recorded in the web UI"),
+                            ("import", "Imported from a spreadsheet"),
+                        ],
+                        default="web",
+                        max_length=10,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("recorded_by", models.CharField(max_length=150)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="foi.request",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'replies',
-                'ordering': ['received_at', 'id'],
+                "verbose_name_plural": "replies",
+                "ordering": ["received_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sent', 'Request sent'), ('send_failed', 'Sending failed'), ('acknowledged', 'Acknowledged'), ('clarification_requested', 'Clarification asked for'), ('clarification_answered', 'Clarification given'), ('fee_notice', 'Fees notice'), ('fee_paid', 'Fee paid'), ('extension', 'Public-interest extension'), ('chaser', 'Chaser sent'), ('reply', 'Reply received'), ('review_requested', 'Internal review asked for'), ('review_answered', 'Internal review answered'), ('complaint', 'Complaint to the regulator (ICO or SIC)'), ('decision_notice', 'Decision notice'), ('withdrawn', 'Request withdrawn'), ('correction', 'Coded value corrected'), ('note', 'Note')], max_length=30)),
-                ('at', models.DateTimeField(db_index=True, verbose_name='happened')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('by', models.CharField(max_length=150)),
-                ('note', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('reply', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='foi.reply')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='foi.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Request sent"),
+                            ("send_failed", "Sending failed"),
+                            ("acknowledged", "Acknowledged"),
+                            ("clarification_requested", "Clarification asked for"),
+                            ("clarification_answered", "Clarification given"),
+                            ("fee_notice", "Fees notice"),
+                            ("fee_paid", "Fee paid"),
+                            ("extension", "Public-interest extension"),
+                            ("chaser", "Chaser sent"),
+                            ("reply", "Reply received"),
+                            ("review_requested", "Internal review asked for"),
+                            ("review_answered", "Internal review answered"),
+                            ("complaint", "Complaint to the regulator (ICO or SIC)"),
+                            ("decision_notice", "Decision notice"),
+                            ("withdrawn", "Request withdrawn"),
+                            ("correction", "Coded value corrected"),
+                            ("note", "Note"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="happened")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                ("by", models.CharField(max_length=150)),
+                ("note", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "reply",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="foi.reply",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="foi.request",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('kind', models.CharField(max_length=10)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('personal_data', models.BooleanField(default=True, verbose_name='holds personal data')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('uploaded_by', models.CharField(max_length=150)),
-                ('reply', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attachments', to='foi.reply')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='foi.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255)),
+                ("kind", models.CharField(max_length=10)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                (
+                    "personal_data",
+                    models.BooleanField(default=True, verbose_name="holds personal data"),
+                ),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("uploaded_by", models.CharField(max_length=150)),
+                (
+                    "reply",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attachments",
+                        to="foi.reply",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="foi.request",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'id'],
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestDefinition',
+            name="RequestDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, verbose_name='identifier')),
-                ('version', models.CharField(max_length=50, verbose_name='version')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('fingerprint', models.CharField(max_length=64, verbose_name='fingerprint')),
-                ('definition', models.JSONField(verbose_name='definition')),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='loaded')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, verbose_name="identifier")),
+                ("version", models.CharField(max_length=50, verbose_name="version")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("fingerprint", models.CharField(max_length=64, verbose_name="fingerprint")),
+                ("definition", models.JSONField(verbose_name="definition")),
+                (
+                    "loaded_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="loaded"),
+                ),
             ],
             options={
-                'ordering': ['slug', '-loaded_at'],
-                'constraints': [models.UniqueConstraint(fields=('slug', 'fingerprint'), name='foi_requestdefinition_unique')],
+                "ordering": ["slug", "-loaded_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("slug", "fingerprint"), name="foi_requestdefinition_unique"
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='definition',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='foi.requestdefinition'),
+            model_name="campaign",
+            name="definition",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="campaigns",
+                to="foi.requestdefinition",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='request',
-            constraint=models.UniqueConstraint(fields=('campaign', 'body'), name='foi_request_one_per_body'),
+            model_name="request",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "body"), name="foi_request_one_per_body"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['request', 'at'], name='foi_event_request_0ca2ba_idx'),
+            model_name="event",
+            index=models.Index(fields=["request", "at"], name="foi_event_request_0ca2ba_idx"),
         ),
     ]
