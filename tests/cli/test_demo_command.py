@@ -30,6 +30,14 @@ def test_demo_prints_foi_and_assessment_pages_and_findings_have_bounds(settings,
         assert re.search(rf"{label}:\s+http://\S+{path}\s", shown.output), label
     assert "custodes foi findings --campaign demo-drones" in shown.output
 
+    from django.core.cache import cache
+
+    from custodes.web.reports.cache import cache_key
+    from custodes.web.surveys.models import Round
+
+    demo_round = Round.objects.get(name="demo-2022")
+    assert cache.get(cache_key(demo_round, None)) is not None  # the report's first reader waits not
+
     found = runner.invoke(app, ["foi", "findings", "--campaign", "demo-drones", "--json"])
     assert found.exit_code == 0, found.output
     findings = {f["id"]: f for f in json.loads(found.output)["findings"]}

@@ -109,3 +109,13 @@ def test_workers_are_forked_with_the_loaded_objects_out_of_the_collectors_reach(
         assert gc.get_freeze_count() > 10_000  # Django and the apps, at least
     finally:
         gc.unfreeze()
+
+
+def test_the_master_loads_the_knowledge_base_before_workers_fork():
+    from custodes.intel import _knowledge
+    from custodes.web import server
+
+    _knowledge._cached.cache_clear()
+    application = object()
+    assert server._warmed(application) is application
+    assert _knowledge._cached.cache_info().currsize == 1

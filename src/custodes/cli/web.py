@@ -139,6 +139,7 @@ def demo(
     from custodes.web.assessments.demo import build_demo_assessments
     from custodes.web.estate.demo import build_demo_estate
     from custodes.web.foi.demo import build_demo_campaign
+    from custodes.web.reports.cache import cached_report_data
     from custodes.web.surveys.demo import NON_RESPONDENTS, build_demo_round
     from custodes.web.surveys.notifications import respondent_link
     from custodes.web.surveys.tokens import issue_invitation
@@ -151,6 +152,7 @@ def demo(
         password = _watchdog_account("watchdog")
         body = round_.recipient_list.bodies.get(code=NON_RESPONDENTS[3])
         _, token = issue_invitation(round_, body, actor="demo:synthetic")
+        cached_report_data(round_)  # the report as it stands now, ready for its first reader
     base = settings.BASE_URL
     where = "PostgreSQL" if "DATABASE_URL" in os.environ else str(settings.DATA_DIR)
     console.print(f"\n[bold]Custodes demo[/] — data in {where}")

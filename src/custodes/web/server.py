@@ -11,6 +11,7 @@ stops at once. Access and error logs go through :class:`RedactTokensFilter`.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import signal
 from collections.abc import Callable
@@ -154,6 +155,20 @@ class _Application(BaseApplication):
         arbiter.run()
 
 
+def _warmed(application: Any) -> Any:
+    """``application`` once the master has loaded what pages need and every worker would
+    otherwise load on its first request: the vendor knowledge base (reports, registers,
+    scans). Workers share it from the fork. A knowledge base that fails to load is logged
+    and left to the pages that need it, which say so."""
+    from custodes import intel
+
+    try:
+        intel.load_knowledge()
+    except intel.IntelError as exc:
+        logging.getLogger(__name__).warning("knowledge base not loaded at start: %s", exc)
+    return application
+
+
 def close_database_connections() -> None:
     """Closes this process's database connections and connection pools, so that forked
     workers never share a socket or a pool's threads with the master."""
@@ -175,7 +190,7 @@ def run_server(options: ServerOptions, on_ready: Callable[[], None] = lambda: No
     close_database_connections()
     master = os.getpid()
     try:
-        _Application(options, get_wsgi_application, on_ready).run()
+        _Application(options, lambda: _warmed(get_wsgi_application()), on_ready).run()
     except SystemExit as stopped:
         # gunicorn ends the master, and each worker it forked from here, with sys.exit: a
         # worker's exit unwinds as it is; the master's clean exit returns.

@@ -90,6 +90,18 @@ def test_round_fields_and_recipient_names_change_the_key(reported):
     assert report_cache.cache_key(reported.round, AFTER_CORRECTION) != renamed
 
 
+def test_the_key_is_the_same_whatever_zone_a_round_in_memory_holds_its_dates_in(reported):
+    """A round just saved with London times and the same round read back in UTC are one
+    report (the demo warms the cache with the first; readers come with the second)."""
+    from custodes.web.surveys.models import Round
+
+    fresh = Round.objects.get(pk=reported.round.pk)
+    in_memory = Round.objects.get(pk=reported.round.pk)
+    in_memory.opens_at = in_memory.opens_at.astimezone(UK)
+    in_memory.closes_at = in_memory.closes_at.astimezone(UK)
+    assert report_cache.cache_key(in_memory, None) == report_cache.cache_key(fresh, None)
+
+
 def test_register_edits_change_the_key(reported):
     from custodes.web.estate.models import Asset
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.cache import cache
@@ -73,8 +73,9 @@ def data_version(round_: Round) -> str | None:
         round_.name,
         round_.title,
         round_.synthetic,
-        round_.opens_at.isoformat(),
-        round_.closes_at.isoformat(),
+        # In UTC: an instance still in memory may hold them in another zone than a fresh read.
+        round_.opens_at.astimezone(UTC).isoformat(),
+        round_.closes_at.astimezone(UTC).isoformat(),
         round_.questionnaire.fingerprint,
         round_.recipient_list_id,
         _stamp(submissions),
