@@ -62,7 +62,7 @@ def test_body_completes_publishes_and_watchdog_sees_it(setup, live_server, brows
     page.get_by_label("Why this rating?").fill("Network segregated; no penetration test yet")
     page.get_by_role("button", name="Save and come back later").click()
     assert "Principle 9 saved." in page.content()
-    page.get_by_label("Date of the assessment (YYYY-MM-DD)").fill("2026-01-15")
+    page.get_by_label("Date of the assessment", exact=True).fill("2026-01-15")
     page.get_by_role("button", name="Complete the assessment").click()
     page.get_by_role("button", name="Publish the assessment").click()
     assert "Assessment published." in page.content()
