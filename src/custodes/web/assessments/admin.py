@@ -10,8 +10,7 @@ from custodes.web.assessments.models import (
     Certification,
     Evidence,
 )
-from custodes.web.core.admin import HTTPS_URL_FIELDS
-from custodes.web.surveys.admin import ReadOnlyAdmin
+from custodes.web.core.admin import HTTPS_URL_FIELDS, ReadOnlyAdmin
 
 
 @admin.register(Assessment)

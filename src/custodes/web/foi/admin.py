@@ -3,20 +3,8 @@ them and never edits or deletes them (corrections are events, made through the s
 
 from django.contrib import admin
 
+from custodes.web.core.admin import ReadOnlyAdmin
 from custodes.web.foi.models import Attachment, Campaign, Event, Reply, Request, RequestDefinition
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Facts on record: viewable, never changed or deleted through the admin."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(RequestDefinition)

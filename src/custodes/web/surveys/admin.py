@@ -3,6 +3,7 @@ facts: the admin shows them and never edits or deletes them."""
 
 from django.contrib import admin
 
+from custodes.web.core.admin import ReadOnlyAdmin
 from custodes.web.surveys.models import (
     Activity,
     Correction,
@@ -12,19 +13,6 @@ from custodes.web.surveys.models import (
     Round,
     Submission,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Facts on record: viewable, never changed or deleted through the admin."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Questionnaire)
