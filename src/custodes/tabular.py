@@ -36,6 +36,7 @@ __all__ = [
     "estimate_rows",
     "neutralise_formula",
     "open_table",
+    "open_with_header",
 ]
 
 _SNIFF_BYTES = 64 * 1024
@@ -128,6 +129,33 @@ class FileRefused(Exception):
             f"{path.name}: {len(problems)} problem(s), nothing imported:\n{shown}"
             + (f"\n  … and {more} more" if more > 0 else "")
         )
+
+
+IMPORT_SUFFIXES = frozenset({".csv", ".xlsx", ".xlsm", ".ods"})
+
+
+def open_with_header(
+    path: Path,
+    *,
+    limits: Limits,
+    refused: type[FileRefused] = FileRefused,
+    suffixes: frozenset[str] = IMPORT_SUFFIXES,
+) -> tuple[Table, int, list[str]]:
+    """An importer's file opened, with its header row's number and cells; the rows after it
+    are read from the table. A file of another type, one the reader refuses, or an empty one
+    raises ``refused``, naming the row and column where it can."""
+    if path.suffix.casefold() not in suffixes:
+        kinds = [kind for kind in (".csv", ".xlsx", ".ods") if kind in suffixes]
+        listed = ", ".join(kinds[:-1]) + f" or {kinds[-1]}" if len(kinds) > 1 else kinds[0]
+        raise refused(path, [RowProblem(0, None, f"unsupported file type: use {listed}")])
+    try:
+        table = open_table(path, limits=limits)
+        first = next(iter(table), None)
+    except TableError as exc:
+        raise refused(path, [RowProblem.from_table_error(exc, [])]) from exc
+    if first is None or not any(first[1]):
+        raise refused(path, [RowProblem(1, None, "the file is empty")])
+    return table, first[0], list(first[1])
 
 
 def _refused(path: Path, message: str) -> TableError:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from custodes import roster as roster_core
 from custodes import sat
-from custodes.tabular import FileRefused, Limits, TableError, open_table
+from custodes.tabular import FileRefused, Limits, TableError, open_with_header
 from custodes.web.assessments.choices import Status
 from custodes.web.assessments.models import ActionItem, Assessment, PrincipleResult
 from custodes.web.assessments.services import carry_over, lock_bodies, log_event
@@ -62,18 +62,9 @@ def import_assessments(path: Path, *, framework_id: str, actor: str) -> ImportRe
     """
     path = Path(path)
     framework = sat.shipped_framework(framework_id)
-    if path.suffix.casefold() not in SUFFIXES:
-        raise AssessmentImportError(
-            path, [sat.RowProblem(0, None, "unsupported file type: use .csv or .xlsx")]
-        )
-    try:
-        table = open_table(path, limits=ASSESSMENT_LIMITS)
-        first = next(iter(table), None)
-    except TableError as exc:
-        raise AssessmentImportError(path, [sat.RowProblem.from_table_error(exc, [])]) from exc
-    if first is None or not any(first[1]):
-        raise AssessmentImportError(path, [sat.RowProblem(1, None, "the file is empty")])
-    header_row, header = first
+    table, header_row, header = open_with_header(
+        path, limits=ASSESSMENT_LIMITS, refused=AssessmentImportError, suffixes=SUFFIXES
+    )
     columns = [h.strip() for h in header]
     problems = sat.check_header(columns, framework, header_row)
     if problems:

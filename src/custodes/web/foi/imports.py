@@ -27,7 +27,7 @@ from custodes.foi.values import (
     parse_question_outcome,
     parse_value,
 )
-from custodes.tabular import FileRefused, Limits, RowProblem, TableError, open_table
+from custodes.tabular import FileRefused, Limits, RowProblem, TableError, open_with_header
 from custodes.web.bodies.services import body_finder
 from custodes.web.foi.choices import Channel
 from custodes.web.foi.models import Campaign, Event, Reply, Request
@@ -46,7 +46,6 @@ BODY, RECEIVED, OUTCOME, EXEMPTIONS, SUMMARY, REFERRED = (
 )
 REPLY_COLUMNS = (BODY, RECEIVED, OUTCOME, EXEMPTIONS, SUMMARY, REFERRED)
 REQUIRED = (BODY, RECEIVED, OUTCOME)
-SUFFIXES = frozenset({".csv", ".xlsx", ".xlsm", ".ods"})
 REPLIES_LIMITS = Limits(rows=100_000, columns=1_000)
 
 
@@ -240,19 +239,10 @@ def import_replies(campaign: Campaign, path: Path, *, actor: str) -> list[str]:
     """Validates every row, then records every reply in one transaction, or none. Returns
     the body codes imported."""
     path = Path(path)
-    if path.suffix.casefold() not in SUFFIXES:
-        raise RepliesImportError(
-            path, [RowProblem(0, None, "unsupported file type: use .csv, .xlsx or .ods")]
-        )
+    table, header_row, header = open_with_header(
+        path, limits=REPLIES_LIMITS, refused=RepliesImportError
+    )
     definition = definition_of(campaign.definition)
-    try:
-        table = open_table(path, limits=REPLIES_LIMITS)
-        first = next(iter(table), None)
-    except TableError as exc:
-        raise RepliesImportError(path, [RowProblem.from_table_error(exc, [])]) from exc
-    if first is None or not any(first[1]):
-        raise RepliesImportError(path, [RowProblem(1, None, "the file is empty")])
-    header_row, header = first
     context = _Context(
         definition=definition,
         finder=body_finder(),

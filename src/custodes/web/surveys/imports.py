@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from custodes import questionnaire as qcore
 from custodes import roster as roster_core
-from custodes.tabular import FileRefused, Limits, RowProblem, TableError, open_table
+from custodes.tabular import FileRefused, Limits, RowProblem, TableError, open_with_header
 from custodes.web.bodies.models import Body
 from custodes.web.bodies.services import body_finder
 from custodes.web.surveys.choices import Action, Channel
@@ -40,7 +40,6 @@ __all__ = [
 
 BODY_COLUMN = "body"
 SUBMITTED_COLUMN = "submitted_at"
-SUFFIXES = frozenset({".csv", ".xlsx", ".xlsm", ".ods"})
 RESPONSES_LIMITS = Limits(rows=100_000, columns=1_000)  # a row per body, a column per question
 
 
@@ -115,19 +114,10 @@ def import_responses(
     whatever the file reader refuses (see ``RESPONSES_LIMITS``).
     """
     path = Path(path)
-    if path.suffix.casefold() not in SUFFIXES:
-        raise ResponsesImportError(
-            path, [RowProblem(0, None, "unsupported file type: use .csv, .xlsx or .ods")]
-        )
+    table, header_row, header = open_with_header(
+        path, limits=RESPONSES_LIMITS, refused=ResponsesImportError
+    )
     definition = definition_of(round_.questionnaire)
-    try:
-        table = open_table(path, limits=RESPONSES_LIMITS)
-        first = next(iter(table), None)
-    except TableError as exc:
-        raise ResponsesImportError(path, [RowProblem.from_table_error(exc, [])]) from exc
-    if first is None or not any(first[1]):
-        raise ResponsesImportError(path, [RowProblem(1, None, "the file is empty")])
-    header_row, header = first
     context = _Context(
         round=round_,
         definition=definition,
