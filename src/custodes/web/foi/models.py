@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from custodes.foi.states import EVENT_KINDS
 from custodes.web.bodies.models import Body, RecipientList
+from custodes.web.core.models import StoredDefinition
 from custodes.web.foi.choices import EVENT_LABELS, OUTCOME_LABELS, Channel
 
 __all__ = ["Attachment", "Campaign", "Event", "Reply", "Request", "RequestDefinition"]
@@ -41,26 +42,15 @@ A record of the request is below.
 {letter}"""
 
 
-class RequestDefinition(models.Model):
+class RequestDefinition(StoredDefinition):
     """A request file as loaded, frozen so that a campaign stays reproducible."""
 
-    slug = models.SlugField("identifier", max_length=100)
-    version = models.CharField("version", max_length=50)
-    title = models.CharField("title", max_length=300)
-    fingerprint = models.CharField("fingerprint", max_length=64)
-    definition = models.JSONField("definition")
-    loaded_at = models.DateTimeField("loaded", default=timezone.now)
-
-    class Meta:
-        ordering = ["slug", "-loaded_at"]
+    class Meta(StoredDefinition.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["slug", "fingerprint"], name="foi_requestdefinition_unique"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.slug} v{self.version}"
 
 
 class Campaign(models.Model):

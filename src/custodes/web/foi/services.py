@@ -100,27 +100,12 @@ def load_definition(name_or_path: str) -> RequestDefinition:
             f"unknown request {name_or_path!r}: give a request file or one of "
             + ", ".join(shipped_requests())
         )
-    row, _ = RequestDefinition.objects.get_or_create(
-        slug=definition.id,
-        fingerprint=definition.fingerprint,
-        defaults={
-            "version": definition.version,
-            "title": definition.title,
-            "definition": definition.model_dump(mode="json"),
-        },
-    )
-    return row
-
-
-_TYPED: dict[tuple[str, str], FoiRequest] = {}
+    return RequestDefinition.store(definition)
 
 
 def definition_of(row: RequestDefinition) -> FoiRequest:
     """The typed request a stored row was made from (validated once per process)."""
-    key = (row.slug, row.fingerprint)
-    if key not in _TYPED:
-        _TYPED[key] = FoiRequest.model_validate(row.definition)
-    return _TYPED[key]
+    return row.typed(FoiRequest)
 
 
 # --- campaigns ---------------------------------------------------------------------------------

@@ -87,38 +87,18 @@ def load_questionnaire(name_or_path: str) -> Questionnaire:
             f"unknown questionnaire {name_or_path!r}: give a file path or one of "
             + ", ".join(qcore.shipped_names())
         )
-    row, _ = Questionnaire.objects.get_or_create(
-        slug=definition.id,
-        fingerprint=definition.fingerprint,
-        defaults={
-            "version": definition.version,
-            "title": definition.title,
-            "definition": definition.model_dump(mode="json", by_alias=True),
-        },
-    )
-    return row
+    return Questionnaire.store(definition)
 
 
 # Queries that load a round's questionnaire for a request defer its large JSON definition:
 # definition_of parses it once per process.
 DEFINITION = "round__questionnaire__definition"
-# Typed questionnaires by (slug, fingerprint): a stored definition never changes.
-_TYPED_DEFINITIONS: dict[tuple[str, str], qcore.Questionnaire] = {}
 
 
 def definition_of(questionnaire: Questionnaire) -> qcore.Questionnaire:
-    """The typed questionnaire a stored row was made from.
-
-    A stored definition never changes (its fingerprint is part of the row's identity) and the
-    typed model is frozen, so each process validates it once: every respondent request needs
-    it, and validating 100 questions each time cost as much as the rest of a save."""
-    key = (questionnaire.slug, questionnaire.fingerprint)
-    typed = _TYPED_DEFINITIONS.get(key)
-    if typed is None:
-        typed = _TYPED_DEFINITIONS[key] = qcore.Questionnaire.model_validate(
-            questionnaire.definition
-        )
-    return typed
+    """The typed questionnaire a stored row was made from (validated once per process: every
+    respondent request needs it)."""
+    return questionnaire.typed(qcore.Questionnaire)
 
 
 # Rounds

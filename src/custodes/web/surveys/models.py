@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from custodes.web.bodies.models import Body, RecipientList
+from custodes.web.core.models import StoredDefinition
 from custodes.web.surveys.choices import Action, Channel
 
 __all__ = [
@@ -54,26 +55,15 @@ The link expires on {expires}. Thank you.
 """
 
 
-class Questionnaire(models.Model):
+class Questionnaire(StoredDefinition):
     """A questionnaire definition as loaded, frozen so that a round stays reproducible."""
 
-    slug = models.SlugField("identifier", max_length=100)
-    version = models.CharField("version", max_length=50)
-    title = models.CharField("title", max_length=300)
-    fingerprint = models.CharField("fingerprint", max_length=64)
-    definition = models.JSONField("definition")
-    loaded_at = models.DateTimeField("loaded", default=timezone.now)
-
-    class Meta:
-        ordering = ["slug", "-loaded_at"]
+    class Meta(StoredDefinition.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["slug", "fingerprint"], name="surveys_questionnaire_unique_definition"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.slug} v{self.version}"
 
 
 class Round(models.Model):
