@@ -31,6 +31,8 @@ import functools
 from datetime import date, timedelta
 from typing import Literal, get_args
 
+from dateutil.easter import easter as easter_sunday  # Western Easter Sunday
+
 from custodes.foi.holidays import DIVISIONS, Division, Holiday, HolidayTable, shipped_holidays
 
 __all__ = [
@@ -101,19 +103,6 @@ def _check_regime(regime: str) -> Regime:
     if regime not in REGIMES:
         raise ClockError(f"unknown regime {regime!r} (expected one of {', '.join(REGIMES)})")
     return regime  # type: ignore[return-value]
-
-
-def easter_sunday(year: int) -> date:
-    """Western Easter Sunday (the anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    m = (32 + 2 * e + 2 * i - h - k) % 7
-    n = (a + 11 * h + 22 * m) // 451
-    month, day = divmod(h + m - 7 * n + 114, 31)
-    return date(year, month, day + 1)
 
 
 class WorkingDays:
