@@ -3,7 +3,10 @@ hidden until the answer that reveals them, focus on the error summary, Welsh for
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +59,8 @@ def test_follow_ups_appear_only_after_the_answer_that_reveals_them(tokens, live_
     # Required follow-up left empty: the error summary comes first and takes the focus.
     operates.get_by_label("Yes", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()
-    assert page.title().startswith("Error: ")
+    # The title is read only once the reply has loaded (auto-waiting), never mid-navigation.
+    expect(page).to_have_title(re.compile(r"^Error: "))
     focused = page.evaluate("document.activeElement.getAttribute('data-error-summary')")
     assert focused is not None
     assert count.is_visible()

@@ -78,7 +78,7 @@ def test_respondent_journey(demo_site: DemoSite, open_page, checks, tmp_path) ->
     page.get_by_role("button", name=re.compile("submit", re.I)).click()
     page.wait_for_load_state("load")
     assert "There is a problem" in page.get_by_role("alert").first.inner_text()
-    assert page.title().startswith("Error")
+    expect(page).to_have_title(re.compile(r"^Error"))
     checks(page, "respondent-check-errors", screenshot=True)
 
     # Put right, submitted: the receipt with its reference.

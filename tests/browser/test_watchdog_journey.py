@@ -73,7 +73,7 @@ def test_watchdog_journey(demo_site: DemoSite, open_page, checks, tmp_path) -> N
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
     assert "There is a problem" in page.get_by_role("alert").inner_text()
-    assert page.title().startswith("Error")
+    expect(page).to_have_title(re.compile(r"^Error"))
     checks(page, "sign-in-error")
     sign_in(page, site)
 
