@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,12 +62,14 @@ def test_body_completes_publishes_and_watchdog_sees_it(setup, live_server, brows
     page.get_by_label("Partly met").check()
     page.get_by_label("Why this rating?").fill("Network segregated; no penetration test yet")
     page.get_by_role("button", name="Save and come back later").click()
-    assert "Principle 9 saved." in page.content()
+    expect(page.get_by_text("Principle 9 saved.")).to_be_visible()
     page.get_by_label("Date of the assessment", exact=True).fill("2026-01-15")
     page.get_by_role("button", name="Complete the assessment").click()
     page.get_by_role("button", name="Publish the assessment").click()
-    assert "Assessment published." in page.content()
+    expect(page.get_by_text("Assessment published.")).to_be_visible()
     page.get_by_role("link", name=re.compile(r"kent-scc-2013-2026-01-15-\d+")).click()
+    # Read once the page has loaded, never mid-navigation.
+    page.wait_for_load_state("load")
     assert "Network segregated" in page.content() and "Partly met" in page.content()
     context.close()
 
