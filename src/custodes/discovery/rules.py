@@ -61,7 +61,15 @@ class Derivation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     database: Literal[
-        "recog", "nmap", "greenbone", "whatweb", "ztag", "librenms-snmpsim", "cheatsheet"
+        "recog",
+        "nmap",
+        "greenbone",
+        "whatweb",
+        "ztag",
+        "librenms-snmpsim",
+        "cheatsheet",
+        "iana-pen",
+        "nuclei",
     ]
     file: str = Field(min_length=3)
     commit: str = Field(pattern=r"^[0-9a-f]{40}$")
