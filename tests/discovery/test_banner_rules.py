@@ -35,6 +35,9 @@ from .conftest import FIXTURES, UNPRIVILEGED_OFFSET
 RECOG_COMMIT = "14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5"
 NMAP_COMMIT = "db4aefddfa348ec815ffa83a109c97e05db88766"
 GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"
+# IANA enterprise numbers, read from the copy of the registry Debian's Wireshark package ships
+IANA_RELEASE = "libwireshark-data 4.0.17-0+deb12u3 (Debian 12)"
+IANA_REGISTRY = "https://www.iana.org/assignments/enterprise-numbers/"
 COMMITS = {
     "recog": RECOG_COMMIT,
     "nmap": NMAP_COMMIT,
@@ -44,8 +47,6 @@ COMMITS = {
     "ztag": "137b754dfe22b7d6e0945ae33def372ec67d092b",
     "librenms-snmpsim": "e6fd4384e832320b2083be43ea666535d43cf7c2",
     "cheatsheet": "f40dc62bec59907e7a584f7605420e4cc474b637",
-    # IANA enterprise numbers, read from Wireshark's copy of the registry
-    "iana-pen": "56a101f4d4657c015bad9a833694af853b6297cf",
     # nuclei-templates: each template as stored at its own commit, named in the rule's source
     "nuclei": None,
 }
@@ -256,11 +257,17 @@ def test_banner_rules_cover_forty_makers() -> None:
 def test_rules_from_public_databases_record_their_origin() -> None:
     rules = default_rules().rules
     by_file = {path.stem: path for path in default_rule_directory().glob("*.yaml")}
-    assert set(COMMITS) <= set(by_file)
+    assert set(COMMITS) | {"iana-pen"} <= set(by_file)
     derived = [rule for rule in rules if rule.derived_from]
     assert len(derived) >= 100
     for rule in derived:
         for origin in rule.derived_from:
+            if origin.database == "iana-pen":
+                assert origin.release == IANA_RELEASE and origin.commit is None, rule.id
+                assert rule.source == IANA_REGISTRY, rule.id
+                assert origin.file == "usr/share/wireshark/enterprises.tsv", rule.id
+                continue
+            assert origin.release is None, rule.id
             expected = COMMITS[origin.database]
             if expected is None:
                 assert origin.commit in rule.source, rule.id
@@ -327,6 +334,34 @@ def test_bad_provenance_is_refused_with_file_and_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(RuleDataError, match=r"r\.yaml.*(line 11|:11).*commit"):
+        RuleSet.from_directory(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "{database: iana-pen, file: enterprises.tsv, licence: IANA, fingerprint: '1 X'}",
+        "{database: iana-pen, file: enterprises.tsv, release: pkg 1.0, "
+        + "commit: 14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5, licence: IANA, fingerprint: '1 X'}",
+    ],
+)
+def test_an_origin_names_either_a_commit_or_a_release(tmp_path: Path, origin: str) -> None:
+    (tmp_path / "r.yaml").write_text(
+        f"""rules:
+  - id: t.bad
+    field: snmp.sysobjectid
+    pattern: '^1\\.3$'
+    sets: {{manufacturer: X}}
+    weight: 0.5
+    source: https://example.org/x
+    date: 2026-11-30
+    note: test rule
+    derived_from:
+      - {origin}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleDataError, match=r"r\.yaml.*(line 11|:11).*either a commit"):
         RuleSet.from_directory(tmp_path)
 
 
