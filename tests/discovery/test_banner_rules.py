@@ -35,6 +35,9 @@ from .conftest import FIXTURES, UNPRIVILEGED_OFFSET
 RECOG_COMMIT = "14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5"
 NMAP_COMMIT = "db4aefddfa348ec815ffa83a109c97e05db88766"
 GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"
+# IANA enterprise numbers, read from the copy of the registry Debian's Wireshark package ships
+IANA_RELEASE = "libwireshark-data 4.0.17-0+deb12u3 (Debian 12)"
+IANA_REGISTRY = "https://www.iana.org/assignments/enterprise-numbers/"
 COMMITS = {
     "recog": RECOG_COMMIT,
     "nmap": NMAP_COMMIT,
@@ -44,6 +47,8 @@ COMMITS = {
     "ztag": "137b754dfe22b7d6e0945ae33def372ec67d092b",
     "librenms-snmpsim": "e6fd4384e832320b2083be43ea666535d43cf7c2",
     "cheatsheet": "f40dc62bec59907e7a584f7605420e4cc474b637",
+    # nuclei-templates: each template as stored at its own commit, named in the rule's source
+    "nuclei": None,
 }
 BANNER_FIELDS = {
     "http.server",
@@ -117,6 +122,19 @@ def test_titles_are_tried_on_each_part_and_spacing_is_collapsed() -> None:
         ("ftp.banner", "220 DCS-2100+ FTP server ready.", "D-Link", "DCS-2100+"),
         ("snmp.sysdescr", "Hikvision company products", "Hikvision", None),
         ("http.server", "DNVDVS-Webs", "Hikvision", None),
+        # nmap service probes: literal banners that name the maker
+        ("http.www_authenticate", 'Basic realm="Servidor HTTP Digifort"', "Digifort", None),
+        ("ftp.banner", "220 AXIS 250S MPEG-2 Video Server 1.1 ready.", "Axis", None),
+        ("telnet.banner", "\r\nIQinVision IQeye3 Version 2.5\r\n", "IQinVision", None),
+        ("http.server", "JVC VR-809/816 API Server/1.0.0", "JVC", None),
+        ("http.server", "D-Link Internet Camera", "D-Link", None),
+        ("http.www_authenticate", 'Basic realm="Sony Network Camera SNC-RZ30"', "Sony", None),
+        # nuclei-templates: page titles and Server headers
+        ("http.title", "Login - Avigilon Control Center Gateway", "Avigilon", None),
+        ("http.title", "Axxon Next client", "AxxonSoft", None),
+        ("http.title", "CompleteView Web Client", "Salient Systems", None),
+        ("http.title", "VIVOTEK Web Console", "Vivotek", None),
+        ("http.server", "GeoWebServer 5.3.3", "GeoVision", None),
     ],
 )
 def test_real_banner_shapes_name_the_maker(
@@ -153,10 +171,50 @@ def test_real_banner_shapes_name_the_maker(
         ("http.title", "DCS-950G Setup Guide"),
         ("http.server", "Network Camera"),
         ("snmp.sysdescr", "Hikvisionary Labs switch"),
+        # generic words and look-alikes around the nmap and nuclei rules
+        ("http.title", "WEB SERVICE"),
+        ("http.title", "Utility Services Administration"),
+        ("http.title", "Reolink Fans Club"),
+        ("http.server", "WatchGuard Firewall"),
+        ("http.title", "Motorola HomeNet Product WR850G"),
+        ("http.title", "Axon - Login"),
+        ("http.title", "AVTECH Software, Inc. - TemPageR"),
+        ("http.server", "GeoWebServerless"),
+        ("http.title", "DVR"),
     ],
 )
 def test_generic_and_look_alike_banners_name_no_maker(field: str, value: str) -> None:
     assert "manufacturer" not in identify(field, value)
+
+
+@pytest.mark.parametrize(
+    ("oid", "maker"),
+    [
+        ("1.3.6.1.4.1.37496.1.2", "Dahua"),
+        (".1.3.6.1.4.1.36849.1", "Hanwha Vision"),
+        ("1.3.6.1.4.1.3967", "Bosch"),
+        ("1.3.6.1.4.1.25066.1.3", "Pelco"),
+        ("1.3.6.1.4.1.39165.1.1", "Hikvision"),
+    ],
+)
+def test_sysobjectid_names_the_maker_by_enterprise_prefix(oid: str, maker: str) -> None:
+    assert identify("snmp.sysobjectid", oid).get("manufacturer") == maker
+
+
+@pytest.mark.parametrize(
+    "oid",
+    [
+        "1.3.6.1.4.1.374960.1",  # a longer number that starts with Dahua's 37496
+        "1.3.6.1.4.1.61.1",  # Merit Network, not Merit LILIN
+        "1.3.6.1.4.1.20916.1",  # AVTECH Software (US), not AVTECH Corporation
+        "1.3.6.1.4.1.27794.1",  # the Japanese GENETEC Corporation
+        "1.3.6.1.4.1.161.1",  # Motorola (pre-split), not Motorola Solutions
+        "1.3.6.1.4.1.9.1.1",  # Cisco: its number does not make a device Meraki's
+        "1.3.6.1.2.1.1",
+    ],
+)
+def test_sysobjectid_of_other_enterprises_names_no_maker(oid: str) -> None:
+    assert "manufacturer" not in identify("snmp.sysobjectid", oid)
 
 
 def test_relabel_banners_give_the_brand_not_a_guessed_maker() -> None:
@@ -199,12 +257,22 @@ def test_banner_rules_cover_forty_makers() -> None:
 def test_rules_from_public_databases_record_their_origin() -> None:
     rules = default_rules().rules
     by_file = {path.stem: path for path in default_rule_directory().glob("*.yaml")}
-    assert set(COMMITS) <= set(by_file)
+    assert set(COMMITS) | {"iana-pen"} <= set(by_file)
     derived = [rule for rule in rules if rule.derived_from]
     assert len(derived) >= 100
     for rule in derived:
         for origin in rule.derived_from:
-            assert origin.commit == COMMITS[origin.database], rule.id
+            if origin.database == "iana-pen":
+                assert origin.release == IANA_RELEASE and origin.commit is None, rule.id
+                assert rule.source == IANA_REGISTRY, rule.id
+                assert origin.file == "usr/share/wireshark/enterprises.tsv", rule.id
+                continue
+            assert origin.release is None, rule.id
+            expected = COMMITS[origin.database]
+            if expected is None:
+                assert origin.commit in rule.source, rule.id
+            else:
+                assert origin.commit == expected, rule.id
             if origin.database == "recog":
                 assert origin.licence == "BSD-2-Clause", rule.id
                 assert origin.file.startswith("xml/") and origin.pattern, rule.id
@@ -216,7 +284,7 @@ def test_rules_from_public_databases_record_their_origin() -> None:
         assert file_rules
         for rule in file_rules:
             assert [origin.database for origin in rule.derived_from] == [database], rule.id
-            assert commit in rule.source, rule.id
+            assert (commit or rule.derived_from[0].commit) in rule.source, rule.id
 
 
 def test_case_sensitive_rules_keep_case(tmp_path: Path) -> None:
@@ -266,6 +334,34 @@ def test_bad_provenance_is_refused_with_file_and_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(RuleDataError, match=r"r\.yaml.*(line 11|:11).*commit"):
+        RuleSet.from_directory(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "{database: iana-pen, file: enterprises.tsv, licence: IANA, fingerprint: '1 X'}",
+        "{database: iana-pen, file: enterprises.tsv, release: pkg 1.0, "
+        + "commit: 14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5, licence: IANA, fingerprint: '1 X'}",
+    ],
+)
+def test_an_origin_names_either_a_commit_or_a_release(tmp_path: Path, origin: str) -> None:
+    (tmp_path / "r.yaml").write_text(
+        f"""rules:
+  - id: t.bad
+    field: snmp.sysobjectid
+    pattern: '^1\\.3$'
+    sets: {{manufacturer: X}}
+    weight: 0.5
+    source: https://example.org/x
+    date: 2026-11-30
+    note: test rule
+    derived_from:
+      - {origin}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleDataError, match=r"r\.yaml.*(line 11|:11).*either a commit"):
         RuleSet.from_directory(tmp_path)
 
 

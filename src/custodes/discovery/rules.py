@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from custodes.discovery.datafiles import load_records
 from custodes.discovery.errors import RuleDataError
@@ -61,13 +61,30 @@ class Derivation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     database: Literal[
-        "recog", "nmap", "greenbone", "whatweb", "ztag", "librenms-snmpsim", "cheatsheet"
+        "recog",
+        "nmap",
+        "greenbone",
+        "whatweb",
+        "ztag",
+        "librenms-snmpsim",
+        "cheatsheet",
+        "iana-pen",
+        "nuclei",
     ]
     file: str = Field(min_length=3)
-    commit: str = Field(pattern=r"^[0-9a-f]{40}$")
+    # Where the entry was read: a repository's commit, or a released package's version (a
+    # registry read from a distribution's package).
+    commit: str | None = Field(default=None, pattern=r"^[0-9a-f]{40}$")
+    release: str | None = Field(default=None, min_length=3)
     licence: str = Field(min_length=3)
     fingerprint: str = Field(min_length=3)
     pattern: str | None = None
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> Derivation:
+        if (self.commit is None) == (self.release is None):
+            raise ValueError("give either a commit (a repository's) or a release (a package's)")
+        return self
 
 
 class Rule(BaseModel):
