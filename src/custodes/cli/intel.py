@@ -406,7 +406,8 @@ def accuracy_command(
         typer.Option(
             "--independent",
             help="Also score the independent third-party set (tests/intel/eval), per source "
-            "and field, split into shaping and holdout examples.",
+            "and field, split into shaping and holdout examples, and the third banner set "
+            "(all holdout).",
         ),
     ] = False,
     data: Annotated[
@@ -426,7 +427,7 @@ def accuracy_command(
     """Precision and recall of identification: the evaluation set, Recog's camera banners and,
     with --independent, independent third-party data."""
     from custodes.discovery.accuracy import evaluate_banners, read_banner_examples
-    from custodes.discovery.independent import run
+    from custodes.discovery.independent import run, run_third
     from custodes.discovery.rules import default_rules
 
     directory = data or _checkout_tests()
@@ -443,10 +444,11 @@ def accuracy_command(
     eval_set = _eval_set_figures(directory, resolver)
     banner_file = directory.parent / "fixtures" / "recog-camera-examples.tsv"
     banners = evaluate_banners(read_banner_examples(banner_file), rules)
-    outcome = None
+    outcome = third = None
     if independent or write_split:
         try:
             outcome = run(directory / "eval", resolver, rules, write=write_split)
+            third = run_third(directory / "eval", resolver, rules) if independent else None
         except (OSError, KeyError, ValueError) as error:
             where = directory / "eval"
             raise _fail(IntelError(f"independent evaluation set in {where}: {error}")) from error
@@ -462,6 +464,8 @@ def accuracy_command(
         }
         if outcome is not None:
             payload["independent"] = outcome.to_dict()
+        if third is not None:
+            payload["third_banner_set"] = third.to_dict()
         typer.echo(json.dumps(payload))
         return
     console = _console()
@@ -475,6 +479,8 @@ def accuracy_command(
     typer.echo(banners.to_text())
     if outcome is not None:
         typer.echo(outcome.to_text())
+    if third is not None:
+        typer.echo(third.to_text())
 
 
 def register(app: typer.Typer) -> None:

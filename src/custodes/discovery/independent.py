@@ -5,7 +5,10 @@ The evaluation set (``tests/intel/eval/independent.csv``, built by
 vendor parameter, the IEEE registrant, OpenStreetMap's tag, a survey answer; model numbers come
 from ``models_holdout.csv``; a second banner set (``banners.csv``, built by
 ``scripts/build_banner_eval.py``: WhatWeb, ztag, LibreNMS, scan samples) is split in halves by a
-hash of each example's source file, and only its tuning half may inform rules. Observation
+hash of each example's source file, and only its tuning half may inform rules; a third banner
+set (``banners_third.csv``, built by ``scripts/build_banner_eval_third.py``: intrigue-ident,
+EyeWitness, FingerprintHub) is all holdout, never a rule source, scored by :func:`run_third`
+and reported apart, its misses counted by maker only. Observation
 rows go through the scanner's identification (:func:`custodes.discovery.identify.identify`),
 name and model rows through the resolver.
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +42,7 @@ NAME_FIELDS = frozenset({"name", "model"})
 SPLIT_FILE = "split.csv"
 EXAMPLES_FILE = "independent.csv"
 BANNERS_FILE = "banners.csv"  # the second banner source (WhatWeb, scan samples), same columns
+THIRD_BANNERS_FILE = "banners_third.csv"  # the third banner set: all holdout, never a rule source
 MODELS_FILE = "models_holdout.csv"
 MODELS_SHAPING_FILE = "models_shaping.csv"  # beside the set's directory: read to write patterns
 CONCERN_FILE = "makers_of_concern.csv"
@@ -48,6 +53,12 @@ ANY_RECOG_FILE = "*"  # a rule that cites Recog without naming the file
 # other half is holdout unless a rule citing its file matches it.
 SECOND_BANNER_SOURCES = frozenset({"whatweb", "ztag", "librenms", "scans"})
 SECOND_BANNER_GROUP = "banners2"  # the tally of both sources together
+# Sources of the third banner set (banners_third.csv): all of it is holdout. No rule may be written
+# from it, so it is never split and never listed in split.csv; its misses are reported only as
+# counts by maker, never by value.
+THIRD_BANNER_SOURCES = frozenset({"intrigue", "eyewitness", "fingerprinthub"})
+THIRD_BANNER_GROUP = "banners3"
+THIRD_BANNER_REPOSITORIES = ("intrigue-ident", "EyeWitness", "FingerprintHub")
 ASSERTED_KINDS = frozenset(
     {"national-security designation", "procurement ban", "sanction", "human-rights finding"}
 )
@@ -447,6 +458,7 @@ class IndependentReport:
 
     groups: dict[tuple[str, str, str], Tally] = field(default_factory=dict)
     wrong: list[Outcome] = field(default_factory=list)
+    found: list[Example] = field(default_factory=list)  # identified, of those to identify
 
     def tally(self, partition: str, source: str = "ALL", field_name: str = "ALL") -> Tally:
         """The tally of one group (``ALL`` for every source or field)."""
@@ -540,12 +552,16 @@ def evaluate(
         outcome = Outcome(example, names, concern, right)
         if right is False:
             report.wrong.append(outcome)
+        elif right and example.recall_scope:
+            report.found.append(example)
         expected_concern = labels.of_concern(example)
         lookalike_concern = example.lookalike and (concern or labels.names_maker_of_concern(names))
         partition = "shaping" if example.id in shaping else "holdout"
         sources = [example.source]
         if example.source in SECOND_BANNER_SOURCES:
             sources.append(SECOND_BANNER_GROUP)
+        elif example.source in THIRD_BANNER_SOURCES:
+            sources.append(THIRD_BANNER_GROUP)
         for part in (partition, "all"):
             groups: list[tuple[str, ...]] = [(part,)]
             for source in sources:
@@ -657,3 +673,100 @@ def run(
     scanner = Scanner(rules=rules, resolver=resolver)
     report = evaluate(examples, shaping, scanner, resolver, Labels.load(directory))
     return IndependentRun(examples, shaping, report)
+
+
+# -- the third banner set (all holdout) -------------------------------------------------------
+
+
+def load_third_banners(directory: Path) -> list[Example]:
+    """The third banner set of ``directory`` (none when ``banners_third.csv`` is absent)."""
+    path = directory / THIRD_BANNERS_FILE
+    return _csv_examples(path) if path.exists() else []
+
+
+def rules_citing_third_set(rules: RuleSet) -> list[str]:
+    """Rules whose record cites a source of the third banner set (there must be none)."""
+    cited = []
+    for rule in rules.rules:
+        provenance = " ".join(_strings(rule.model_dump(mode="json"))).casefold()
+        if any(name.casefold() in provenance for name in THIRD_BANNER_REPOSITORIES):
+            cited.append(rule.id)
+    return cited
+
+
+@dataclass(slots=True)
+class ThirdBannerRun:
+    """The third banner set scored: every example is holdout."""
+
+    examples: list[Example]
+    report: IndependentReport
+    in_shipped_data: int
+
+    def figures(self) -> dict[str, float | int | None]:
+        """Precision, recall on camera and recorder examples and the concern figures."""
+        tally = self.report.groups.get(("holdout", THIRD_BANNER_GROUP, "ALL"), Tally())
+        return {
+            "examples": tally.examples,
+            "camera and recorder examples": tally.recall_due,
+            "makers of camera and recorder examples": len(
+                {company_key(e.expected) for e in self.examples if e.recall_scope and e.expected}
+            ),
+            "precision": round(tally.precision, 4),
+            "recall on camera and recorder banners": _rounded(tally.recall),
+            "concern-flag precision": round(tally.concern_precision, 4),
+            "concern-flag recall": _rounded(tally.concern_recall),
+            "wrong makers of concern on look-alikes": tally.lookalike_concern,
+            "values also in the shipped data": self.in_shipped_data,
+        }
+
+    def by_maker(self) -> dict[str, dict[str, int]]:
+        """Counts by labelled maker (no values): camera and recorder examples, those found, and
+        the examples named wrongly."""
+        counts: dict[str, dict[str, int]] = {}
+        wrong = Counter(item.example.expected or "(none)" for item in self.report.wrong)
+        for example in self.examples:
+            if example.recall_scope and example.expected:
+                entry = counts.setdefault(example.expected, {"due": 0, "found": 0, "wrong": 0})
+                entry["due"] += 1
+        for example in self.report.found:
+            if example.expected in counts:
+                counts[example.expected]["found"] += 1
+        for maker, number in wrong.items():
+            counts.setdefault(maker, {"due": 0, "found": 0, "wrong": 0})["wrong"] = number
+        return dict(sorted(counts.items()))
+
+    def to_text(self) -> str:
+        """The headline figures, then one line per source and field."""
+        lines = ["third banner set (all holdout):"]
+        for title, value in self.figures().items():
+            shown = (
+                "-" if value is None else (f"{value:.3f}" if isinstance(value, float) else value)
+            )
+            lines.append(f"  {title}: {shown}")
+        groups = IndependentReport(
+            {key: tally for key, tally in self.report.groups.items() if key[0] == "holdout"}
+        )
+        lines.append(groups.to_text())
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: the figures, the groups and counts by maker (never the missed values)."""
+        groups = self.report.to_dict()["groups"]
+        return {
+            "figures": self.figures(),
+            "groups": [group for group in groups if group["partition"] == "holdout"],
+            "by_maker": self.by_maker(),
+        }
+
+
+def run_third(directory: Path, resolver: Resolver, rules: RuleSet) -> ThirdBannerRun | None:
+    """Score the third banner set of ``directory`` (None when it has none): all holdout."""
+    examples = load_third_banners(directory)
+    if not examples:
+        return None
+    data_dirs, extra = data_sets(directory)
+    used = shipped_strings(data_dirs, extra)
+    scanner = Scanner(rules=rules, resolver=resolver)
+    report = evaluate(examples, {}, scanner, resolver, Labels.load(directory))
+    in_shipped = sum(1 for example in examples if _normal(example.value) in used)
+    return ThirdBannerRun(examples, report, in_shipped)
