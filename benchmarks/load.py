@@ -29,7 +29,9 @@ shortened to ``--baseline-duration`` seconds against Django's development server
 (``django-admin runserver --noreload``, what ``custodes serve`` used to be) on the same
 settings and data directory.
 
-Reported per run: requests/s (answered 2xx/3xx), p50/p99 latency of saves and of reads
+Reported once: a machine yardstick (ms for a fixed pure-Python loop on one core, the best of
+five), since the same virtual machine runs at different speeds on different days. Reported
+per run: requests/s (answered 2xx/3xx), p50/p99 latency of saves and of reads
 (every answered request and every timeout counts; also the save and read p99 of requests
 begun after the ramp-up, the first think time in which every respondent opens its link, and
 the link opens' p99), errors by kind (HTTP status >= 400 or
@@ -556,6 +558,18 @@ async def _read_back_through_forms(
 
     await asyncio.gather(*(one(r) for r in respondents))
     return stored
+
+
+def machine_reference_ms() -> float:
+    """Milliseconds one core takes for a fixed pure-Python loop (the best of five): a yardstick
+    of how fast this machine is at the time, so that runs on different days can be compared
+    (the same virtual machine has measured 6 to 11 ms)."""
+    best = math.inf
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(100_000))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 def _cpu_seconds() -> float:
@@ -1118,6 +1132,11 @@ def main() -> None:
             child_stored(args.round)
         return
     scenarios = _scenarios(args)
+    reference = machine_reference_ms()
+    console.print(
+        f"Machine yardstick: {reference:.1f} ms for sum(i * i for i in range(100000)) on one core",
+        highlight=False,
+    )
     backends = {"sqlite": ["SQLite"], "postgresql": ["PostgreSQL"]}.get(
         args.backend, ["SQLite", "PostgreSQL"]
     )
@@ -1132,7 +1151,14 @@ def main() -> None:
     print_results(results, args)
     if args.json:
         args.json.write_text(
-            json.dumps({"runs": [asdict(r) for r in results], "ratios": ratios(results)}, indent=2)
+            json.dumps(
+                {
+                    "machine_reference_ms": round(reference, 2),
+                    "runs": [asdict(r) for r in results],
+                    "ratios": ratios(results),
+                },
+                indent=2,
+            )
             + "\n"
         )
     if failed:

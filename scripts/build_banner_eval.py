@@ -40,9 +40,10 @@ import csv
 import io
 import json
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+
+from _snapshots import git, literal  # scripts/_snapshots.py, beside this script
 
 from custodes.discovery.independent import BANNERS_FILE, example_id
 
@@ -117,22 +118,14 @@ _TEXT = re.compile(r""":text\s*=>\s*(['"])(.*?)\1""")
 _REGEXP = re.compile(r":regexp\s*=>\s*/(.*?)/[imx]*\s*[,}]")
 _TITLE = re.compile(r"<title>(.*?)<\\?/title>", re.I)
 _META = re.compile(r"[\[\](){}*+?|^$\\]")
-_ESCAPED = re.compile(r"""\\([/.\- ()_:="'#&,;!@%<>])""")
 _NAME = re.compile(r'^name\s+"([^"]+)"', re.M)
 _WEBSITE = re.compile(r'^website\s+"([^"]*)"', re.M)
 _ALTERNATION = re.compile(r"\^\(([^()]*)\)\$")
 
 
-def _git(git_dir: Path, *args: str) -> bytes:
-    return subprocess.run(
-        ["git", "--git-dir", str(git_dir), *args], check=True, capture_output=True
-    ).stdout
-
-
 def _literal(fragment: str) -> str | None:
     """The text a regex fragment matches when it has no wildcard (escapes undone), else None."""
-    text = _ESCAPED.sub(r"\1", fragment)
-    return None if _META.search(text) or not text.strip() else text.strip()
+    return literal(fragment, _META)
 
 
 def _header_values(pattern: str) -> list[str]:
@@ -171,9 +164,9 @@ def plugin_observations(source: str) -> Iterator[tuple[str, str]]:
 
 def whatweb_rows(git_dir: Path) -> Iterator[dict[str, str]]:
     """One row per literal observation of every WhatWeb plugin, labelled by the plugin."""
-    names = _git(git_dir, "ls-tree", "--name-only", "HEAD", "plugins/").decode().split()
+    names = git(git_dir, "ls-tree", "--name-only", "HEAD", "plugins/").decode().split()
     for path in sorted(name for name in names if name.endswith(".rb")):
-        source = _git(git_dir, "show", f"HEAD:{path}").decode("utf-8", "replace")
+        source = git(git_dir, "show", f"HEAD:{path}").decode("utf-8", "replace")
         plugin = path.removeprefix("plugins/")
         name_match = _NAME.search(source)
         website_match = _WEBSITE.search(source)
@@ -203,12 +196,12 @@ _ZTAG_CAMERA = re.compile(r"Type\.(?:CAMERA|DVR)\b")
 
 def ztag_rows(git_dir: Path) -> Iterator[dict[str, str]]:
     """The FTP greetings quoted as tests in ztag's FTP annotations, labelled by the annotation."""
-    annotation = _git(git_dir, "show", "HEAD:ztag/annotation.py").decode()
+    annotation = git(git_dir, "show", "HEAD:ztag/annotation.py").decode()
     manufacturers_block = annotation.split("class Manufacturer", 1)[1].split("\nclass ", 1)[0]
     names = dict(_ZTAG_MANUFACTURER.findall(manufacturers_block))
-    paths = _git(git_dir, "ls-tree", "--name-only", "HEAD", "ztag/annotations/").decode().split()
+    paths = git(git_dir, "ls-tree", "--name-only", "HEAD", "ztag/annotations/").decode().split()
     for path in sorted(p for p in paths if Path(p).name.startswith("Ftp") and p.endswith(".py")):
-        source = _git(git_dir, "show", f"HEAD:{path}").decode("utf-8", "replace")
+        source = git(git_dir, "show", f"HEAD:{path}").decode("utf-8", "replace")
         used = list(dict.fromkeys(_ZTAG_USED.findall(source)))
         maker = names.get(used[0], "") if used else ""
         camera = bool(maker and _ZTAG_CAMERA.search(source))
@@ -258,7 +251,7 @@ def librenms_rows(paths: list[Path]) -> Iterator[dict[str, str]]:
 def cheatsheet_rows(git_dir: Path) -> Iterator[dict[str, str]]:
     """The ``Server:`` headers recorded for hosts the scanner classed as ``hikvision``."""
     path = "port scanner sample.csv"
-    text = _git(git_dir, "show", f"HEAD:{path}").decode("utf-8", "replace")
+    text = git(git_dir, "show", f"HEAD:{path}").decode("utf-8", "replace")
     seen: set[str] = set()
     for row in csv.DictReader(io.StringIO(text)):
         server = re.search(r"Server:(.+)$", row.get("banner") or "")
@@ -283,7 +276,7 @@ def cheatsheet_rows(git_dir: Path) -> Iterator[dict[str, str]]:
 def ferret_rows(git_dir: Path) -> Iterator[dict[str, str]]:
     """The UPnP SERVER header of devices Ferret labelled "Security Camera", with its vendor."""
     path = "data/ferret_banners.json"
-    banners = json.loads(_git(git_dir, "show", f"HEAD:{path}"))
+    banners = json.loads(git(git_dir, "show", f"HEAD:{path}"))
     for banner in banners.values():
         server = re.search(r"^SERVER:\s*(.+?)\s*$", banner["banner"], re.I | re.M)
         for device in banner.get("ferretLabels", []):
@@ -312,7 +305,7 @@ def main() -> None:
     parser.add_argument("--librenms-snmprec", type=Path, nargs="*", default=[])
     args = parser.parse_args()
     for git_dir in (args.whatweb, args.ztag, args.cheatsheet, args.are_rt):
-        print(git_dir, _git(git_dir, "rev-parse", "HEAD").decode().strip())
+        print(git_dir, git(git_dir, "rev-parse", "HEAD").decode().strip())
     rows: dict[str, dict[str, str]] = {}
     for row in (
         *whatweb_rows(args.whatweb),

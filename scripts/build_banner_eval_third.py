@@ -35,12 +35,12 @@ from __future__ import annotations
 import argparse
 import csv
 import re
-import subprocess
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
+from _snapshots import git, literal  # scripts/_snapshots.py, beside this script
 
 from custodes.discovery.independent import THIRD_BANNERS_FILE, example_id
 
@@ -74,7 +74,6 @@ FINGERPRINTHUB_CAMERAS: dict[str, tuple[str, bool]] = {
     "00_unknown/hikvision-ip网络对讲广播系统.yaml": ("Hikvision", False),
 }
 _META = re.compile(r"[\[\](){}*+?|^$\\.]")
-_ESCAPED = re.compile(r"""\\([/.\- ()_:="'#&,;!@%<>])""")
 _STRING = re.compile(r"""^\s*(vendor|product):\s*(['"])(.*?)\2""")
 _MATCH_TYPE = re.compile(r"match_type:\s*:(\w+)")
 _MATCH_CONTENT = re.compile(r"match_content:\s*(?:/(.*)/([imx]*)|%r\{(.*)\}([imx]*))\s*,?\s*$")
@@ -91,16 +90,9 @@ _CREDENTIALS = re.compile(
 )
 
 
-def _git(git_dir: Path, *args: str) -> bytes:
-    return subprocess.run(
-        ["git", "--git-dir", str(git_dir), *args], check=True, capture_output=True
-    ).stdout
-
-
 def _literal(fragment: str) -> str | None:
     """The text a regex fragment matches when it has no wildcard (escapes undone), else None."""
-    text = _ESCAPED.sub(r"\1", fragment)
-    return None if _META.search(text) or not text.strip() else text.strip()
+    return literal(fragment, _META)
 
 
 def intrigue_observations(
@@ -125,9 +117,9 @@ def intrigue_observations(
 
 def intrigue_rows(git_dir: Path, commit: str) -> Iterator[dict[str, str]]:
     """One row per literal observation of every intrigue-ident check, labelled by its vendor."""
-    paths = _git(git_dir, "ls-tree", "-r", "--name-only", commit, "checks/").decode().split("\n")
+    paths = git(git_dir, "ls-tree", "-r", "--name-only", commit, "checks/").decode().split("\n")
     for path in sorted(p for p in paths if p.endswith(".rb")):
-        source = _git(git_dir, "show", f"{commit}:{path}").decode("utf-8", "replace")
+        source = git(git_dir, "show", f"{commit}:{path}").decode("utf-8", "replace")
         protocol = path.split("/")[1]
         vendor = product = match_type = ""
         for line in source.splitlines():
@@ -177,7 +169,7 @@ def eyewitness_maker(device: str) -> str:
 def eyewitness_rows(git_dir: Path) -> Iterator[dict[str, str]]:
     """The whole page titles of EyeWitness's signatures, labelled with the device named."""
     path = "Python/signatures.txt"
-    text = _git(git_dir, "show", f"HEAD:{path}").decode("utf-8", "replace")
+    text = git(git_dir, "show", f"HEAD:{path}").decode("utf-8", "replace")
     labels: dict[str, set[str]] = defaultdict(set)
     for line in text.splitlines():
         signature, _, description = line.rpartition("|")
@@ -205,9 +197,9 @@ def eyewitness_rows(git_dir: Path) -> Iterator[dict[str, str]]:
 
 def fingerprinthub_rows(git_dir: Path) -> Iterator[dict[str, str]]:
     """The favicon MD5 hashes of FingerprintHub's web fingerprints, labelled by vendor."""
-    paths = _git(git_dir, "ls-tree", "-r", "--name-only", "-z", "HEAD", "web-fingerprint/")
+    paths = git(git_dir, "ls-tree", "-r", "--name-only", "-z", "HEAD", "web-fingerprint/")
     for path in sorted(p for p in paths.decode().split("\0") if p.endswith(".yaml")):
-        document = yaml.safe_load(_git(git_dir, "show", f"HEAD:{path}")) or {}
+        document = yaml.safe_load(git(git_dir, "show", f"HEAD:{path}")) or {}
         key = path.removeprefix("web-fingerprint/")
         vendor, _, product = key.partition("/")
         own = product.removesuffix(".yaml") if vendor == "00_unknown" else vendor
@@ -238,7 +230,7 @@ def main() -> None:
     args = parser.parse_args()
     print(args.intrigue, args.intrigue_commit)
     for git_dir in (args.eyewitness, args.fingerprinthub):
-        print(git_dir, _git(git_dir, "rev-parse", "HEAD").decode().strip())
+        print(git_dir, git(git_dir, "rev-parse", "HEAD").decode().strip())
     rows: dict[str, dict[str, str]] = {}
     labels: dict[str, set[str]] = defaultdict(set)
     for row in (

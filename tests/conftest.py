@@ -1,11 +1,16 @@
-"""Fixtures shared by the tests: the roster in the database, rounds, a watchdog client, and
-headless Chromium (Debian's package) driven by Playwright for the browser tests."""
+"""Fixtures shared by the tests: the roster in the database, rounds, a watchdog client,
+headless Chromium (Debian's package) driven by Playwright for the browser tests, and the
+repository's scripts loaded as modules."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 from datetime import datetime, timedelta
+from pathlib import Path
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -143,3 +148,35 @@ def immediate_jobs(settings):
     HUEY.immediate = True
     yield HUEY
     HUEY.immediate = False
+
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo_script():
+    """Loads a script of the repository (``scripts/…``, ``benchmarks/…``) as a module, with its
+    own folder importable as it is when the script runs, and registered under its name while
+    it loads (dataclasses look their module up)."""
+    loaded: dict[str, ModuleType] = {}
+
+    def load(relative: str) -> ModuleType:
+        if relative in loaded:
+            return loaded[relative]
+        path = REPOSITORY / relative
+        name = f"repo_script_{path.stem}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        sys.path.insert(0, str(path.parent))
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            sys.path.remove(str(path.parent))
+        loaded[relative] = module
+        return module
+
+    yield load
+    for module in loaded.values():
+        sys.modules.pop(module.__name__, None)

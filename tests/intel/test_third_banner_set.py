@@ -10,7 +10,6 @@ FingerprintHub) quote few whole camera replies, so the recall figure is a weak s
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 from collections import Counter
 from pathlib import Path
@@ -38,7 +37,6 @@ from custodes.discovery.naming import default_resolver
 from custodes.discovery.rules import default_rules
 
 EVAL = Path(__file__).parent / "eval"
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_banner_eval_third.py"
 COLUMNS = ["id", "source", "field", "value", "expected", "recall_scope", "lookalike"]
 COLUMNS += ["label", "ref"]
 FIELDS = {"http.server", "http.title", "http.www_authenticate", "http.favicon_md5"}
@@ -119,12 +117,8 @@ def test_the_command_reports_the_third_set_without_missed_values(third: ThirdBan
 
 
 @pytest.fixture(scope="module")
-def builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_banner_eval_third", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def builder(repo_script) -> ModuleType:
+    return repo_script("scripts/build_banner_eval_third.py")
 
 
 def test_builder_takes_only_whole_literal_values(builder: ModuleType) -> None:
