@@ -11,6 +11,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core import mail
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from custodes.web.bodies.models import Body
 from custodes.web.surveys.models import Return
@@ -230,7 +231,8 @@ def test_name_role_and_web_address_are_single_line_inputs(respondent):
 def test_late_notice_once_the_closing_date_has_passed(past_round):
     invitation, token = issue(past_round, BODY_A)
     client = open_link(Client(), token)
-    expires = f"{invitation.expires_at:%-d %B %Y}"
+    # The page gives the date in UK time: late in a UTC day it is already the next day there.
+    expires = f"{timezone.localtime(invitation.expires_at):%-d %B %Y}"
     for url in ("/respond/", "/respond/ext_cctv/"):
         html = _html(client, url)
         notice = html.split('id="late-notice"')[1].split("</div>")[0]
@@ -365,8 +367,6 @@ def test_invitation_to_a_welsh_body_is_bilingual_welsh_first(survey_round):
 def test_a_new_deadline_given_after_closing_replaces_the_closing_date(past_round):
     """A body invited after the round closed, with a new deadline, is not late until then."""
     from datetime import timedelta
-
-    from django.utils import timezone
 
     invitation, token = issue(past_round, BODY_A)
     invitation.answer_by = timezone.now() + timedelta(days=10)
