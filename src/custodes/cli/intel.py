@@ -427,7 +427,7 @@ def accuracy_command(
     """Precision and recall of identification: the evaluation set, Recog's camera banners and,
     with --independent, independent third-party data."""
     from custodes.discovery.accuracy import evaluate_banners, read_banner_examples
-    from custodes.discovery.independent import run, run_third
+    from custodes.discovery.independent import run
     from custodes.discovery.rules import default_rules
 
     directory = data or _checkout_tests()
@@ -447,8 +447,8 @@ def accuracy_command(
     outcome = third = None
     if independent or write_split:
         try:
-            outcome = run(directory / "eval", resolver, rules, write=write_split)
-            third = run_third(directory / "eval", resolver, rules) if independent else None
+            outcome = run(directory / "eval", resolver, rules, write=write_split, third=independent)
+            third = outcome.third
         except (OSError, KeyError, ValueError) as error:
             where = directory / "eval"
             raise _fail(IntelError(f"independent evaluation set in {where}: {error}")) from error

@@ -618,11 +618,13 @@ def data_sets(directory: Path) -> tuple[list[Path], list[Path]]:
 
 @dataclass(slots=True)
 class IndependentRun:
-    """One evaluation: the examples, the split and the report."""
+    """One evaluation: the examples, the split and the report (and the third banner set's,
+    when asked for)."""
 
     examples: list[Example]
     shaping: dict[str, str]
     report: IndependentReport
+    third: ThirdBannerRun | None = None
 
     def targets(self) -> dict[str, float | int | None]:
         """The headline figures the issue sets targets for (``None``: no examples)."""
@@ -659,20 +661,26 @@ class IndependentRun:
 
 
 def run(
-    directory: Path, resolver: Resolver, rules: RuleSet, *, write: bool = False
+    directory: Path,
+    resolver: Resolver,
+    rules: RuleSet,
+    *,
+    write: bool = False,
+    third: bool = False,
 ) -> IndependentRun:
     """Evaluate the set in ``directory`` with ``rules`` and ``resolver``; ``write`` records the
-    split (recorded shaping examples stay shaping)."""
+    split (recorded shaping examples stay shaping); ``third`` also scores the third banner set
+    (the shipped data is read once for both)."""
     examples = load_examples(directory)
     data_dirs, extra = data_sets(directory)
-    shaping = split(
-        examples, rules, shipped_strings(data_dirs, extra), read_split(directory / SPLIT_FILE)
-    )
+    shipped = shipped_strings(data_dirs, extra)
+    shaping = split(examples, rules, shipped, read_split(directory / SPLIT_FILE))
     if write:
         write_split(directory / SPLIT_FILE, examples, shaping)
     scanner = Scanner(rules=rules, resolver=resolver)
     report = evaluate(examples, shaping, scanner, resolver, Labels.load(directory))
-    return IndependentRun(examples, shaping, report)
+    scored_third = run_third(directory, resolver, rules, shipped=shipped) if third else None
+    return IndependentRun(examples, shaping, report, scored_third)
 
 
 # -- the third banner set (all holdout) -------------------------------------------------------
@@ -759,13 +767,15 @@ class ThirdBannerRun:
         }
 
 
-def run_third(directory: Path, resolver: Resolver, rules: RuleSet) -> ThirdBannerRun | None:
-    """Score the third banner set of ``directory`` (None when it has none): all holdout."""
+def run_third(
+    directory: Path, resolver: Resolver, rules: RuleSet, *, shipped: set[str] | None = None
+) -> ThirdBannerRun | None:
+    """Score the third banner set of ``directory`` (None when it has none): all holdout.
+    ``shipped``: the shipped data's strings, when the caller has read them already."""
     examples = load_third_banners(directory)
     if not examples:
         return None
-    data_dirs, extra = data_sets(directory)
-    used = shipped_strings(data_dirs, extra)
+    used = shipped if shipped is not None else shipped_strings(*data_sets(directory))
     scanner = Scanner(rules=rules, resolver=resolver)
     report = evaluate(examples, {}, scanner, resolver, Labels.load(directory))
     in_shipped = sum(1 for example in examples if _normal(example.value) in used)
