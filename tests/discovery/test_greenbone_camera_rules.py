@@ -1,0 +1,96 @@
+"""Rules drawn from Greenbone's camera detection scripts (greenbone-cameras.yaml) on the strings
+those scripts test for, as the devices send them, and on look-alikes that must name no maker."""
+
+from __future__ import annotations
+
+import pytest
+
+from custodes.discovery import Observation, default_rules
+from custodes.discovery.datafiles import load_records
+from custodes.discovery.errors import RuleDataError
+from custodes.discovery.naming import default_resolver
+from custodes.discovery.rules import Rule, default_rule_directory
+
+GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"
+
+
+def identify(field: str, value: str) -> dict[str, str]:
+    return default_rules().identify([Observation("test", None, field, value)]).attributes
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "maker", "model"),
+    [
+        ("http.server", "gen6th/1.0.10", "Sony", None),
+        ("http.www_authenticate", 'Basic realm="Panasonic network device"', "Panasonic", None),
+        (
+            "http.www_authenticate",
+            'Digest realm="Panasonic network device", nonce="f59e", stale="false", qop="auth"',
+            "Panasonic",
+            None,
+        ),
+        ("http.title", "WV-SW316 Netzwerk-Kamera", "Panasonic", "WV-SW316"),
+        ("http.title", "Avigilon Camera Login", "Avigilon", None),
+        ("http.www_authenticate", 'Basic realm="Brickcom CB-100AE"', "Brickcom", "CB-100AE"),
+        ("http.server", "DW Spectrum/4.2.0.32840", "Digital Watchdog", None),
+        ("http.title", "Honeywell IP-Camera login", "Honeywell", None),
+        ("http.title", "VideoXpert Admin Portal", "Pelco", None),
+        (
+            "http.www_authenticate",
+            'Digest realm="iPolis", nonce="0b5e", qop="auth"',
+            "Hanwha Vision",
+            None,
+        ),
+        ("http.title", "Web Viewer for Samsung NVR", "Hanwha Vision", None),
+        ("http.www_authenticate", 'Basic realm="EPHD08"', "EverFocus", "EPHD08"),
+        ("http.server", "dcs-lig-httpd", "D-Link", None),
+        ("rtsp.www_authenticate", 'Basic realm="dahuartsp"', "Dahua", None),
+        ("rtsp.server", "IQinVision Embedded 1.0", "IQinVision", None),
+        ("snmp.sysdescr", "IQinVision IQeye M10 Version V3.4/6", "IQinVision", None),
+        ("ftp.banner", "220 Welcome to Linksys", "Linksys", None),
+    ],
+)
+def test_greenbone_strings_name_the_maker(
+    field: str, value: str, maker: str, model: str | None
+) -> None:
+    attributes = identify(field, value)
+    assert attributes.get("manufacturer") == maker, attributes
+    if model is not None:
+        assert attributes.get("model") == model, attributes
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("http.server", "gen6thfloor"),
+        ("http.server", "Spectrum/1.0"),
+        ("http.server", "lig-httpd"),
+        ("http.www_authenticate", 'Basic realm="network device"'),
+        ("http.www_authenticate", 'Basic realm="Polis"'),
+        ("http.www_authenticate", 'Basic realm="EPSON"'),
+        ("http.title", "Netzwerk-Kamera"),
+        ("http.title", "Camera Login"),
+        ("http.title", "IP-Camera login"),
+        ("http.title", "Admin Portal"),
+        ("http.title", "Web Viewer for NVR"),
+        ("rtsp.www_authenticate", 'Basic realm="rtsp"'),
+        ("rtsp.server", "Embedded RTSP Server 1.0"),
+        ("snmp.sysdescr", "Linux IQ-Box 3.2.0 armv7l"),
+        ("ftp.banner", "220 Welcome to Linux FTP service"),
+    ],
+)
+def test_look_alikes_of_greenbone_strings_name_no_maker(field: str, value: str) -> None:
+    assert "manufacturer" not in identify(field, value)
+
+
+def test_greenbone_camera_rules_cite_the_script_and_a_known_maker() -> None:
+    path = default_rule_directory() / "greenbone-cameras.yaml"
+    rules = load_records(path, "rules", Rule, RuleDataError)
+    assert len(rules) >= 15
+    resolver = default_resolver()
+    for rule in rules:
+        (origin,) = rule.derived_from
+        assert origin.database == "greenbone" and origin.commit == GREENBONE_COMMIT, rule.id
+        assert rule.source.endswith(f"{GREENBONE_COMMIT}/{origin.file}"), rule.id
+        assert rule.sets.manufacturer, rule.id
+        assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id
