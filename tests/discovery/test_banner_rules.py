@@ -49,6 +49,8 @@ COMMITS = {
     "cheatsheet": "f40dc62bec59907e7a584f7605420e4cc474b637",
     # nuclei-templates: each template as stored at its own commit, named in the rule's source
     "nuclei": None,
+    # Greenbone's community feed as mirrored at qweasader/gbn (newer than the Clivebi mirror)
+    "greenbone-feed": "3c678d4ca512a80bdc950903c83101284a4ce7a3",
 }
 BANNER_FIELDS = {
     "http.server",

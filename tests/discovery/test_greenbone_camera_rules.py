@@ -1,5 +1,6 @@
-"""Rules drawn from Greenbone's camera detection scripts (greenbone-cameras.yaml) on the strings
-those scripts test for, as the devices send them, and on look-alikes that must name no maker."""
+"""Rules drawn from Greenbone's camera detection scripts (greenbone-cameras.yaml and
+greenbone-feed.yaml) on the strings those scripts test for or quote, as the devices send them,
+and on look-alikes that must name no maker."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from custodes.discovery.errors import RuleDataError
 from custodes.discovery.naming import default_resolver
 from custodes.discovery.rules import Rule, default_rule_directory
 
-GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"
+GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"  # Clivebi/nvtscript
+FEED_COMMIT = "3c678d4ca512a80bdc950903c83101284a4ce7a3"  # qweasader/gbn
 
 
 def identify(field: str, value: str) -> dict[str, str]:
@@ -44,10 +46,25 @@ def identify(field: str, value: str) -> dict[str, str]:
         ("http.title", "Web Viewer for Samsung NVR", "Hanwha Vision", None),
         ("http.www_authenticate", 'Basic realm="EPHD08"', "EverFocus", "EPHD08"),
         ("http.server", "dcs-lig-httpd", "D-Link", None),
-        ("rtsp.www_authenticate", 'Basic realm="dahuartsp"', "Dahua", None),
+        ("rtsp.www_authenticate", 'Basic realm="DahuaRtsp"', "Dahua", None),
         ("rtsp.server", "IQinVision Embedded 1.0", "IQinVision", None),
         ("snmp.sysdescr", "IQinVision IQeye M10 Version V3.4/6", "IQinVision", None),
         ("ftp.banner", "220 Welcome to Linksys", "Linksys", None),
+        # greenbone-feed.yaml: replies quoted in the feed's Axis detection scripts
+        (
+            "ftp.banner",
+            "220 AXIS M2036-LE Bullet Camera 10.12.114 (2022) ready.",
+            "Axis",
+            "M2036-LE",
+        ),
+        (
+            "ftp.banner",
+            "220 AXIS Q3517 Fixed Dome Network Camera 8.40.1.1 (2018) ready.",
+            "Axis",
+            "Q3517",
+        ),
+        ("http.title", "Live view  - AXIS 233D Network Dome Camera", "Axis", "233D"),
+        ("http.title", "AXIS A8004-VE Network Video Door Station", "Axis", "A8004-VE"),
     ],
 )
 def test_greenbone_strings_name_the_maker(
@@ -77,20 +94,32 @@ def test_greenbone_strings_name_the_maker(
         ("rtsp.server", "Embedded RTSP Server 1.0"),
         ("snmp.sysdescr", "Linux IQ-Box 3.2.0 armv7l"),
         ("ftp.banner", "220 Welcome to Linux FTP service"),
+        ("ftp.banner", "220 Axis 100 Camera 1.0 ready."),
+        ("http.title", "Axis Bank Station"),
+        ("http.title", "AXIS Capital Station"),
     ],
 )
 def test_look_alikes_of_greenbone_strings_name_no_maker(field: str, value: str) -> None:
     assert "manufacturer" not in identify(field, value)
 
 
-def test_greenbone_camera_rules_cite_the_script_and_a_known_maker() -> None:
-    path = default_rule_directory() / "greenbone-cameras.yaml"
+@pytest.mark.parametrize(
+    ("name", "database", "commit", "minimum"),
+    [
+        ("greenbone-cameras", "greenbone", GREENBONE_COMMIT, 15),
+        ("greenbone-feed", "greenbone-feed", FEED_COMMIT, 2),
+    ],
+)
+def test_greenbone_camera_rules_cite_the_script_and_a_known_maker(
+    name: str, database: str, commit: str, minimum: int
+) -> None:
+    path = default_rule_directory() / f"{name}.yaml"
     rules = load_records(path, "rules", Rule, RuleDataError)
-    assert len(rules) >= 15
+    assert len(rules) >= minimum
     resolver = default_resolver()
     for rule in rules:
         (origin,) = rule.derived_from
-        assert origin.database == "greenbone" and origin.commit == GREENBONE_COMMIT, rule.id
-        assert rule.source.endswith(f"{GREENBONE_COMMIT}/{origin.file}"), rule.id
+        assert origin.database == database and origin.commit == commit, rule.id
+        assert rule.source.endswith(f"{commit}/{origin.file}"), rule.id
         assert rule.sets.manufacturer, rule.id
         assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id

@@ -70,6 +70,7 @@ class Derivation(BaseModel):
         "cheatsheet",
         "iana-pen",
         "nuclei",
+        "greenbone-feed",
     ]
     file: str = Field(min_length=3)
     # Where the entry was read: a repository's commit, or a released package's version (a
