@@ -33,7 +33,8 @@ Reported once: a machine yardstick (ms for a fixed pure-Python loop on one core,
 five), since the same virtual machine runs at different speeds on different days. Reported
 per run: requests/s (answered 2xx/3xx), p50/p99 latency of saves and of reads
 (every answered request and every timeout counts; also the save and read p99 of requests
-begun after the ramp-up, the first think time in which every respondent opens its link, and
+begun after the ramp-up, the first think time in which every respondent opens its link, the
+save p99 of the run's second half (the steady state), and
 the link opens' p99), errors by kind (HTTP status >= 400 or
 unexpected, timeouts, connection errors), read-backs that did not show the value just saved,
 and lost saves. A save is acknowledged when the POST answers 302. After the run every
@@ -450,6 +451,9 @@ class RunResult:
     # respondent opens its link and fetches its first pages); the figures above count all.
     save_p99_after_rampup_ms: float | None
     read_p99_after_rampup_ms: float | None
+    # Saves begun in the run's second half: the steady state, once the ramp-up's backlog and
+    # the waves of respondents it bunched together have passed.
+    save_p99_second_half_ms: float | None
     open_p99_ms: float | None
     errors: int
     errors_by_kind: dict[str, int]
@@ -859,6 +863,7 @@ def run_once(
         read_p99_ms=percentile_ms(stats.latencies["read"], 99),
         save_p99_after_rampup_ms=percentile_ms(stats.after(scenario.think_s, "save"), 99),
         read_p99_after_rampup_ms=percentile_ms(stats.after(scenario.think_s, "read"), 99),
+        save_p99_second_half_ms=percentile_ms(stats.after(scenario.duration_s / 2, "save"), 99),
         open_p99_ms=percentile_ms(stats.latencies["open"], 99),
         errors=errors,
         errors_by_kind=dict(stats.errors.most_common()),
@@ -931,7 +936,8 @@ def run_backend(
             results.append(result)
             console.print(
                 f"  {result.requests_per_s:,.1f} req/s, save p99 {_ms(result.save_p99_ms)} ms "
-                f"({_ms(result.save_p99_after_rampup_ms)} ms after the ramp-up), link opens "
+                f"({_ms(result.save_p99_after_rampup_ms)} ms after the ramp-up, "
+                f"{_ms(result.save_p99_second_half_ms)} ms in the second half), link opens "
                 f"p99 {_ms(result.open_p99_ms)} ms, {result.errors} errors, "
                 f"{result.lost_database} lost saves",
                 highlight=False,

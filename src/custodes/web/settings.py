@@ -104,6 +104,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The respondent's form fields only (custodes.web.jinja says why).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "custodes.web.jinja.environment"},
+    },
 ]
 
 
@@ -218,6 +225,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions and cookies: HttpOnly everywhere, Secure when served over HTTPS.
 _https = BASE_URL.startswith("https://")
+SESSION_ENGINE = "custodes.web.core.sessions"  # Django's database sessions, read faster
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _https

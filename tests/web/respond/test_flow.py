@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from django.test import Client
 
 from custodes.web.surveys.models import Return
@@ -117,7 +119,7 @@ def test_follow_ups_are_nested_under_the_answer_that_reveals_them(respondent_a):
     assert 'data-controller="operates" data-show-values="yes unsure"' in operates
     assert "If you answered ‘Yes’ or ‘Unsure’" in operates
     storage = operates.split('id="conditional-drones-storage-vendor_cloud"')[1]
-    assert "If you answered ‘In the supplier&#x27;s cloud’" in storage
+    assert "If you answered ‘In the supplier's cloud’" in html.unescape(storage)
     assert 'name="cloud_region"' in storage
     # Unanswered controller: shown without the script (the script hides it), no extra note.
     assert "conditional--hidden" not in page

@@ -19,6 +19,7 @@ from custodes import roster as roster_core
 from custodes.web.bodies import services as bodies_services
 from custodes.web.bodies.models import Body
 from custodes.web.bodies.services import body_finder
+from custodes.web.core.joined import JoinedRows, Part
 from custodes.web.surveys.choices import Action, Channel
 from custodes.web.surveys.models import (
     Activity,
@@ -208,6 +209,12 @@ def _require_transaction() -> None:
         raise RuntimeError("returns can only be locked inside transaction.atomic")
 
 
+# Every save reads its return under lock: one statement built once per process (core.joined).
+_LOCKED_RETURN = JoinedRows(
+    [Part(Return, "ret")], 'FROM {ret} WHERE "ret"."id" = %s', lock_rows=True
+)
+
+
 def _locked(record: Return) -> Return:
     """The return re-read inside the caller's transaction, its row locked until commit.
 
@@ -222,7 +229,10 @@ def _locked(record: Return) -> Return:
     write lock when the transaction begins, which serialises every writer just the same.
     """
     _require_transaction()
-    fresh = Return.objects.select_for_update(no_key=True).get(pk=record.pk)
+    found = _LOCKED_RETURN.one([record.pk])
+    if found is None:
+        raise Return.DoesNotExist(f"return {record.pk} no longer exists")
+    fresh = found[0]
     # A return's round and body never change: keep the caller's copies rather than join them
     # (what a write uses of them, the questionnaire and the body's code, is fixed too).
     for name in ("round", "body"):

@@ -1,7 +1,8 @@
 """Questions as form fields: reading a block's answers from a POST and describing them for pages.
 
-The respondent form shows one block per page. Every question becomes a ``FormField`` that the
-template ``respond/_field.html`` renders with the GOV.UK pattern for its answer type: radios
+The respondent form shows one block per page. Every question becomes a ``FormField`` that
+``render_fields`` renders (the Jinja2 template ``web/jinja2/respond/_fields.html``; see
+``custodes.web.jinja``) with the GOV.UK pattern for its answer type: radios
 (yes/no/unsure, single choice), checkboxes (multiple choice, capabilities, with the exclusive
 "none" option after an "or" divider), a short text input with ``inputmode="numeric"`` (counts),
 a one-line input for text questions whose ``input`` says so (``line``, ``url``, ``email``,
@@ -27,6 +28,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +49,7 @@ __all__ = [
     "missing_required",
     "raw_values",
     "read_block",
+    "render_fields",
     "rendered_questions",
     "shown_questions",
     "translated_message",
@@ -535,6 +539,12 @@ def build_fields(
         return replace(made, conditionals=panels) if panels else made
 
     return [build(question) for question in questions if question.id not in parents]
+
+
+def render_fields(fields: Sequence[FormField]) -> SafeString:
+    """The fields' HTML (escaped by the template) for a page's form."""
+    template = get_template("respond/_fields.html", using="jinja2")
+    return mark_safe(template.render({"fields": fields}))  # the template autoescapes
 
 
 def block_status(
