@@ -31,9 +31,9 @@ STYLESHEET = "/static/custodes/custodes.css"
 
 def _concurrency() -> int:
     """Requests in flight at once: all 100 on SQLite. On PostgreSQL each one holds a server
-    connection in the live server's thread-per-request model; 40 stays well below the shared
+    connection in the live server's thread-per-request model; 20 stays well below the shared
     server's ``max_connections`` (100) while still racing every increment."""
-    return GUESSES if connection.vendor == "sqlite" else 40
+    return GUESSES if connection.vendor == "sqlite" else 20
 
 
 def _burst(
@@ -52,7 +52,16 @@ def _burst(
                 client.get(STYLESHEET).raise_for_status()
                 start.wait()
             if index % 11 == 5:
-                return ("valid", valid(client))
+                try:
+                    return ("valid", valid(client))
+                except httpx.TransportError:
+                    # Django's test server has now and then reset the connection of a valid
+                    # request in this burst on PostgreSQL (about one run in seven with 40
+                    # requests in flight; cause not found). Valid requests are never
+                    # counted by the throttle, so the same request on a fresh connection
+                    # must then be answered like any other.
+                    with httpx.Client(base_url=base_url, timeout=60) as retry:
+                        return ("valid", valid(retry))
             return send(client)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
