@@ -51,6 +51,8 @@ COMMITS = {
     "nuclei": None,
     # Greenbone's community feed as mirrored at qweasader/gbn (newer than the Clivebi mirror)
     "greenbone-feed": "3c678d4ca512a80bdc950903c83101284a4ce7a3",
+    # Kscan's application fingerprint list (FOFA rule syntax), static/fingerprint.txt
+    "kscan": "cf76af2d6f7392caec0b96b930e6fa52e9f27af6",
 }
 BANNER_FIELDS = {
     "http.server",

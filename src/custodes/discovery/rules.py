@@ -71,6 +71,7 @@ class Derivation(BaseModel):
         "iana-pen",
         "nuclei",
         "greenbone-feed",
+        "kscan",
     ]
     file: str = Field(min_length=3)
     # Where the entry was read: a repository's commit, or a released package's version (a
