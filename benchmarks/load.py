@@ -467,6 +467,8 @@ class RunResult:
     lost_database: int
     superseded_database: int
     lost_examples: list[dict[str, Any]]
+    # What the server logged of its own errors: each exception's last line, with a count.
+    server_exceptions: dict[str, int]
 
 
 def percentile_ms(values: list[float], percent: float) -> float | None:
@@ -877,7 +879,22 @@ def run_once(
         lost_database=len(database_audit.lost),
         superseded_database=database_audit.superseded,
         lost_examples=[asdict(lost) for lost in database_audit.lost[:5]],
+        server_exceptions=dict(server_exceptions(server.log)),
     )
+
+
+def server_exceptions(log: Path) -> Counter[str]:
+    """The exceptions in a server's log (each traceback's last line), counted: an HTTP 500
+    in the figures comes with its cause."""
+    found: Counter[str] = Counter()
+    in_traceback = False
+    for line in log.read_text(errors="replace").splitlines() if log.exists() else []:
+        if line.startswith("Traceback (most recent call last)"):
+            in_traceback = True
+        elif in_traceback and line and not line[0].isspace():
+            found[line.strip()[:300]] += 1
+            in_traceback = False
+    return found
 
 
 def _append_timeline(path: Path, run: str, stats: LoadStats) -> None:
@@ -1014,6 +1031,10 @@ def print_results(results: list[RunResult], args: argparse.Namespace) -> None:
             line += "; errors: " + ", ".join(f"{k} ×{v}" for k, v in r.errors_by_kind.items())
         if r.unverified_form:
             line += f"; {r.unverified_form} answers not readable through the form at the end"
+        if r.server_exceptions:
+            line += "; the server logged " + ", ".join(
+                f"{k} ×{v}" for k, v in r.server_exceptions.items()
+            )
         if r.superseded_database:
             line += f"; {r.superseded_database} replaced by a later unacknowledged save"
         console.print(line, highlight=False, soft_wrap=True)

@@ -93,3 +93,17 @@ def test_percentiles_are_nearest_rank_in_milliseconds(load):
     assert load.percentile_ms(values, 50) == pytest.approx(50)
     assert load.percentile_ms(values, 99) == pytest.approx(99)
     assert load.percentile_ms([], 99) is None
+
+
+def test_the_server_log_gives_each_exception_with_a_count(load, tmp_path):
+    log = tmp_path / "server.log"
+    traceback = (
+        "Internal Server Error: /respond/section/a/\n"
+        "Traceback (most recent call last):\n"
+        '  File "x.py", line 1, in view\n'
+        "    raise\n"
+        "psycopg.errors.DeadlockDetected: deadlock detected\n"
+    )
+    log.write_text('127.0.0.1 - "GET / HTTP/1.1" 200\n' + traceback * 2 + "Traceback (most")
+    assert load.server_exceptions(log) == {"psycopg.errors.DeadlockDetected: deadlock detected": 2}
+    assert load.server_exceptions(tmp_path / "absent.log") == {}

@@ -85,7 +85,11 @@ def test_respondent_sees_only_its_own_register(survey_round, two_registers):
 
 
 def test_respondent_uploads_a_new_version(
-    survey_round, two_registers, tmp_path, settings, immediate_jobs,
+    survey_round,
+    two_registers,
+    tmp_path,
+    settings,
+    immediate_jobs,
     django_capture_on_commit_callbacks,
 ):
     settings.DATA_DIR = tmp_path / "data"
