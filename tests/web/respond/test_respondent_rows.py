@@ -4,10 +4,11 @@ return before the first visit, nothing for a deleted invitation."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from custodes.web.core.joined import JoinedRows, Part
@@ -92,3 +93,43 @@ def test_an_outer_joined_part_without_a_row_is_none(link_a):
     )
     invitation, record = rows.one([link_a[0].pk])
     assert record is None and invitation.pk == link_a[0].pk
+
+
+def test_a_statement_being_prepared_is_never_used_half_made(link_a, monkeypatch):
+    """A worker's first requests run at once: while one thread works out the converters of a
+    new statement, another asking for the same statement gets it whole (it was seen to get the
+    SQL without its converters: KeyError, HTTP 500 under load)."""
+    rows = JoinedRows([Part(Invitation, "inv")], 'FROM {inv} WHERE "inv"."id" = %s')
+    operations = type(connection.ops)
+    original = operations.get_db_converters
+    entered, release = threading.Event(), threading.Event()
+    first = threading.Lock()
+
+    def slow_first_call(self, expression):
+        if first.acquire(blocking=False):  # the first thread waits here, mid-preparation
+            entered.set()
+            release.wait(10)
+        return original(self, expression)
+
+    monkeypatch.setattr(operations, "get_db_converters", slow_first_call)
+    found: dict[str, object] = {}
+
+    def look_up(name: str) -> None:
+        try:
+            found[name] = rows.one([link_a[0].pk])
+        except Exception as exc:  # the failure is what the test reports
+            found[name] = exc
+        finally:
+            connection.close()
+
+    preparing = threading.Thread(target=look_up, args=("first",))
+    preparing.start()
+    assert entered.wait(10)
+    second = threading.Thread(target=look_up, args=("second",))
+    second.start()
+    second.join(10)
+    release.set()
+    preparing.join(10)
+    for name in ("first", "second"):
+        assert not isinstance(found[name], Exception), f"{name}: {found[name]!r}"
+        assert [i.pk for i in found[name]] == [link_a[0].pk]

@@ -62,8 +62,10 @@ class JoinedRows:
     parts: Sequence[Part]
     tail: str
     lock_rows: bool = False
-    _sql: dict[str, str] = field(default_factory=dict, init=False, repr=False)
-    _converters: dict[str, list[tuple[Any, list[Converter]]]] = field(
+    # By database vendor: the statement and each column's expression and converters. Built
+    # whole, then stored in one assignment: a thread never sees a statement whose converters
+    # another thread is still working out (the first requests of a worker run at once).
+    _by_vendor: dict[str, tuple[str, list[tuple[Any, list[Converter]]]]] = field(
         default_factory=dict, init=False, repr=False
     )
 
@@ -71,8 +73,8 @@ class JoinedRows:
         self, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[tuple[Any, list[Converter]]]]:
         """The statement and each column's expression and converters, for this database."""
-        vendor = connection.vendor
-        if vendor not in self._sql:
+        prepared = self._by_vendor.get(connection.vendor)
+        if prepared is None:
             quote = connection.ops.quote_name
             columns = [
                 f"{quote(part.alias)}.{quote(f.column)}" for part in self.parts for f in part.fields
@@ -86,14 +88,14 @@ class JoinedRows:
                 sql += " " + connection.ops.for_update_sql(
                     no_key=connection.features.has_select_for_no_key_update
                 )
-            self._sql[vendor] = sql
-            self._converters[vendor] = [
+            converters = [
                 (col, connection.ops.get_db_converters(col) + f.get_db_converters(connection))
                 for part in self.parts
                 for f in part.fields
                 for col in [f.get_col(part.alias)]
             ]
-        return self._sql[vendor], self._converters[vendor]
+            prepared = self._by_vendor[connection.vendor] = (sql, converters)
+        return prepared
 
     def one(self, params: Sequence[Any], using: str = "default") -> list[Any] | None:
         """The instances of the first row, one per part (None for an absent outer-joined part),
