@@ -10,6 +10,7 @@ cost no query.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from custodes.web.assessments.demo import ACTOR as ASSESSMENTS_ACTOR
@@ -30,9 +31,15 @@ def synthetic_banners(request: HttpRequest) -> dict[str, bool]:
         if name is not None:
             return {"synthetic_foi": name == DEMO_CAMPAIGN}
         return {"synthetic_foi": Campaign.objects.filter(name=DEMO_CAMPAIGN).exists()}
-    demo = Assessment.objects.filter(created_by=ASSESSMENTS_ACTOR)
     if match.namespace == "assessments":
-        return {"synthetic_assessments": demo.exists()}
+        return {"synthetic_assessments": _demo_assessments().exists()}
     if match.namespace == "sat-public" and "slug" in match.kwargs:
-        return {"synthetic_assessments": demo.filter(public_slug=match.kwargs["slug"]).exists()}
+        slug = match.kwargs["slug"]
+        return {"synthetic_assessments": _demo_assessments().filter(public_slug=slug).exists()}
     return {}
+
+
+def _demo_assessments() -> QuerySet[Assessment]:
+    """The demo's self-assessments (built only for the pages that ask: a queryset costs CPU
+    even unevaluated, and every page runs this context processor)."""
+    return Assessment.objects.filter(created_by=ASSESSMENTS_ACTOR)
