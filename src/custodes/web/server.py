@@ -16,6 +16,7 @@ import os
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -158,15 +159,64 @@ class _Application(BaseApplication):
 def _warmed(application: Any) -> Any:
     """``application`` once the master has loaded what pages need and every worker would
     otherwise load on its first request: the vendor knowledge base (reports, registers,
-    scans). Workers share it from the fork. A knowledge base that fails to load is logged
-    and left to the pages that need it, which say so."""
+    scans), the URL configuration with every view module it imports, the translation
+    catalogues and the parsed templates. Workers share them from the fork, so none spends its
+    first second (measured: about 0.5 s of CPU a worker) loading them while the first
+    visitors wait. A knowledge base that fails to load is logged and left to the pages that
+    need it, which say so."""
     from custodes import intel
 
     try:
         intel.load_knowledge()
     except intel.IntelError as exc:
         logging.getLogger(__name__).warning("knowledge base not loaded at start: %s", exc)
+    _load_pages()
     return application
+
+
+def _load_pages() -> None:
+    """Imports the URL configuration (every view module), builds its reverse look-up and
+    loads the catalogues in each language, imports the context processors and parses every
+    template Custodes ships, in each engine. A template that does not parse is logged and
+    left to its page."""
+    from django.conf import settings
+    from django.template import TemplateSyntaxError, engines
+    from django.template.backends.django import DjangoTemplates
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    resolver = get_resolver()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            resolver.reverse_dict  # noqa: B018 - built per language on first use
+    for engine in engines.all():
+        if isinstance(engine, DjangoTemplates):
+            engine.engine.template_context_processors  # noqa: B018 - imported on first use
+        for directory in _own_template_directories(engine):
+            for path in sorted(directory.rglob("*.html")):
+                name = path.relative_to(directory).as_posix()
+                try:
+                    engine.get_template(name)
+                except TemplateSyntaxError as exc:
+                    logging.getLogger(__name__).warning("template %s not loaded: %s", name, exc)
+
+
+def _own_template_directories(engine: Any) -> list[Path]:
+    """The directories of Custodes's own templates that ``engine`` reads: its own and, with
+    APP_DIRS, each Custodes app's (other packages' templates load when first used)."""
+    from django.apps import apps
+
+    import custodes
+
+    package = Path(custodes.__file__).resolve().parent
+    directories = [Path(directory) for directory in engine.dirs]
+    if engine.app_dirs:
+        directories += [Path(config.path) / engine.app_dirname for config in apps.get_app_configs()]
+    return [
+        directory
+        for directory in directories
+        if directory.is_dir() and directory.resolve().is_relative_to(package)
+    ]
 
 
 def close_database_connections() -> None:
