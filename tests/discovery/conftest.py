@@ -9,12 +9,26 @@ from pathlib import Path
 
 import pytest
 
-from custodes.discovery import Device, Scanner, ScanOptions
+from custodes.discovery import Device, Scanner, ScanOptions, default_rules
 from custodes.discovery.errors import LabError
 from custodes.discovery.lab import Lab, LabThread
 from custodes.discovery.lab.profiles import DeviceProfile
+from custodes.discovery.rules import Observation
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def identify(field: str, value: str) -> dict[str, str]:
+    """The attributes the shipped rules give one reply (``field`` and its ``value``)."""
+    return default_rules().identify([Observation("test", None, field, value)]).attributes
+
+
+def fired_rules(field: str, value: str) -> set[str]:
+    """The ids of the shipped rules that match one reply."""
+    found = default_rules().identify([Observation("test", None, field, value)])
+    return {evidence.rule for evidence in found.evidence}
+
+
 # The keys of one device in `custodes scan --json` (a public interface).
 DEVICE_KEYS = {
     "address",

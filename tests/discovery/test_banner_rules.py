@@ -30,7 +30,7 @@ from custodes.discovery.lab.profiles import load_profiles
 from custodes.discovery.normalise import collapse_whitespace, match_candidates
 from custodes.discovery.rules import Rule, default_rule_directory
 
-from .conftest import FIXTURES, UNPRIVILEGED_OFFSET
+from .conftest import FIXTURES, UNPRIVILEGED_OFFSET, identify
 
 RECOG_COMMIT = "14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5"
 NMAP_COMMIT = "db4aefddfa348ec815ffa83a109c97e05db88766"
@@ -67,10 +67,6 @@ BANNER_FIELDS = {
     "tls.subject",
     "snmp.sysdescr",
 }
-
-
-def identify(field: str, value: str) -> dict[str, str]:
-    return default_rules().identify([Observation("test", None, field, value)]).attributes
 
 
 def test_reply_codes_are_removed_from_ftp_and_telnet_greetings() -> None:

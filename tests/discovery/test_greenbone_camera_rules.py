@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from custodes.discovery import Observation, default_rules
 from custodes.discovery.datafiles import load_records
 from custodes.discovery.errors import RuleDataError
 from custodes.discovery.naming import default_resolver
 from custodes.discovery.rules import Rule, default_rule_directory
 
+from .conftest import identify
+
 GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"  # Clivebi/nvtscript
 FEED_COMMIT = "3c678d4ca512a80bdc950903c83101284a4ce7a3"  # qweasader/gbn
-
-
-def identify(field: str, value: str) -> dict[str, str]:
-    return default_rules().identify([Observation("test", None, field, value)]).attributes
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from custodes.discovery import Observation, default_rules
 from custodes.discovery.datafiles import load_records
 from custodes.discovery.errors import RuleDataError
 from custodes.discovery.naming import default_resolver
 from custodes.discovery.rules import Rule, default_rule_directory
+
+from .conftest import fired_rules, identify
 
 KSCAN_COMMIT = "cf76af2d6f7392caec0b96b930e6fa52e9f27af6"  # lcvvvv/kscan
 
@@ -358,11 +359,6 @@ LOOK_ALIKES = [
 ]
 
 
-def identify(field: str, value: str) -> tuple[dict[str, str], set[str]]:
-    found = default_rules().identify([Observation("test", None, field, value)])
-    return found.attributes, {evidence.rule for evidence in found.evidence}
-
-
 def kscan_rules() -> list[Rule]:
     path = default_rule_directory() / "kscan.yaml"
     return load_records(path, "rules", Rule, RuleDataError)
@@ -372,7 +368,7 @@ def kscan_rules() -> list[Rule]:
 def test_kscan_strings_name_the_maker(
     field: str, value: str, maker: str, model: str | None, rule: str
 ) -> None:
-    attributes, fired = identify(field, value)
+    attributes, fired = identify(field, value), fired_rules(field, value)
     assert rule in fired, (fired, attributes)
     assert attributes.get("manufacturer") == maker, attributes
     if model is not None:
@@ -381,7 +377,7 @@ def test_kscan_strings_name_the_maker(
 
 @pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
 def test_look_alikes_of_kscan_strings_name_no_maker(field: str, value: str) -> None:
-    attributes, _ = identify(field, value)
+    attributes = identify(field, value)
     assert "manufacturer" not in attributes, attributes
 
 
