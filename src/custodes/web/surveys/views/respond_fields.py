@@ -26,11 +26,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from custodes import questionnaire as qcore
@@ -60,6 +61,15 @@ YES_NO_UNSURE_LABELS: dict[str, Any] = {
     qcore.NO: _("No"),
     qcore.UNSURE: _("Unsure"),
 }
+
+
+@lru_cache(maxsize=8)
+def _yes_no_unsure_labels(language: str | None) -> dict[str, str]:
+    """The yes/no/unsure labels translated into ``language`` (the active one when first
+    asked): once per language, not for every option of every question of every page."""
+    return {value: str(label) for value, label in YES_NO_UNSURE_LABELS.items()}
+
+
 MAX_RAW_CHARS = 100_000  # longest text accepted in one field before parsing
 MAX_LINES = 1_000  # most manufacturer names read from one textarea
 
@@ -193,7 +203,7 @@ def field_id(question: Question) -> str:
 
 def _value_label(question: Question, value: str) -> str:
     if question.type is AnswerType.YES_NO_UNSURE:
-        return str(YES_NO_UNSURE_LABELS.get(value, value))
+        return _yes_no_unsure_labels(get_language()).get(value, value)
     return next((option.label for option in question.options if option.value == value), value)
 
 
@@ -434,7 +444,7 @@ def _field(
     choices: tuple[Choice, ...] = ()
     if question.type in RADIO_TYPES or question.type in CHECKBOX_TYPES:
         options = (
-            [(v, str(YES_NO_UNSURE_LABELS[v]), False) for v in YES_NO_UNSURE_LABELS]
+            [(v, label, False) for v, label in _yes_no_unsure_labels(get_language()).items()]
             if question.type is AnswerType.YES_NO_UNSURE
             else [(o.value, o.label, o.exclusive) for o in question.options]
         )
