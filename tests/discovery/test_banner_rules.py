@@ -53,6 +53,8 @@ COMMITS = {
     "greenbone-feed": "3c678d4ca512a80bdc950903c83101284a4ce7a3",
     # Kscan's application fingerprint list (FOFA rule syntax), static/fingerprint.txt
     "kscan": "cf76af2d6f7392caec0b96b930e6fa52e9f27af6",
+    # Observium Community Edition as mirrored at pgmillon/observium: replies its poller quotes
+    "observium": "604a21c8abceeea9b24a264220082c4ca9b15dd8",
 }
 BANNER_FIELDS = {
     "http.server",

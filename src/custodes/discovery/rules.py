@@ -72,6 +72,7 @@ class Derivation(BaseModel):
         "nuclei",
         "greenbone-feed",
         "kscan",
+        "observium",
     ]
     file: str = Field(min_length=3)
     # Where the entry was read: a repository's commit, or a released package's version (a
