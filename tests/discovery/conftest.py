@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from custodes.discovery import Device, Scanner, ScanOptions, default_rules
-from custodes.discovery.errors import LabError
+from custodes.discovery.datafiles import load_records
+from custodes.discovery.errors import LabError, RuleDataError
 from custodes.discovery.lab import Lab, LabThread
 from custodes.discovery.lab.profiles import DeviceProfile
-from custodes.discovery.rules import Observation
+from custodes.discovery.rules import Observation, Rule, default_rule_directory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -21,6 +22,11 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 def identify(field: str, value: str) -> dict[str, str]:
     """The attributes the shipped rules give one reply (``field`` and its ``value``)."""
     return default_rules().identify([Observation("test", None, field, value)]).attributes
+
+
+def shipped_rules(name: str) -> list[Rule]:
+    """The rules of one shipped rule file (``name`` without ``.yaml``)."""
+    return load_records(default_rule_directory() / f"{name}.yaml", "rules", Rule, RuleDataError)
 
 
 def fired_rules(field: str, value: str) -> set[str]:

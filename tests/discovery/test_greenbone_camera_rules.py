@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from custodes.discovery.datafiles import load_records
-from custodes.discovery.errors import RuleDataError
 from custodes.discovery.naming import default_resolver
-from custodes.discovery.rules import Rule, default_rule_directory
 
-from .conftest import identify
+from .conftest import identify, shipped_rules
 
 GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"  # Clivebi/nvtscript
 FEED_COMMIT = "3c678d4ca512a80bdc950903c83101284a4ce7a3"  # qweasader/gbn
@@ -110,8 +107,7 @@ def test_look_alikes_of_greenbone_strings_name_no_maker(field: str, value: str) 
 def test_greenbone_camera_rules_cite_the_script_and_a_known_maker(
     name: str, database: str, commit: str, minimum: int
 ) -> None:
-    path = default_rule_directory() / f"{name}.yaml"
-    rules = load_records(path, "rules", Rule, RuleDataError)
+    rules = shipped_rules(name)
     assert len(rules) >= minimum
     resolver = default_resolver()
     for rule in rules:

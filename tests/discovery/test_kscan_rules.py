@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from custodes.discovery.datafiles import load_records
-from custodes.discovery.errors import RuleDataError
 from custodes.discovery.naming import default_resolver
-from custodes.discovery.rules import Rule, default_rule_directory
 
-from .conftest import fired_rules, identify
+from .conftest import fired_rules, identify, shipped_rules
 
 KSCAN_COMMIT = "cf76af2d6f7392caec0b96b930e6fa52e9f27af6"  # lcvvvv/kscan
 
@@ -359,11 +356,6 @@ LOOK_ALIKES = [
 ]
 
 
-def kscan_rules() -> list[Rule]:
-    path = default_rule_directory() / "kscan.yaml"
-    return load_records(path, "rules", Rule, RuleDataError)
-
-
 @pytest.mark.parametrize(("field", "value", "maker", "model", "rule"), EXAMPLES)
 def test_kscan_strings_name_the_maker(
     field: str, value: str, maker: str, model: str | None, rule: str
@@ -382,11 +374,11 @@ def test_look_alikes_of_kscan_strings_name_no_maker(field: str, value: str) -> N
 
 
 def test_every_kscan_rule_has_an_example() -> None:
-    assert {rule.id for rule in kscan_rules()} == {example[-1] for example in EXAMPLES}
+    assert {rule.id for rule in shipped_rules("kscan")} == {example[-1] for example in EXAMPLES}
 
 
 def test_kscan_rules_cite_the_list_and_a_known_maker() -> None:
-    rules = kscan_rules()
+    rules = shipped_rules("kscan")
     assert len(rules) >= 40
     resolver = default_resolver()
     for rule in rules:

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from custodes.discovery.datafiles import load_records
-from custodes.discovery.errors import RuleDataError
 from custodes.discovery.naming import default_resolver
-from custodes.discovery.rules import Rule, default_rule_directory
 
-from .conftest import fired_rules, identify
+from .conftest import fired_rules, identify, shipped_rules
 
 OBSERVIUM_COMMIT = "604a21c8abceeea9b24a264220082c4ca9b15dd8"  # pgmillon/observium
 
@@ -61,11 +58,6 @@ LOOK_ALIKES = [
 ]
 
 
-def observium_rules() -> list[Rule]:
-    path = default_rule_directory() / "observium.yaml"
-    return load_records(path, "rules", Rule, RuleDataError)
-
-
 @pytest.mark.parametrize(("value", "model", "firmware", "kind", "rule"), EXAMPLES)
 def test_axis_sysdescr_names_the_maker(
     value: str, model: str, firmware: str, kind: str, rule: str
@@ -80,7 +72,7 @@ def test_axis_sysdescr_names_the_maker(
 
 def test_axis_print_server_is_not_a_camera_or_encoder() -> None:
     fired = fired_rules("snmp.sysdescr", "AXIS 5600+ Network Print Server V7.10.2 Jan 30 2007")
-    assert not {rule.id for rule in observium_rules()} & fired
+    assert not {rule.id for rule in shipped_rules("observium")} & fired
 
 
 @pytest.mark.parametrize("value", LOOK_ALIKES)
@@ -90,12 +82,12 @@ def test_look_alikes_of_axis_sysdescr_name_no_maker(value: str) -> None:
 
 
 def test_every_observium_rule_has_an_example() -> None:
-    assert {rule.id for rule in observium_rules()} == {example[-1] for example in EXAMPLES}
+    assert {rule.id for rule in shipped_rules("observium")} == {example[-1] for example in EXAMPLES}
 
 
 def test_observium_rules_cite_the_poller_and_a_known_maker() -> None:
     resolver = default_resolver()
-    for rule in observium_rules():
+    for rule in shipped_rules("observium"):
         (origin,) = rule.derived_from
         assert origin.database == "observium" and origin.commit == OBSERVIUM_COMMIT, rule.id
         assert f"{OBSERVIUM_COMMIT}/{origin.file}" in rule.source, rule.id

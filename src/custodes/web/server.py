@@ -202,20 +202,15 @@ def _load_pages() -> None:
 
 
 def _own_template_directories(engine: Any) -> list[Path]:
-    """The directories of Custodes's own templates that ``engine`` reads: its own and, with
-    APP_DIRS, each Custodes app's (other packages' templates load when first used)."""
-    from django.apps import apps
-
+    """The directories ``engine`` reads (``template_dirs``: its own and, with APP_DIRS, each
+    app's) that hold Custodes's own templates; other packages' load when first used."""
     import custodes
 
     package = Path(custodes.__file__).resolve().parent
-    directories = [Path(directory) for directory in engine.dirs]
-    if engine.app_dirs:
-        directories += [Path(config.path) / engine.app_dirname for config in apps.get_app_configs()]
     return [
-        directory
-        for directory in directories
-        if directory.is_dir() and directory.resolve().is_relative_to(package)
+        Path(directory)
+        for directory in engine.template_dirs
+        if Path(directory).is_dir() and Path(directory).resolve().is_relative_to(package)
     ]
 
 

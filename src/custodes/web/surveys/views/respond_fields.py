@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from django.template.loader import get_template
@@ -64,10 +65,10 @@ YES_NO_UNSURE_LABELS: dict[str, Any] = {
 
 
 @lru_cache(maxsize=8)
-def _yes_no_unsure_labels(language: str | None) -> dict[str, str]:
+def _yes_no_unsure_labels(language: str | None) -> Mapping[str, str]:
     """The yes/no/unsure labels translated into ``language`` (the active one when first
     asked): once per language, not for every option of every question of every page."""
-    return {value: str(label) for value, label in YES_NO_UNSURE_LABELS.items()}
+    return MappingProxyType({value: str(label) for value, label in YES_NO_UNSURE_LABELS.items()})
 
 
 MAX_RAW_CHARS = 100_000  # longest text accepted in one field before parsing
