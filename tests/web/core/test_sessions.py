@@ -41,5 +41,18 @@ def test_an_unknown_key_is_empty():
     assert dict(store.items()) == {} and store.session_key is None
 
 
+def test_a_new_key_already_taken_is_refused_and_another_drawn(monkeypatch):
+    taken = _saved({"owner": "first"})
+    fresh = "f" * 32
+    draws = iter([taken, fresh])
+    monkeypatch.setattr("custodes.web.core.sessions.get_random_string", lambda *_: next(draws))
+    store = SessionStore()
+    store["owner"] = "second"
+    store.save()
+    assert store.session_key == fresh
+    assert SessionStore(taken)["owner"] == "first"  # the session holding the key is untouched
+    assert SessionStore(fresh)["owner"] == "second"
+
+
 def test_the_settings_use_it(settings):
     assert settings.SESSION_ENGINE == "custodes.web.core.sessions"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from custodes.web.surveys.models import Return
 
@@ -29,6 +31,32 @@ def test_link_redirects_to_the_overview_without_the_token(link_a):
     assert "Avon and Somerset Constabulary" in html
     assert "Respondent form test survey" in html
     assert accessibility_problems(html) == []
+
+
+def test_opening_the_link_makes_the_empty_return_and_the_pages_after_it_only_read(
+    respond_round, link_a
+):
+    _, token = link_a
+    client = open_link(Client(), token)
+    record = _return_a(respond_round)
+    assert record.draft == {} and record.draft_saved_at is None and not record.locked
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/respond/").status_code == 200
+        assert client.get("/respond/respondent/").status_code == 200
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
+    open_link(Client(), token)  # a second opening keeps the same return
+    assert Return.objects.filter(round=respond_round).count() == 1
+
+
+def test_a_body_no_longer_a_recipient_gets_no_return_and_is_told_so(respond_round, link_a):
+    invitation, token = link_a
+    respond_round.recipient_list.bodies.remove(invitation.body)
+    client = open_link(Client(), token)
+    assert not Return.objects.filter(round=respond_round).exists()
+    page = client.get("/respond/")
+    assert page.status_code == 410
+    assert "no longer asked to complete this survey" in html.unescape(page.content.decode())
 
 
 def test_overview_lists_every_block_not_started(respondent_a):

@@ -24,9 +24,10 @@ from django.test import Client
 from django.utils import timezone
 
 from custodes.web.bodies.models import Body
+from custodes.web.surveys.choices import Action
 from custodes.web.surveys.imports import ResponsesImportError, import_responses
 from custodes.web.surveys.lifecycle import create_round, reopen_return, return_for, submit_return
-from custodes.web.surveys.models import Correction, Invitation, Return, Round
+from custodes.web.surveys.models import Activity, Correction, Invitation, Return, Round
 from custodes.web.surveys.tokens import issue_invitation
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -368,6 +369,19 @@ def test_two_links_issued_at_once_leave_one_active(race_round, clients, watchdog
             ).count()
             == 1
         )
+
+
+def test_first_openings_at_once_make_one_return_and_log_one_first_opening(roster, clients):
+    for n in range(ROUNDS):
+        round_ = new_round(f"open-{n}")
+        token = issue_invitation(round_, Body.objects.get(code=BODY), actor="test")[1]
+        people = [clients() for _ in range(3)]
+        path = f"/r/{token}/"
+        responses = together(*(lambda c=client, p=path: c.get(p) for client in people))
+        assert [r.status_code for r in responses] == [302, 302, 302], f"round {n}"
+        assert Return.objects.filter(round=round_).count() == 1
+        assert Activity.objects.filter(round=round_, action=Action.INVITATION_OPENED).count() == 1
+        assert all(client.get("/respond/").status_code == 200 for client in people)
 
 
 @pytest.mark.skipif(

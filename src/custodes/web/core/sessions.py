@@ -5,14 +5,18 @@ behaviour as ``django.contrib.sessions.backends.db``, which it extends as Django
 documentation describes. Only the read differs: every request that carries a session cookie
 reads its row, and the queryset Django compiles for it each time cost about a sixth of a
 respondent request's CPU under the load benchmark; ``core.joined`` writes the statement once.
+A new key is drawn without first asking the table whether it is taken: the insert that
+creates the session refuses a taken key, and Django then draws another (``create``).
 """
 
 from __future__ import annotations
 
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from custodes.web.core.joined import JoinedRows, Part
 
@@ -35,3 +39,9 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return None
         return found[0]
+
+    def _get_new_session_key(self) -> str:
+        """A random key (Django's length and alphabet). A key already in use, as likely as
+        guessing one, is refused by ``save(must_create=True)``, and ``create`` draws again:
+        the look-up Django makes first would only cost every new session a query."""
+        return get_random_string(32, VALID_KEY_CHARS)

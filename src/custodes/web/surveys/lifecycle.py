@@ -17,18 +17,20 @@ from custodes import findings as fcore
 from custodes import questionnaire as qcore
 from custodes import roster as roster_core
 from custodes.web.bodies import services as bodies_services
-from custodes.web.bodies.models import Body
+from custodes.web.bodies.models import Body, RecipientList
 from custodes.web.bodies.services import body_finder
 from custodes.web.core.joined import JoinedRows, Part
 from custodes.web.surveys.choices import Action, Channel
 from custodes.web.surveys.models import (
     Activity,
     Correction,
+    Invitation,
     Questionnaire,
     Return,
     Round,
     Submission,
 )
+from custodes.web.surveys.tokens import record_opened
 
 __all__ = [
     "COVERS_QUESTION",
@@ -48,6 +50,7 @@ __all__ = [
     "list_rounds",
     "load_questionnaire",
     "lock_returns",
+    "open_invitation",
     "reopen_return",
     "return_events",
     "return_for",
@@ -187,12 +190,30 @@ def update_email_text(round_: Round, texts: Mapping[str, str], *, actor: str) ->
 # Returns
 
 
+def _is_recipient(round_: Round, body: Body) -> bool:
+    """Whether the body is on the round's recipient list (one look-up of the membership row)."""
+    members = RecipientList.bodies.through.objects
+    return members.filter(recipientlist_id=round_.recipient_list_id, body_id=body.pk).exists()
+
+
 def return_for(round_: Round, body: Body) -> Return:
     """The body's return in the round, created empty on first use."""
-    if not round_.recipient_list.bodies.filter(pk=body.pk).exists():
+    if not _is_recipient(round_, body):
         raise SurveyError(f"{body.name} is not a recipient of round {round_.name}")
     record, _ = Return.objects.get_or_create(round=round_, body=body)
     return record
+
+
+@transaction.atomic
+def open_invitation(invitation: Invitation) -> None:
+    """The body opened its link: the opening is recorded and, while the body is a recipient,
+    its empty return made in the same transaction, so that the pages the link leads to only
+    read. (A return made at once by a second opening is kept: the insert then does nothing.)"""
+    record_opened(invitation)
+    if _is_recipient(invitation.round, invitation.body):
+        Return.objects.bulk_create(
+            [Return(round=invitation.round, body=invitation.body)], ignore_conflicts=True
+        )
 
 
 def existing_return(round_: Round, body: Body) -> Return:

@@ -61,12 +61,13 @@ from custodes.web.surveys.lifecycle import (
     SurveyError,
     current_answers,
     definition_of,
+    open_invitation,
     return_for,
     save_draft,
     submit_return,
 )
 from custodes.web.surveys.models import Invitation, Questionnaire, Return, Round
-from custodes.web.surveys.tokens import InvalidToken, hash_token, record_opened, resolve_token
+from custodes.web.surveys.tokens import InvalidToken, hash_token, resolve_token
 from custodes.web.surveys.views.respond_fields import (
     BlockStatus,
     answer_lines,
@@ -276,7 +277,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     request.session[SESSION_INVITATION] = invitation.pk
     if same_link and language:
         request.session[SESSION_LANGUAGE] = language  # the person's own choice stays
-    record_opened(invitation)
+    open_invitation(invitation)
     return redirect("respond:overview")
 
 
