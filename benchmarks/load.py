@@ -13,6 +13,7 @@ and the external-CCTV camera count (a number) on the second, alternately.
         [--burst-respondents 200 --burst-duration 30]
         [--serve-args "--workers 4"] [--connections N] [--timeout 30]
         [--baseline-duration 15 | --no-baseline] [--port P] [--json FILE] [--timeline CSV]
+        [--busy SHARE]
 
 Scenarios: (a) steady: 500 respondents, each thinking 5 s (±20 %) between saves, for 60 s,
 starting spread over the first think time; (b) burst: 200 respondents starting at once with
@@ -43,6 +44,10 @@ last acknowledged value of each (respondent, question) must be the stored one, u
 unacknowledged save of the same respondent (which may have been applied) replaced it; any
 other stored value is a lost save (``audit_saves``).
 
+``--busy SHARE`` (0 to 0.9) starts one process per core that keeps that share of a core
+busy (spinning 10 ms at a time, then sleeping) while the runs last: the same machine on a
+slower day, to see how much margin a figure has. The yardstick is measured before they start.
+
 The load generator is one process (asyncio + aiohttp) sharing the machine with the server:
 aiohttp's client costs about a quarter of httpx's CPU per request (0.5–0.7 ms against 2.7 ms
 on this 2-core machine), which the server would otherwise lose to the measurement. By
@@ -58,6 +63,7 @@ import asyncio
 import html
 import json
 import math
+import multiprocessing
 import os
 import random
 import re
@@ -564,6 +570,30 @@ async def _read_back_through_forms(
 
     await asyncio.gather(*(one(r) for r in respondents))
     return stored
+
+
+def _spin(share: float) -> None:
+    """Keeps ``share`` of one core busy until killed: 10 ms of work, then a matching sleep."""
+    work_s = 0.010
+    rest_s = work_s * (1 - share) / share
+    while True:
+        until = time.perf_counter() + work_s
+        while time.perf_counter() < until:
+            pass
+        time.sleep(rest_s)
+
+
+def start_busy(share: float) -> list[multiprocessing.Process]:
+    """One spinning process per core this benchmark may use (none for a share of 0)."""
+    if share <= 0:
+        return []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    spinners = [
+        multiprocessing.Process(target=_spin, args=(share,), daemon=True) for _ in range(cores or 1)
+    ]
+    for spinner in spinners:
+        spinner.start()
+    return spinners
 
 
 def machine_reference_ms() -> float:
@@ -1105,6 +1135,13 @@ def _not_negative(text: str) -> float:
     return value
 
 
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 0.9:
+        raise argparse.ArgumentTypeError("a share from 0 to 0.9")
+    return value
+
+
 def _count(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -1139,6 +1176,13 @@ def main() -> None:
     parser.add_argument(
         "--port", type=int, default=0, help="first port to use (default: free ports)"
     )
+    parser.add_argument(
+        "--busy",
+        type=_share,
+        default=0.0,
+        help="keep this share of every core busy in other processes while the runs last "
+        "(a slower day; default 0)",
+    )
     parser.add_argument("--postgres-url", default=PG_SERVER, help="server without a database")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
@@ -1164,23 +1208,32 @@ def main() -> None:
         f"Machine yardstick: {reference:.1f} ms for sum(i * i for i in range(100000)) on one core",
         highlight=False,
     )
+    spinners = start_busy(args.busy)
+    if spinners:
+        shown = f"{len(spinners)} other processes keep {args.busy:.0%} of each core busy"
+        console.print(shown, highlight=False)
     backends = {"sqlite": ["SQLite"], "postgresql": ["PostgreSQL"]}.get(
         args.backend, ["SQLite", "PostgreSQL"]
     )
     results: list[RunResult] = []
     failed = False
-    for backend in backends:
-        try:
-            run_backend(backend, scenarios, args, results)
-        except RuntimeError as exc:  # a server or a child step that failed: say so, go on
-            console.print(f"[bold red]{backend} stopped:[/] {exc}", highlight=False)
-            failed = True
+    try:
+        for backend in backends:
+            try:
+                run_backend(backend, scenarios, args, results)
+            except RuntimeError as exc:  # a server or a child step that failed: say so, go on
+                console.print(f"[bold red]{backend} stopped:[/] {exc}", highlight=False)
+                failed = True
+    finally:
+        for spinner in spinners:
+            spinner.kill()
     print_results(results, args)
     if args.json:
         args.json.write_text(
             json.dumps(
                 {
                     "machine_reference_ms": round(reference, 2),
+                    "busy_share": args.busy,
                     "runs": [asdict(r) for r in results],
                     "ratios": ratios(results),
                 },

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import os
+import time
+
 import pytest
 
 
@@ -107,3 +111,22 @@ def test_the_server_log_gives_each_exception_with_a_count(load, tmp_path):
     log.write_text('127.0.0.1 - "GET / HTTP/1.1" 200\n' + traceback * 2 + "Traceback (most")
     assert load.server_exceptions(log) == {"psycopg.errors.DeadlockDetected: deadlock detected": 2}
     assert load.server_exceptions(tmp_path / "absent.log") == {}
+
+
+def test_busy_keeps_every_core_partly_busy_and_stops_when_killed(load):
+    assert load.start_busy(0.0) == []
+    with pytest.raises(argparse.ArgumentTypeError):
+        load._share("0.95")
+    spinners = load.start_busy(0.3)
+    try:
+        assert len(spinners) == len(os.sched_getaffinity(0))
+        time.sleep(0.5)
+        for spinner in spinners:
+            with open(f"/proc/{spinner.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            assert int(fields[11]) + int(fields[12]) > 0  # user + system clock ticks
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.join(5)
+    assert not any(spinner.is_alive() for spinner in spinners)
