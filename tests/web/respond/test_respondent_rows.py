@@ -1,5 +1,5 @@
-"""The respondent's one-statement look-up (core.joined) gives what the ORM gives, on both
-backends: every field converted alike (JSON, dates, booleans), the definition deferred, no
+"""The respondent's one-statement look-ups (core.joined: the session's invitation and return,
+and a link's invitation) give what the ORM gives, on both backends: every field converted alike (JSON, dates, booleans), the definition deferred, no
 return before the first visit, nothing for a deleted invitation."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.utils import timezone
 from custodes.web.core.joined import JoinedRows, Part
 from custodes.web.surveys.lifecycle import return_for, save_draft
 from custodes.web.surveys.models import Invitation, Questionnaire, Return, Round
+from custodes.web.surveys.tokens import resolve_token
 from custodes.web.surveys.views.respond import _invitation_and_return
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,6 +32,19 @@ def test_before_the_first_visit_there_is_no_return(link_a):
     invitation, record = _invitation_and_return(link_a[0].pk)
     assert record is None
     assert _fields(invitation) == _fields(Invitation.objects.get(pk=link_a[0].pk))
+
+
+def test_a_link_resolves_to_what_the_orm_reads(link_a):
+    invitation, token = link_a
+    Invitation.objects.filter(pk=invitation.pk).update(
+        answer_by=timezone.now() + timedelta(days=3), first_opened_at=timezone.now()
+    )
+    found = resolve_token(token)
+    expected = Invitation.objects.select_related("round", "body").get(pk=invitation.pk)
+    assert _fields(found) == _fields(expected)
+    assert found.answer_by.tzinfo is not None
+    assert _fields(found.round) == _fields(expected.round)
+    assert _fields(found.body) == _fields(expected.body)
 
 
 def test_every_part_equals_the_orm_instance(link_a):
