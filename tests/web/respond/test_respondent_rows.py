@@ -1,6 +1,7 @@
 """The respondent's one-statement look-ups (core.joined: the session's invitation and return,
-and a link's invitation) give what the ORM gives, on both backends: every field converted alike (JSON, dates, booleans), the definition deferred, no
-return before the first visit, nothing for a deleted invitation."""
+and a link's invitation) give what the ORM gives, on both backends: every field converted
+alike (JSON, dates, booleans), the definition deferred, no return before the first visit,
+nothing for a deleted invitation."""
 
 from __future__ import annotations
 
