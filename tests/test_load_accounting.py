@@ -130,3 +130,41 @@ def test_busy_keeps_every_core_partly_busy_and_stops_when_killed(load):
             spinner.kill()
             spinner.join(5)
     assert not any(spinner.is_alive() for spinner in spinners)
+
+
+def _run(load, server, attempt, save_p99_ms, backend="PostgreSQL", scenario="a-steady"):
+    """A RunResult with only the fields the summaries read set to something meaningful."""
+    fields = {name: None for name in load.RunResult.__dataclass_fields__}
+    fields.update(
+        backend=backend, scenario=scenario, server=server, attempt=attempt, save_p99_ms=save_p99_ms
+    )
+    fields.update(requests_per_s=200.0, error_rate=0.0, lost_database=0)
+    return load.RunResult(**fields)
+
+
+def test_repeated_runs_give_each_p99_their_median_and_how_many_met_the_target(load):
+    results = [
+        _run(load, "custodes", 1, 441.0),
+        _run(load, "baseline", 1, 1216.0),
+        _run(load, "custodes", 2, 1064.0),
+        _run(load, "custodes", 3, 614.0),
+        _run(load, "custodes", 1, 900.0, scenario="b-burst"),  # run once: no summary
+    ]
+    [summary] = load.repeat_summaries(results)
+    assert (summary["backend"], summary["scenario"], summary["server"]) == (
+        "PostgreSQL",
+        "a-steady",
+        "custodes",
+    )
+    assert summary["save_p99_ms"] == [441.0, 1064.0, 614.0]
+    assert (summary["median_ms"], summary["min_ms"], summary["max_ms"]) == (614.0, 441.0, 1064.0)
+    assert (summary["under_1s"], summary["runs"]) == (2, 3)
+    assert summary["text"].endswith("median 614 ms; under 1 s in 2 of 3")
+    # The ratio against the development server pairs it with the first run, not the last.
+    [ratio] = load.ratios(results)
+    assert ratio["save_p99_ratio"] == pytest.approx(1216.0 / 441.0)
+
+
+def test_repeat_needs_a_whole_number_of_at_least_one(load):
+    with pytest.raises(argparse.ArgumentTypeError):
+        load._count("0")
