@@ -55,6 +55,8 @@ COMMITS = {
     "kscan": "cf76af2d6f7392caec0b96b930e6fa52e9f27af6",
     # Observium Community Edition as mirrored at pgmillon/observium: replies its poller quotes
     "observium": "604a21c8abceeea9b24a264220082c4ca9b15dd8",
+    # the Google Hacking Database's dorks as collected at grayphi/vulpes: the titles they quote
+    "ghdb": "e42b8d2ede9708084de5ed322791fdab774e255f",
 }
 BANNER_FIELDS = {
     "http.server",

@@ -73,6 +73,7 @@ class Derivation(BaseModel):
         "greenbone-feed",
         "kscan",
         "observium",
+        "ghdb",
     ]
     file: str = Field(min_length=3)
     # Where the entry was read: a repository's commit, or a released package's version (a
