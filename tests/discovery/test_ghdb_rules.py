@@ -25,6 +25,8 @@ EXAMPLES = [
     ("SpectraIV-IP", "Pelco", None, "pelco.ghdb-title-spectra-iv-ip"),
     ("Edr1680 remote viewer", "EverFocus", "Edr1680", "everfocus.ghdb-title-edr-remote-viewer"),
     ("TRENDnet", "TRENDnet", None, "trendnet.ghdb-title"),
+    ("EverFocus.EDSR.applet", "EverFocus", None, "everfocus.ghdb-title-edsr-applet"),
+    ("The AXIS 200 Home Page", "Axis", "200", "axis.ghdb-title-home-page"),
 ]
 
 # Titles the same dorks list as generic, other makers' titles of a similar shape, and the
@@ -75,3 +77,8 @@ def test_dork_rules_cite_their_entry_and_a_known_maker() -> None:
         assert f"GHDB {number}" in rule.note and f"GHDB {number}:" in origin.fingerprint, rule.id
         assert rule.sets.manufacturer, rule.id
         assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id
+
+
+def test_apache_axis_is_not_axis_communications() -> None:
+    # Apache Axis's status page, another GHDB dork's title (4715): a web-services framework.
+    assert "manufacturer" not in identify("http.title", "Axis Happiness Page")
