@@ -650,21 +650,30 @@ def start_server(
             argv, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
         )
     server = Server(label, shown, process, log, f"http://127.0.0.1:{port}")
+    try:
+        _wait_until_it_answers(server)
+    except BaseException:  # it did not start, or the wait was interrupted (Ctrl-C, SIGTERM)
+        stop_server(server)
+        raise
+    return server
+
+
+def _wait_until_it_answers(server: Server) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if server.process.poll() is not None:
             raise RuntimeError(
-                f"{shown} exited with status {process.returncode}:\n{server.log_tail()}"
+                f"{server.command} exited with status {server.process.returncode}:\n"
+                f"{server.log_tail()}"
             )
         try:
             with _DIRECT.open(f"{server.base_url}/accounts/login/", timeout=2):
-                return server
+                return
         except urllib.error.HTTPError:
-            return server  # it answers
+            return  # it answers
         except OSError:
             time.sleep(0.25)
-    stop_server(server)
-    raise RuntimeError(f"{shown} did not answer within {READY_TIMEOUT_S:.0f} s")
+    raise RuntimeError(f"{server.command} did not answer within {READY_TIMEOUT_S:.0f} s")
 
 
 def stop_server(server: Server) -> None:
@@ -1175,6 +1184,13 @@ def ratios(results: list[RunResult]) -> list[dict[str, Any]]:
 # Command line
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    """SIGTERM stops the benchmark as Ctrl-C does: the ``finally`` blocks stop the server it
+    started (in its own session, so no signal to the benchmark reaches it) and remove its
+    data directory and database."""
+    raise KeyboardInterrupt
+
+
 def _scenarios(args: argparse.Namespace) -> list[Scenario]:
     steady = Scenario("a-steady", args.steady_respondents, args.steady_think, args.steady_duration)
     burst = Scenario("b-burst", args.burst_respondents, 0.0, args.burst_duration)
@@ -1268,6 +1284,7 @@ def main() -> None:
         else:
             child_stored(args.round)
         return
+    signal.signal(signal.SIGTERM, _interrupt)
     scenarios = _scenarios(args)
     reference = machine_reference_ms()
     console.print(
@@ -1290,6 +1307,9 @@ def main() -> None:
             except RuntimeError as exc:  # a server or a child step that failed: say so, go on
                 console.print(f"[bold red]{backend} stopped:[/] {exc}", highlight=False)
                 failed = True
+    except KeyboardInterrupt:
+        console.print("Interrupted: the server was stopped and its data removed.")
+        sys.exit(130)
     finally:
         for spinner in spinners:
             spinner.kill()
