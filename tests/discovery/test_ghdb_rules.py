@@ -19,6 +19,7 @@ EXAMPLES = [
     ("SNC-RZ30 HOME", "Sony", "SNC-RZ30", "sony.ghdb-title-snc-home"),
     ("SNC-CS3 HOME", "Sony", "SNC-CS3", "sony.ghdb-title-snc-home"),
     ("SNC-P1 HOME", "Sony", "SNC-P1", "sony.ghdb-title-snc-home"),
+    ("SNC-DF40 Home", "Sony", "SNC-DF40", "sony.ghdb-title-snc-home"),  # Google ignores case
     ("Sony SNT-V304 Video Network Station", "Sony", "SNT-V304", "sony.ghdb-title-snt"),
     ("IQeye302 Live Images", "IQinVision", "IQeye302", "iqinvision.ghdb-title-iqeye"),
     ("MOBOTIX PDAS", "Mobotix", None, "mobotix.ghdb-title"),
