@@ -1149,7 +1149,7 @@ def repeat_summaries(results: list[RunResult]) -> list[dict[str, Any]]:
 def ratios(results: list[RunResult]) -> list[dict[str, Any]]:
     """`custodes serve` against the development-server baseline, per backend and scenario."""
     found = []
-    # With --repeat, the first run of each: the one measured beside its baseline.
+    # With --repeat, the first run of each, so that a ratio means the same with and without it.
     by_key = {(r.backend, r.scenario, r.server): r for r in results if r.attempt == 1}
     for (backend, scenario, server), ours in by_key.items():
         base = by_key.get((backend, scenario, "baseline"))
