@@ -14,7 +14,8 @@ from custodes.discovery.datafiles import load_records
 from custodes.discovery.errors import LabError, RuleDataError
 from custodes.discovery.lab import Lab, LabThread
 from custodes.discovery.lab.profiles import DeviceProfile
-from custodes.discovery.rules import Observation, Rule, default_rule_directory
+from custodes.discovery.naming import default_resolver
+from custodes.discovery.rules import Derivation, Observation, Rule, default_rule_directory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -27,6 +28,22 @@ def identify(field: str, value: str) -> dict[str, str]:
 def shipped_rules(name: str) -> list[Rule]:
     """The rules of one shipped rule file (``name`` without ``.yaml``)."""
     return load_records(default_rule_directory() / f"{name}.yaml", "rules", Rule, RuleDataError)
+
+
+def cited_rules(name: str, database: str, commit: str) -> list[tuple[Rule, Derivation]]:
+    """The rules of one shipped rule file with their origins, each checked to cite one entry
+    of ``database`` at ``commit`` (named in its source) and to name a maker the knowledge base
+    knows; each file's tests add their own checks of the origin."""
+    resolver = default_resolver()
+    found = []
+    for rule in shipped_rules(name):
+        (origin,) = rule.derived_from
+        assert origin.database == database and origin.commit == commit, rule.id
+        assert f"{commit}/{origin.file}" in rule.source, rule.id
+        assert rule.sets.manufacturer, rule.id
+        assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id
+        found.append((rule, origin))
+    return found
 
 
 def fired_rules(field: str, value: str) -> set[str]:

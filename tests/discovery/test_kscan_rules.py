@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from custodes.discovery.naming import default_resolver
-
-from .conftest import fired_rules, identify, shipped_rules
+from .conftest import cited_rules, fired_rules, identify, shipped_rules
 
 KSCAN_COMMIT = "cf76af2d6f7392caec0b96b930e6fa52e9f27af6"  # lcvvvv/kscan
 
@@ -378,17 +376,12 @@ def test_every_kscan_rule_has_an_example() -> None:
 
 
 def test_kscan_rules_cite_the_list_and_a_known_maker() -> None:
-    rules = shipped_rules("kscan")
+    rules = cited_rules("kscan", "kscan", KSCAN_COMMIT)
     assert len(rules) >= 40
-    resolver = default_resolver()
-    for rule in rules:
-        (origin,) = rule.derived_from
-        assert origin.database == "kscan" and origin.commit == KSCAN_COMMIT, rule.id
+    for rule, origin in rules:
         assert origin.file == "static/fingerprint.txt" and origin.pattern, rule.id
         assert f"{KSCAN_COMMIT}/{origin.file}#L" in rule.source, rule.id
         line = rule.source.rsplit("#L", 1)[1]
         assert f"(line {line})" in origin.fingerprint, rule.id
         # only the list's FOFA-style part: its later part is converted from another database
         assert int(line) < 18200, rule.id
-        assert rule.sets.manufacturer, rule.id
-        assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from custodes.discovery.naming import default_resolver
-
-from .conftest import fired_rules, identify, shipped_rules
+from .conftest import cited_rules, fired_rules, identify, shipped_rules
 
 OBSERVIUM_COMMIT = "604a21c8abceeea9b24a264220082c4ca9b15dd8"  # pgmillon/observium
 
@@ -86,11 +84,5 @@ def test_every_observium_rule_has_an_example() -> None:
 
 
 def test_observium_rules_cite_the_poller_and_a_known_maker() -> None:
-    resolver = default_resolver()
-    for rule in shipped_rules("observium"):
-        (origin,) = rule.derived_from
-        assert origin.database == "observium" and origin.commit == OBSERVIUM_COMMIT, rule.id
-        assert f"{OBSERVIUM_COMMIT}/{origin.file}" in rule.source, rule.id
+    for rule, origin in cited_rules("observium", "observium", OBSERVIUM_COMMIT):
         assert origin.pattern and origin.pattern in rule.note, rule.id
-        assert rule.sets.manufacturer, rule.id
-        assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id
