@@ -607,7 +607,7 @@ def start_busy(share: float) -> list[multiprocessing.Process]:
 def machine_reference_ms() -> float:
     """Milliseconds one core takes for a fixed pure-Python loop (the best of five): a yardstick
     of how fast this machine is at the time, so that runs on different days can be compared
-    (the same virtual machine has measured 6 to 11 ms)."""
+    (the same virtual machine has measured 3 to 11 ms)."""
     best = math.inf
     for _ in range(5):
         started = time.perf_counter()
