@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -94,6 +96,41 @@ def test_database_connections_are_set_up_for_the_server(settings):
             pool = connection.pool
             assert pool is not None and pool.max_size == settings.DB_POOL_SIZE
             assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0
+            # Bound on the server and prepared once the connection has run it often enough.
+            for _ in range(settings.DB_PREPARE_THRESHOLD + 1):
+                cursor.execute("SELECT %s::integer AS custodes_prepared_probe", [1])
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%custodes_prepared_probe%"],
+            )
+            assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(("flag", "prepared"), [(None, True), ("0", False), ("1", True)])
+def test_prepared_statements_can_be_turned_off_for_poolers_that_lose_them(flag, prepared, tmp_path):
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "CUSTODES_DB_PREPARED_STATEMENTS"}
+    env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/unused"
+    env["CUSTODES_DATA_DIR"] = str(tmp_path)
+    if flag is not None:
+        env["CUSTODES_DB_PREPARED_STATEMENTS"] = flag
+    options = subprocess.run(
+        [sys.executable, "-c", OPTIONS_OF_THE_DATABASE],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    expected = {"server_side_binding": True, "prepare_threshold": 5} if prepared else {}
+    assert {k: v for k, v in json.loads(options).items() if k != "pool"} == expected
+
+
+OPTIONS_OF_THE_DATABASE = (
+    "import json; from custodes.web import settings; "
+    "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+)
 
 
 def test_workers_are_forked_with_the_loaded_objects_out_of_the_collectors_reach():
