@@ -22,18 +22,27 @@ strings devices send and the company the source names); no code or prose:
   the vendor directory (or, under ``00_unknown``, the product name); camera and recorder scope
   for the products in ``FINGERPRINTHUB_CAMERAS``. Its titles and header words are stored
   lower-cased (not as devices send them) and are left out.
+* ``issues``: replies of real devices quoted verbatim in public GitHub issue and pull-request
+  threads, transcribed by hand in ``tests/intel/eval/issue_replies.csv``
+  (``url,field,value,maker,device,camera,quoted_by``; the queries that found the threads and the
+  procedure are in ``independent.origin.md``), labelled with the maker the thread names for the
+  device (none when it names none); camera and recorder scope where ``camera`` is 1. A reply
+  quoted in several threads gives one example (the first thread is its ``ref``); one the threads
+  label with different makers is left out.
 
     PYTHONPATH=src python scripts/build_banner_eval_third.py --intrigue INTRIGUE_GIT_DIR \\
-      --eyewitness EYEWITNESS_GIT_DIR --fingerprinthub FINGERPRINTHUB_GIT_DIR
+      --eyewitness EYEWITNESS_GIT_DIR --fingerprinthub FINGERPRINTHUB_GIT_DIR \\
+      [--issues tests/intel/eval/issue_replies.csv]
 
-Each argument is a git directory (read with ``git show <commit>:…``); the commits read are printed
-and recorded in ``independent.origin.md``. No rule may ever be written from this set.
+Each repository argument is a git directory (read with ``git show <commit>:…``); the commits read
+are printed and recorded in ``independent.origin.md``. No rule may ever be written from this set.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -42,10 +51,31 @@ from pathlib import Path
 import yaml
 from _snapshots import git, literal  # scripts/_snapshots.py, beside this script
 
-from custodes.discovery.independent import THIRD_BANNERS_FILE, example_id
+from custodes.discovery.independent import ISSUE_REPLIES_FILE, THIRD_BANNERS_FILE, example_id
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "intel" / "eval" / THIRD_BANNERS_FILE
+ISSUES = ROOT / "tests" / "intel" / "eval" / ISSUE_REPLIES_FILE
+ISSUE_COLUMNS = ["url", "field", "value", "maker", "device", "camera", "quoted_by"]
+# The observation fields a quoted reply may be transcribed as.
+ISSUE_FIELDS = frozenset(
+    {
+        "http.server",
+        "http.www_authenticate",
+        "http.title",
+        "rtsp.server",
+        "rtsp.www_authenticate",
+        "ftp.banner",
+        "telnet.banner",
+        "ssh.banner",
+        "snmp.sysdescr",
+        "upnp.server",
+        "upnp.manufacturer",
+        "onvif.manufacturer",
+        "onvif.model",
+    }
+)
+_ISSUE_URL = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/(?:issues|pull)/\d+")
 # The last commit of intrigue-ident under BSD-3-Clause (the next one, 2a36297, moved it to the
 # "Mandiant Limited Open Source License").
 INTRIGUE_BSD_COMMIT = "e083b864eb60dfb2b48bdac9b430773290a02e6f"
@@ -221,14 +251,67 @@ def fingerprinthub_rows(git_dir: Path) -> Iterator[dict[str, str]]:
                     }
 
 
+def read_issue_replies(path: Path) -> list[dict[str, str]]:
+    """The rows of ``issue_replies.csv``, checked: known columns and fields, a thread URL, a value
+    without surrounding blanks, camera 0 or 1 (1 only with a maker)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != ISSUE_COLUMNS:
+            raise ValueError(f"{path}: columns {reader.fieldnames}, expected {ISSUE_COLUMNS}")
+        rows = list(reader)
+    for number, row in enumerate(rows, start=2):
+        problems = [
+            "field" if row["field"] not in ISSUE_FIELDS else "",
+            "url" if not _ISSUE_URL.fullmatch(row["url"]) else "",
+            "value" if not row["value"].strip() or row["value"] != row["value"].strip() else "",
+            "camera" if row["camera"] not in {"0", "1"} else "",
+            "maker" if row["camera"] == "1" and not row["maker"] else "",
+        ]
+        if any(problems):
+            raise ValueError(f"{path}:{number}: bad {', '.join(p for p in problems if p)}")
+    return rows
+
+
+def issues_rows(path: Path) -> Iterator[dict[str, str]]:
+    """One example per reply (field and value) quoted in the threads of ``path``, labelled with
+    the maker the first thread quoting it names; replies the threads label with different makers
+    are yielded once per maker, so that the caller leaves them out."""
+    groups: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    for row in read_issue_replies(path):
+        groups[(row["field"], row["value"])].append(row)
+    for (field, value), quoted in groups.items():
+        by_maker: dict[str, dict[str, str]] = {}
+        for row in quoted:
+            by_maker.setdefault(row["maker"].casefold(), row)
+        for first in by_maker.values():
+            others = len({row["url"] for row in quoted}) - 1
+            plural = "s" if others > 1 else ""
+            also = f" (also quoted in {others} other thread{plural})" if others else ""
+            yield {
+                "source": "issues",
+                "field": field,
+                "value": value,
+                "expected": first["maker"],
+                "recall_scope": first["camera"],
+                "lookalike": "0",
+                "label": f"GitHub thread, reply quoted by {first['quoted_by']}: "
+                f"{first['device']} ({field}){also}",
+                "ref": first["url"],
+            }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--intrigue", type=Path, required=True, help="git dir of intrigue-ident")
     parser.add_argument("--intrigue-commit", default=INTRIGUE_BSD_COMMIT)
     parser.add_argument("--eyewitness", type=Path, required=True, help="git dir of EyeWitness")
     parser.add_argument("--fingerprinthub", type=Path, required=True, help="git dir of 0x727/…")
+    parser.add_argument(
+        "--issues", type=Path, default=ISSUES, help="replies quoted in GitHub threads (CSV)"
+    )
     args = parser.parse_args()
     print(args.intrigue, args.intrigue_commit)
+    print(args.issues, hashlib.sha256(args.issues.read_bytes()).hexdigest())
     for git_dir in (args.eyewitness, args.fingerprinthub):
         print(git_dir, git(git_dir, "rev-parse", "HEAD").decode().strip())
     rows: dict[str, dict[str, str]] = {}
@@ -237,6 +320,7 @@ def main() -> None:
         *intrigue_rows(args.intrigue, args.intrigue_commit),
         *eyewitness_rows(args.eyewitness),
         *fingerprinthub_rows(args.fingerprinthub),
+        *issues_rows(args.issues),
     ):
         key = example_id(row["source"], row["field"], row["value"])
         labels[key].add(row["expected"].casefold())

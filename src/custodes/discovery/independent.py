@@ -7,7 +7,8 @@ from ``models_holdout.csv``; a second banner set (``banners.csv``, built by
 ``scripts/build_banner_eval.py``: WhatWeb, ztag, LibreNMS, scan samples) is split in halves by a
 hash of each example's source file, and only its tuning half may inform rules; a third banner
 set (``banners_third.csv``, built by ``scripts/build_banner_eval_third.py``: intrigue-ident,
-EyeWitness, FingerprintHub) is all holdout, never a rule source, scored by :func:`run_third`
+EyeWitness, FingerprintHub and device replies quoted in GitHub issue threads, transcribed in
+``issue_replies.csv``) is all holdout, never a rule source, scored by :func:`run_third`
 and reported apart, its misses counted by maker only. Observation
 rows go through the scanner's identification (:func:`custodes.discovery.identify.identify`),
 name and model rows through the resolver.
@@ -56,9 +57,13 @@ SECOND_BANNER_GROUP = "banners2"  # the tally of both sources together
 # Sources of the third banner set (banners_third.csv): all of it is holdout. No rule may be written
 # from it, so it is never split and never listed in split.csv; its misses are reported only as
 # counts by maker, never by value.
-THIRD_BANNER_SOURCES = frozenset({"intrigue", "eyewitness", "fingerprinthub"})
+THIRD_BANNER_SOURCES = frozenset({"intrigue", "eyewitness", "fingerprinthub", "issues"})
 THIRD_BANNER_GROUP = "banners3"
 THIRD_BANNER_REPOSITORIES = ("intrigue-ident", "EyeWitness", "FingerprintHub")
+# The fourth source of the third set: device replies quoted in public GitHub issue and pull-request
+# threads, one row per thread and reply (url,field,value,maker,device,camera,quoted_by).
+ISSUE_REPLIES_FILE = "issue_replies.csv"
+_THREAD = re.compile(r"github\.com/([\w.-]+/[\w.-]+)/(?:issues|pull)/(\d+)(?!\d)", re.I)
 ASSERTED_KINDS = frozenset(
     {"national-security designation", "procurement ban", "sanction", "human-rights finding"}
 )
@@ -692,12 +697,38 @@ def load_third_banners(directory: Path) -> list[Example]:
     return _csv_examples(path) if path.exists() else []
 
 
-def rules_citing_third_set(rules: RuleSet) -> list[str]:
-    """Rules whose record cites a source of the third banner set (there must be none)."""
+def issue_threads(directory: Path) -> frozenset[tuple[str, int]]:
+    """The GitHub threads the issue-reply source of ``directory`` quotes, as (``owner/repo``
+    lower-cased, number) pairs (none when ``issue_replies.csv`` is absent). An issue and a pull
+    request share one numbering, so ``/issues/N`` and ``/pull/N`` are the same thread."""
+    path = directory / ISSUE_REPLIES_FILE
+    if not path.exists():
+        return frozenset()
+    with path.open(encoding="utf-8", newline="") as handle:
+        urls = [row["url"] for row in csv.DictReader(handle)]
+    return frozenset(
+        (found.group(1).casefold(), int(found.group(2)))
+        for url in urls
+        if (found := _THREAD.search(url))
+    )
+
+
+def rules_citing_third_set(rules: RuleSet, directory: Path | None = None) -> list[str]:
+    """Rules whose record cites a source of the third banner set (there must be none): one of
+    its repositories by name, or (with ``directory``, the set's directory) one of the GitHub
+    threads its issue-reply source quotes. A thread counts only as its whole path,
+    ``github.com/OWNER/REPO/issues/N`` or ``…/pull/N``: a rule citing another thread of the same
+    repository, or the repository itself, is not flagged for it."""
+    threads = issue_threads(directory) if directory is not None else frozenset()
     cited = []
     for rule in rules.rules:
         provenance = " ".join(_strings(rule.model_dump(mode="json"))).casefold()
-        if any(name.casefold() in provenance for name in THIRD_BANNER_REPOSITORIES):
+        named = any(name.casefold() in provenance for name in THIRD_BANNER_REPOSITORIES)
+        quoted = any(
+            (found.group(1), int(found.group(2))) in threads
+            for found in _THREAD.finditer(provenance)
+        )
+        if named or quoted:
             cited.append(rule.id)
     return cited
 
