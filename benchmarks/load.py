@@ -1124,13 +1124,14 @@ def repeat_summaries(results: list[RunResult]) -> list[dict[str, Any]]:
         if len(runs) < 2 or not p99s:
             continue
         under = sum(p99 < P99_TARGET_MS for p99 in p99s)
+        median = statistics.median(p99s)
         found.append(
             {
                 "backend": backend,
                 "scenario": scenario,
                 "server": server,
                 "save_p99_ms": [r.save_p99_ms for r in runs],
-                "median_ms": statistics.median(p99s),
+                "median_ms": median,
                 "min_ms": min(p99s),
                 "max_ms": max(p99s),
                 "under_1s": under,
@@ -1138,7 +1139,7 @@ def repeat_summaries(results: list[RunResult]) -> list[dict[str, Any]]:
                 "text": (
                     f"{backend} {scenario} {server}, {len(runs)} runs: save p99 "
                     + ", ".join(_ms(r.save_p99_ms) for r in runs)
-                    + f" ms; median {_ms(statistics.median(p99s))} ms; under 1 s in "
+                    + f" ms; median {_ms(median)} ms; under 1 s in "
                     f"{under} of {len(runs)}"
                 ),
             }

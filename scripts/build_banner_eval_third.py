@@ -283,10 +283,10 @@ def issues_rows(path: Path) -> Iterator[dict[str, str]]:
         by_maker: dict[str, dict[str, str]] = {}
         for row in quoted:
             by_maker.setdefault(row["maker"].casefold(), row)
+        others = len({row["url"] for row in quoted}) - 1
+        plural = "s" if others > 1 else ""
+        also = f" (also quoted in {others} other thread{plural})" if others else ""
         for first in by_maker.values():
-            others = len({row["url"] for row in quoted}) - 1
-            plural = "s" if others > 1 else ""
-            also = f" (also quoted in {others} other thread{plural})" if others else ""
             yield {
                 "source": "issues",
                 "field": field,
