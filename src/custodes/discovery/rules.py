@@ -74,6 +74,9 @@ class Derivation(BaseModel):
         "kscan",
         "observium",
         "ghdb",
+        "routersploit",
+        "metasploit",
+        "shodan-dorks",
     ]
     file: str = Field(min_length=3)
     # Where the entry was read: a repository's commit, or a released package's version (a
