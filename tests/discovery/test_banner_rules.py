@@ -57,6 +57,10 @@ COMMITS = {
     "observium": "604a21c8abceeea9b24a264220082c4ca9b15dd8",
     # the Google Hacking Database's dorks as collected at grayphi/vulpes: the titles they quote
     "ghdb": "e42b8d2ede9708084de5ed322791fdab774e255f",
+    # RouterSploit: the identification facts its camera modules state (never their exploits)
+    "routersploit": "723b574c36ae202857e3f93e4f3c2ab9a1638ed4",
+    # Shodan query lists (Kamerka-GUI, dootss/shodan-dorks): each rule names its own commit
+    "shodan-dorks": None,
 }
 BANNER_FIELDS = {
     "http.server",

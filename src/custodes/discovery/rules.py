@@ -75,7 +75,6 @@ class Derivation(BaseModel):
         "observium",
         "ghdb",
         "routersploit",
-        "metasploit",
         "shodan-dorks",
     ]
     file: str = Field(min_length=3)

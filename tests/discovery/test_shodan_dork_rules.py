@@ -1,0 +1,155 @@
+"""Rules drawn from public lists of Shodan queries for cameras and recorders (shodan-dorks.yaml):
+each string a query quotes names its maker (and model where it carries one); generic strings,
+other makers' strings of a similar shape and the words used ordinarily name none."""
+
+from __future__ import annotations
+
+import pytest
+
+from custodes.discovery.naming import default_resolver
+
+from .conftest import fired_rules, identify, shipped_rules
+
+# The lists read, each at one commit: repository -> (commit, file read).
+SOURCES = {
+    "woj-ciech/Kamerka-GUI": ("7312013e8a2d78f20c22e14e603d2afbd355b972", "kamerka/tasks.py"),
+    "dootss/shodan-dorks": ("c88c9d04e4865f842d8f0beb38cae3b6d0ff9f12", "dorks.yaml"),
+}
+
+# field, value as the query quotes it (in the form the device sends it), manufacturer, model,
+# device kind, the rule that must fire
+EXAMPLES = [
+    ("http.server", "VVTK-HTTP-Server", "Vivotek", None, "camera", "vivotek.shodan-server-vvtk"),
+    (
+        "http.server",
+        "VVTK-HTTP-Server/1.0",
+        "Vivotek",
+        None,
+        "camera",
+        "vivotek.shodan-server-vvtk",
+    ),
+    ("http.title", "Avigilon", "Avigilon", None, None, "avigilon.shodan-title"),
+    (
+        "http.www_authenticate",
+        'Basic realm="WVC80N"',
+        "Linksys",
+        "WVC80N",
+        "camera",
+        "linksys.shodan-wvc80n",
+    ),
+    ("http.title", "WVC80N", "Linksys", "WVC80N", "camera", "linksys.shodan-wvc80n"),
+    (
+        "rtsp.server",
+        "UBNT Streaming Server",
+        "Ubiquiti",
+        None,
+        "camera",
+        "ubiquiti.shodan-rtsp-ubnt-streaming",
+    ),
+    (
+        "rtsp.server",
+        "UBNT Streaming Server v1.2",
+        "Ubiquiti",
+        None,
+        "camera",
+        "ubiquiti.shodan-rtsp-ubnt-streaming",
+    ),
+    ("tls.subject", "Grandstream", "Grandstream", None, None, "grandstream.shodan-tls"),
+    (
+        "tls.issuer",
+        "CN=Grandstream Networks, O=Grandstream",
+        "Grandstream",
+        None,
+        None,
+        "grandstream.shodan-tls",
+    ),
+    (
+        "http.www_authenticate",
+        'Basic realm="DS06A(P) SIP Door Station"',
+        "Beward",
+        "DS06A(P)",
+        "intercom",
+        "beward.shodan-ds06-door-station",
+    ),
+    (
+        "http.title",
+        "DS06A(P) SIP Door Station",
+        "Beward",
+        "DS06A(P)",
+        "intercom",
+        "beward.shodan-ds06-door-station",
+    ),
+]
+
+# Strings the same lists give as generic, other makers' strings of a similar shape, and the words
+# the rules rest on used as ordinary words: none of the new rules may fire.
+LOOK_ALIKES = [
+    ("http.title", "IPCam Client"),
+    ("http.title", "Network Camera"),
+    ("http.title", "DVR"),
+    ("http.title", "NVR"),
+    ("http.title", "Axis Happiness Page"),
+    ("http.title", "Avigilance report"),
+    ("http.server", "Camera Web Server"),
+    ("http.server", "HTTP-Server"),
+    ("http.server", "Hikvision-Webs"),
+    ("http.server", "webcamXP 5"),
+    ("http.server", "GeoHttpServer"),
+    ("http.server", "Netwave IP Camera"),
+    ("http.server", "Linux/2.x UPnP/1.0 Avtech/1.0"),
+    ("http.server", "Apache VVTK-HTTP-Server"),  # not sent as the header's own name
+    ("rtsp.server", "Streaming Server"),
+    ("rtsp.server", "Hipcam RealServer/V1.0"),
+    ("rtsp.server", "Server: UBNT"),
+    ("http.www_authenticate", 'Basic realm="WVC54GC"'),
+    ("http.www_authenticate", 'Basic realm="WVC80NX"'),
+    ("http.www_authenticate", 'Basic realm="SIP Door Station"'),
+    ("http.www_authenticate", 'Basic realm="DS-2CD2042WD"'),
+    ("http.www_authenticate", 'Basic realm="Intelligent Digital Security System"'),
+    ("tls.subject", "CN=Grand Stream Hotel"),
+    ("tls.subject", "O=HIKVISION"),
+]
+
+
+def shodan_rule_ids() -> set[str]:
+    return {rule.id for rule in shipped_rules("shodan-dorks")}
+
+
+@pytest.mark.parametrize(("field", "value", "maker", "model", "kind", "rule"), EXAMPLES)
+def test_dork_strings_name_the_maker(
+    field: str, value: str, maker: str, model: str | None, kind: str | None, rule: str
+) -> None:
+    attributes, fired = identify(field, value), fired_rules(field, value)
+    assert rule in fired, (fired, attributes)
+    assert attributes.get("manufacturer") == maker, attributes
+    if model is not None:
+        assert attributes.get("model") == model, attributes
+    if kind is not None:
+        assert attributes.get("device_kind") == kind, attributes
+
+
+@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
+def test_generic_and_look_alike_strings_fire_no_dork_rule(field: str, value: str) -> None:
+    assert not shodan_rule_ids() & fired_rules(field, value)
+
+
+def test_every_rule_has_an_example() -> None:
+    assert shodan_rule_ids() == {example[-1] for example in EXAMPLES}
+
+
+def test_dork_rules_cite_their_list_and_a_known_maker() -> None:
+    # The rules come from two lists, so each rule is checked against the commit and file of the
+    # repository its source names (cited_rules takes one commit).
+    resolver = default_resolver()
+    for rule in shipped_rules("shodan-dorks"):
+        (origin,) = rule.derived_from
+        assert origin.database == "shodan-dorks", rule.id
+        (repository,) = [name for name in SOURCES if f"github.com/{name}/blob/" in rule.source]
+        commit, path = SOURCES[repository]
+        assert origin.commit == commit and origin.file == path, rule.id
+        assert f"/{repository}/blob/{commit}/{path}" in rule.source, rule.id
+        assert "(fact only)" in origin.licence, rule.id
+        assert origin.pattern and origin.fingerprint, rule.id
+        assert path in rule.note, rule.id
+        assert rule.sets.manufacturer, rule.id
+        assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id
