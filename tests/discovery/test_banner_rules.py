@@ -61,6 +61,7 @@ COMMITS = {
     "routersploit": "723b574c36ae202857e3f93e4f3c2ab9a1638ed4",
     # Shodan query lists (Kamerka-GUI, dootss/shodan-dorks): each rule names its own commit
     "shodan-dorks": None,
+    "nikto": "d5067406bc0902f8174cb5f8d595f637951974ce",
 }
 BANNER_FIELDS = {
     "http.server",

@@ -76,6 +76,7 @@ class Derivation(BaseModel):
         "ghdb",
         "routersploit",
         "shodan-dorks",
+        "nikto",
     ]
     file: str = Field(min_length=3)
     # Where the entry was read: a repository's commit, or a released package's version (a
