@@ -77,6 +77,8 @@ class Derivation(BaseModel):
         "routersploit",
         "shodan-dorks",
         "nikto",
+        "vendor-docs",
+        "client-fixtures",
     ]
     file: str = Field(min_length=3)
     # Where the entry was read: a repository's commit, or a released package's version (a
