@@ -46,10 +46,42 @@ def cited_rules(name: str, database: str, commit: str) -> list[tuple[Rule, Deriv
     return found
 
 
+def cited_rules_of_repositories(
+    name: str, database: str, commits: dict[str, str]
+) -> list[tuple[Rule, Derivation, str]]:
+    """``cited_rules`` for a rule file drawn from several repositories (``owner/name`` -> the
+    commit read): each rule cites one file of one of them at that commit and names a maker the
+    knowledge base knows. Yields each rule with its origin and repository."""
+    resolver = default_resolver()
+    found = []
+    for rule in shipped_rules(name):
+        (origin,) = rule.derived_from
+        assert origin.database == database, rule.id
+        (repository,) = [repo for repo in commits if f"github.com/{repo}/blob/" in rule.source]
+        assert origin.commit == commits[repository], rule.id
+        address = rule.source.partition("#")[0]  # a line anchor may follow the file
+        assert address.endswith(f"/{repository}/blob/{origin.commit}/{origin.file}"), rule.id
+        assert origin.pattern and origin.fingerprint, rule.id
+        assert rule.sets.manufacturer, rule.id
+        assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id
+        found.append((rule, origin, repository))
+    return found
+
+
 def fired_rules(field: str, value: str) -> set[str]:
     """The ids of the shipped rules that match one reply."""
     found = default_rules().identify([Observation("test", None, field, value)])
     return {evidence.rule for evidence in found.evidence}
+
+
+def assert_rule_names(field: str, value: str, rule: str, **expected: str | None) -> None:
+    """``rule`` fires on one reply, which is named as ``expected`` says (``manufacturer=``,
+    ``model=``, ``firmware=``, ``device_kind=``; a None is not checked)."""
+    attributes, fired = identify(field, value), fired_rules(field, value)
+    assert rule in fired, (fired, attributes)
+    for key, wanted in expected.items():
+        if wanted is not None:
+            assert attributes.get(key) == wanted, (key, attributes)
 
 
 # The keys of one device in `custodes scan --json` (a public interface).

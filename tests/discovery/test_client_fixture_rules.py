@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from custodes.discovery.naming import default_resolver
-
-from .conftest import fired_rules, identify, shipped_rules
+from .conftest import assert_rule_names, cited_rules_of_repositories, fired_rules, shipped_rules
 
 # The repositories read, each at one commit: repository -> (commit, licence).
 SOURCES = {
@@ -61,10 +59,7 @@ def fixture_rule_ids() -> set[str]:
 def test_fixture_replies_name_the_maker(
     field: str, value: str, maker: str, kind: str, rule: str
 ) -> None:
-    attributes, fired = identify(field, value), fired_rules(field, value)
-    assert rule in fired, (fired, attributes)
-    assert attributes.get("manufacturer") == maker, attributes
-    assert attributes.get("device_kind") == kind, attributes
+    assert_rule_names(field, value, rule, manufacturer=maker, device_kind=kind)
 
 
 @pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
@@ -77,19 +72,10 @@ def test_every_rule_has_an_example() -> None:
 
 
 def test_fixture_rules_cite_their_file_and_a_known_maker() -> None:
-    # The rules come from several repositories, so each rule is checked against the commit of
-    # the repository its source names (cited_rules takes one commit).
-    resolver = default_resolver()
-    for rule in shipped_rules("client-fixtures"):
-        (origin,) = rule.derived_from
-        assert origin.database == "client-fixtures", rule.id
-        (repository,) = [name for name in SOURCES if f"github.com/{name}/blob/" in rule.source]
-        commit, licence = SOURCES[repository]
-        assert origin.commit == commit, rule.id
-        assert rule.source.endswith(f"/{repository}/blob/{commit}/{origin.file}"), rule.id
-        assert origin.licence == f"{licence} (fact only)", rule.id
-        assert origin.pattern and origin.fingerprint, rule.id
+    commits = {repository: commit for repository, (commit, _) in SOURCES.items()}
+    for rule, origin, repository in cited_rules_of_repositories(
+        "client-fixtures", "client-fixtures", commits
+    ):
+        assert origin.licence == f"{SOURCES[repository][1]} (fact only)", rule.id
         assert origin.file in rule.note, rule.id
         assert "recorded" in rule.note and "mock" not in rule.note, rule.id
-        assert rule.sets.manufacturer, rule.id
-        assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id

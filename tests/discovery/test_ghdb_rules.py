@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import cited_rules, fired_rules, identify, shipped_rules
+from .conftest import assert_rule_names, cited_rules, fired_rules, identify, shipped_rules
 
 VULPES_COMMIT = "e42b8d2ede9708084de5ed322791fdab774e255f"  # grayphi/vulpes
 
@@ -50,11 +50,7 @@ LOOK_ALIKES = [
 
 @pytest.mark.parametrize(("title", "maker", "model", "rule"), EXAMPLES)
 def test_dork_titles_name_the_maker(title: str, maker: str, model: str | None, rule: str) -> None:
-    attributes, fired = identify("http.title", title), fired_rules("http.title", title)
-    assert rule in fired, (fired, attributes)
-    assert attributes.get("manufacturer") == maker, attributes
-    if model is not None:
-        assert attributes.get("model") == model, attributes
+    assert_rule_names("http.title", title, rule, manufacturer=maker, model=model)
 
 
 @pytest.mark.parametrize("title", LOOK_ALIKES)

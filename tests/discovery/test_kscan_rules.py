@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import cited_rules, fired_rules, identify, shipped_rules
+from .conftest import assert_rule_names, cited_rules, identify, shipped_rules
 
 KSCAN_COMMIT = "cf76af2d6f7392caec0b96b930e6fa52e9f27af6"  # lcvvvv/kscan
 
@@ -358,11 +358,7 @@ LOOK_ALIKES = [
 def test_kscan_strings_name_the_maker(
     field: str, value: str, maker: str, model: str | None, rule: str
 ) -> None:
-    attributes, fired = identify(field, value), fired_rules(field, value)
-    assert rule in fired, (fired, attributes)
-    assert attributes.get("manufacturer") == maker, attributes
-    if model is not None:
-        assert attributes.get("model") == model, attributes
+    assert_rule_names(field, value, rule, manufacturer=maker, model=model)
 
 
 @pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import cited_rules, fired_rules, identify, shipped_rules
+from .conftest import assert_rule_names, cited_rules, fired_rules, shipped_rules
 
 NIKTO_COMMIT = "d5067406bc0902f8174cb5f8d595f637951974ce"  # sullo/nikto
 
@@ -49,11 +49,7 @@ LOOK_ALIKES = [
 def test_nikto_favicons_name_the_maker(
     field: str, value: str, maker: str, kind: str | None, rule: str
 ) -> None:
-    attributes, fired = identify(field, value), fired_rules(field, value)
-    assert rule in fired, (fired, attributes)
-    assert attributes.get("manufacturer") == maker, attributes
-    if kind is not None:
-        assert attributes.get("device_kind") == kind, attributes
+    assert_rule_names(field, value, rule, manufacturer=maker, device_kind=kind)
 
 
 @pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import cited_rules, fired_rules, identify, shipped_rules
+from .conftest import assert_rule_names, cited_rules, fired_rules, identify, shipped_rules
 
 OBSERVIUM_COMMIT = "604a21c8abceeea9b24a264220082c4ca9b15dd8"  # pgmillon/observium
 
@@ -60,12 +60,8 @@ LOOK_ALIKES = [
 def test_axis_sysdescr_names_the_maker(
     value: str, model: str, firmware: str, kind: str, rule: str
 ) -> None:
-    attributes, fired = identify("snmp.sysdescr", value), fired_rules("snmp.sysdescr", value)
-    assert rule in fired, (fired, attributes)
-    assert attributes.get("manufacturer") == "Axis", attributes
-    assert attributes.get("model") == model, attributes
-    assert attributes.get("firmware") == firmware, attributes
-    assert attributes.get("device_kind") == kind, attributes
+    expected = {"manufacturer": "Axis", "model": model, "firmware": firmware, "device_kind": kind}
+    assert_rule_names("snmp.sysdescr", value, rule, **expected)
 
 
 def test_axis_print_server_is_not_a_camera_or_encoder() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import cited_rules, fired_rules, identify, shipped_rules
+from .conftest import assert_rule_names, cited_rules, fired_rules, shipped_rules
 
 ROUTERSPLOIT_COMMIT = "723b574c36ae202857e3f93e4f3c2ab9a1638ed4"  # threat9/routersploit
 
@@ -39,11 +39,7 @@ LOOK_ALIKES = [
 def test_module_strings_name_the_maker(
     field: str, value: str, maker: str, model: str | None, rule: str
 ) -> None:
-    attributes, fired = identify(field, value), fired_rules(field, value)
-    assert rule in fired, (fired, attributes)
-    assert attributes.get("manufacturer") == maker, attributes
-    if model is not None:
-        assert attributes.get("model") == model, attributes
+    assert_rule_names(field, value, rule, manufacturer=maker, model=model)
 
 
 @pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)

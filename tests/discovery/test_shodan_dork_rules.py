@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from custodes.discovery.naming import default_resolver
-
-from .conftest import fired_rules, identify, shipped_rules
+from .conftest import assert_rule_names, cited_rules_of_repositories, fired_rules, shipped_rules
 
 # The lists read, each at one commit: repository -> (commit, file read).
 SOURCES = {
@@ -119,13 +117,7 @@ def shodan_rule_ids() -> set[str]:
 def test_dork_strings_name_the_maker(
     field: str, value: str, maker: str, model: str | None, kind: str | None, rule: str
 ) -> None:
-    attributes, fired = identify(field, value), fired_rules(field, value)
-    assert rule in fired, (fired, attributes)
-    assert attributes.get("manufacturer") == maker, attributes
-    if model is not None:
-        assert attributes.get("model") == model, attributes
-    if kind is not None:
-        assert attributes.get("device_kind") == kind, attributes
+    assert_rule_names(field, value, rule, manufacturer=maker, model=model, device_kind=kind)
 
 
 @pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
@@ -138,18 +130,10 @@ def test_every_rule_has_an_example() -> None:
 
 
 def test_dork_rules_cite_their_list_and_a_known_maker() -> None:
-    # The rules come from two lists, so each rule is checked against the commit and file of the
-    # repository its source names (cited_rules takes one commit).
-    resolver = default_resolver()
-    for rule in shipped_rules("shodan-dorks"):
-        (origin,) = rule.derived_from
-        assert origin.database == "shodan-dorks", rule.id
-        (repository,) = [name for name in SOURCES if f"github.com/{name}/blob/" in rule.source]
-        commit, path = SOURCES[repository]
-        assert origin.commit == commit and origin.file == path, rule.id
-        assert f"/{repository}/blob/{commit}/{path}" in rule.source, rule.id
+    commits = {repository: commit for repository, (commit, _) in SOURCES.items()}
+    for rule, origin, repository in cited_rules_of_repositories(
+        "shodan-dorks", "shodan-dorks", commits
+    ):
+        path = SOURCES[repository][1]
+        assert origin.file == path and path in rule.note, rule.id
         assert "(fact only)" in origin.licence, rule.id
-        assert origin.pattern and origin.fingerprint, rule.id
-        assert path in rule.note, rule.id
-        assert rule.sets.manufacturer, rule.id
-        assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id

@@ -8,7 +8,7 @@ import pytest
 
 from custodes.discovery.naming import default_resolver
 
-from .conftest import fired_rules, identify, shipped_rules
+from .conftest import assert_rule_names, fired_rules, shipped_rules
 
 # The documents read: rule -> (the address read, what the document is, its version or the date it
 # was read). Each rule cites exactly one document.
@@ -152,13 +152,7 @@ def vendor_rule_ids() -> set[str]:
 def test_documented_replies_name_the_maker(
     field: str, value: str, maker: str, model: str | None, kind: str | None, rule: str
 ) -> None:
-    attributes, fired = identify(field, value), fired_rules(field, value)
-    assert rule in fired, (fired, attributes)
-    assert attributes.get("manufacturer") == maker, attributes
-    if model is not None:
-        assert attributes.get("model") == model, attributes
-    if kind is not None:
-        assert attributes.get("device_kind") == kind, attributes
+    assert_rule_names(field, value, rule, manufacturer=maker, model=model, device_kind=kind)
 
 
 @pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
