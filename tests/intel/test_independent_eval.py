@@ -32,6 +32,7 @@ from custodes.discovery.independent import (
     example_id,
     load_examples,
     read_split,
+    reply_names_its_maker,
     run,
     same_company,
     shaping_reasons,
@@ -72,6 +73,8 @@ LOOKALIKES = (
 # enterprise-number, nmap and nuclei-templates rules; none written from this set; 0.846 on the
 # 65 of the shaping partition).
 MIN_RECALL_SECOND_BANNER_SET = 0.35
+# ... on its camera and recorder replies that name their maker (14 of the 31): 0.357
+MIN_RECALL_NAMED_SECOND_BANNER_SET = 0.35
 MIN_PRECISION_SECOND_BANNER_SET = 0.99
 MIN_SHAPING_RECALL_SECOND_BANNER_SET = 0.84
 MIN_PRECISION_OVERALL = 0.998
@@ -272,6 +275,32 @@ def test_naming_a_maker_the_label_does_not_name_is_wrong() -> None:
     assert len(report.wrong) == 2
 
 
+def test_recall_is_also_read_where_the_reply_names_its_maker() -> None:
+    resolver, labels = Resolver(), Labels(makers_of_concern=(), relations={})
+    named = [
+        _example("220 AXIS P1344 Network Camera 5.20 ready.", "Axis Communications"),
+        _example("EZVIZ C6N", "Hikvision"),  # one of the maker's brands
+        _example("Hik  Vision DVR", "Hikvision"),  # an alias, spaced as the device sends it
+    ]
+    unnamed = [
+        _example("TAXIS/1.0", "Axis Communications"),  # inside another word
+        _example("SNC-RZ30 HOME", "Sony"),  # a model only
+        _example("Axis", None),  # nothing to identify
+        replace(_example("Hikvision", "Hikvision"), recall_scope=False),
+    ]
+    assert all(reply_names_its_maker(example, labels, resolver) for example in named)
+    assert not any(reply_names_its_maker(example, labels, resolver) for example in unnamed)
+    rules = RuleSet(
+        [_rule("axis.ftp", "http.server", "^220 AXIS", "Axis", "https://example.org/axis")]
+    )
+    scanner = Scanner(rules=rules, resolver=resolver)
+    report = evaluate([*named, unnamed[0], unnamed[1]], {}, scanner, resolver, labels)
+    tally = report.groups[("holdout", "ALL", "ALL")]
+    assert (tally.named_due, tally.named_hit, tally.recall_due) == (3, 1, 5)
+    assert tally.recall_when_named == pytest.approx(1 / 3)
+    assert tally.to_dict()["reply_names_maker_examples"] == 3
+
+
 def test_a_lookalike_is_right_only_as_itself() -> None:
     lookalike = Example(
         id="x",
@@ -339,6 +368,9 @@ def test_holdout_figures_do_not_fall(outcome: IndependentRun) -> None:
     assert figures["precision on the second banner set"] >= MIN_PRECISION_SECOND_BANNER_SET
     second_holdout = outcome.report.groups[("holdout", SECOND_BANNER_GROUP, "ALL")]
     assert second_holdout.recall_due >= 25  # camera and recorder examples never read for rules
+    (named,) = outcome.context().values()
+    assert (named["examples"], named["of"]) == (second_holdout.named_due, 31)
+    assert (named["recall"] or 0.0) >= MIN_RECALL_NAMED_SECOND_BANNER_SET
     second_shaping = outcome.report.groups[("shaping", SECOND_BANNER_GROUP, "ALL")]
     assert (second_shaping.recall or 0.0) >= MIN_SHAPING_RECALL_SECOND_BANNER_SET
     assert second_shaping.precision >= MIN_PRECISION_SECOND_BANNER_SET
@@ -353,6 +385,7 @@ def test_one_command_prints_the_figures_per_source_and_field() -> None:
     groups = {(g["partition"], g["source"], g["field"]) for g in payload["independent"]["groups"]}
     assert {("holdout", "recog", "http.server"), ("shaping", "ALL", "ALL")} <= groups
     assert set(payload["independent"]["targets"]) >= {"precision overall", "concern-flag recall"}
+    assert all("recall" in figure for figure in payload["independent"]["context"].values())
     text = CliRunner().invoke(app, ["intel", "accuracy", "--independent"]).stdout
     assert "independent evaluation:" in text and "holdout   recog" in text
 

@@ -58,6 +58,8 @@ ISSUE_COLUMNS = ["url", "field", "value", "maker", "device", "camera", "quoted_b
 # 291 examples, precision 1.000 (5 named, 0 wrong), recall 0.500 on 8 camera and recorder examples.
 MIN_PRECISION_THIRD_BANNER_SET = 0.92
 MIN_RECALL_THIRD_BANNER_SET = 0.41
+# ... on its 7 camera and recorder replies that name their maker: 0.714 (5 found)
+MIN_RECALL_NAMED_THIRD_BANNER_SET = 0.71
 MAX_LOOKALIKE_MAKERS_OF_CONCERN = 0
 
 
@@ -180,6 +182,8 @@ def test_third_set_figures_do_not_fall(third: ThirdBannerRun) -> None:
     print(json.dumps(figures, indent=1))
     assert figures["precision"] >= MIN_PRECISION_THIRD_BANNER_SET
     assert (figures["recall on camera and recorder banners"] or 0.0) >= MIN_RECALL_THIRD_BANNER_SET
+    named = figures["recall on camera and recorder replies that name their maker"]
+    assert (named or 0.0) >= MIN_RECALL_NAMED_THIRD_BANNER_SET
     assert figures["wrong makers of concern on look-alikes"] <= MAX_LOOKALIKE_MAKERS_OF_CONCERN
     assert set(third.report.groups) >= {("holdout", THIRD_BANNER_GROUP, "ALL")}
     assert {key[0] for key in third.report.groups} == {"holdout", "all"}

@@ -404,6 +404,8 @@ class Tally:
     concern_fp: int = 0
     concern_fn: int = 0
     lookalike_concern: int = 0
+    named_due: int = 0  # examples to identify whose reply names their maker (or its brand)
+    named_hit: int = 0
 
     @property
     def precision(self) -> float:
@@ -415,6 +417,13 @@ class Tally:
     def recall(self) -> float | None:
         """Makers found among examples that should be identified (None when there are none)."""
         return self.recall_hit / self.recall_due if self.recall_due else None
+
+    @property
+    def recall_when_named(self) -> float | None:
+        """Recall on the examples to identify whose reply names their maker or one of its
+        brands (None when there are none): what the rules miss where the reply says who made
+        it, apart from replies that cannot say."""
+        return self.named_hit / self.named_due if self.named_due else None
 
     @property
     def concern_precision(self) -> float:
@@ -437,6 +446,8 @@ class Tally:
             "precision": round(self.precision, 4),
             "recall": _rounded(self.recall),
             "recall_examples": self.recall_due,
+            "recall_when_reply_names_maker": _rounded(self.recall_when_named),
+            "reply_names_maker_examples": self.named_due,
             "concern_precision": round(self.concern_precision, 4),
             "concern_recall": _rounded(self.concern_recall),
             "wrong_makers_of_concern_on_lookalikes": self.lookalike_concern,
@@ -515,6 +526,25 @@ def _asserted(concerns: Iterable[dict[str, Any]]) -> bool:
     return False
 
 
+def reply_names_its_maker(example: Example, labels: Labels, resolver: Resolver) -> bool:
+    """Whether an example to identify carries, as a word of its reply, a name of its labelled
+    maker (or of a company also right for the label): the canonical name, a legal name, alias,
+    misspelling or brand name the knowledge base records. Names shorter than three characters
+    are not looked for."""
+    if not example.recall_scope or example.expected is None:
+        return False
+    value = " ".join(example.value.split()).casefold()
+    for label in labels.right_names(example.expected):
+        for name in {label, *resolver.names_of(label)}:
+            words = name.casefold().split()
+            if len("".join(words)) < 3:
+                continue
+            pattern = r"\s+".join(map(re.escape, words))
+            if re.search(rf"(?<![0-9a-z]){pattern}(?![0-9a-z])", value):
+                return True
+    return False
+
+
 def predict(example: Example, scanner: Scanner, resolver: Resolver) -> tuple[tuple[str, ...], bool]:
     """The company names identification gives an example, and whether it raises a concern."""
     if example.field in NAME_FIELDS:
@@ -561,6 +591,7 @@ def evaluate(
             report.found.append(example)
         expected_concern = labels.of_concern(example)
         lookalike_concern = example.lookalike and (concern or labels.names_maker_of_concern(names))
+        named = reply_names_its_maker(example, labels, resolver)
         partition = "shaping" if example.id in shaping else "holdout"
         sources = [example.source]
         if example.source in SECOND_BANNER_SOURCES:
@@ -572,11 +603,13 @@ def evaluate(
             for source in sources:
                 groups += [(part, source), (part, source, example.field)]
             for group in groups:
-                _count(report.tally(*group), outcome, expected_concern, lookalike_concern)
+                _count(report.tally(*group), outcome, expected_concern, lookalike_concern, named)
     return report
 
 
-def _count(tally: Tally, outcome: Outcome, expected_concern: bool, lookalike_concern: bool) -> None:
+def _count(
+    tally: Tally, outcome: Outcome, expected_concern: bool, lookalike_concern: bool, named: bool
+) -> None:
     tally.examples += 1
     if outcome.right is True:
         tally.correct += 1
@@ -585,6 +618,9 @@ def _count(tally: Tally, outcome: Outcome, expected_concern: bool, lookalike_con
     if outcome.example.recall_scope:
         tally.recall_due += 1
         tally.recall_hit += outcome.right is True
+    if named:
+        tally.named_due += 1
+        tally.named_hit += outcome.right is True
     if outcome.concern and expected_concern:
         tally.concern_tp += 1
     elif outcome.concern:
@@ -615,6 +651,17 @@ TARGETS = (
 )
 
 
+# Figures read beside the targets: recall where the reply names its maker (or a brand of it).
+CONTEXT = (
+    (
+        "recall on camera and recorder replies that name their maker (second set)",
+        "holdout",
+        SECOND_BANNER_GROUP,
+        "ALL",
+    ),
+)
+
+
 def data_sets(directory: Path) -> tuple[list[Path], list[Path]]:
     """The shipped data directories and the resolver evaluation set whose strings shape."""
     package = Path(__file__).resolve().parent.parent / "data"
@@ -640,6 +687,18 @@ class IndependentRun:
             figures[title] = round(value, 4) if isinstance(value, float) else value
         return figures
 
+    def context(self) -> dict[str, dict[str, float | int | None]]:
+        """Recall on the examples whose reply names their maker, with their number."""
+        figures = {}
+        for title, partition, source, field_name in CONTEXT:
+            tally = self.report.groups.get((partition, source, field_name), Tally())
+            figures[title] = {
+                "recall": _rounded(tally.recall_when_named),
+                "examples": tally.named_due,
+                "of": tally.recall_due,
+            }
+        return figures
+
     def to_text(self) -> str:
         """The headline figures, then one line per partition, source and field."""
         holdout = sum(1 for example in self.examples if example.id not in self.shaping)
@@ -652,6 +711,8 @@ class IndependentRun:
                 "-" if value is None else (f"{value:.3f}" if isinstance(value, float) else value)
             )
             lines.append(f"  {title}: {shown}")
+        for title, figure in self.context().items():
+            lines.append(f"  {title}: {_context_text(figure)}")
         lines.append(self.report.to_text())
         return "\n".join(lines)
 
@@ -661,8 +722,15 @@ class IndependentRun:
             "examples": len(self.examples),
             "shaping": len(self.shaping),
             "targets": self.targets(),
+            "context": self.context(),
             **self.report.to_dict(),
         }
+
+
+def _context_text(figure: dict[str, float | int | None]) -> str:
+    recall = figure["recall"]
+    shown = "-" if recall is None else f"{recall:.3f}"
+    return f"{shown} ({figure['examples']} of the {figure['of']} camera and recorder examples)"
 
 
 def run(
@@ -752,6 +820,10 @@ class ThirdBannerRun:
             ),
             "precision": round(tally.precision, 4),
             "recall on camera and recorder banners": _rounded(tally.recall),
+            "camera and recorder replies that name their maker": tally.named_due,
+            "recall on camera and recorder replies that name their maker": _rounded(
+                tally.recall_when_named
+            ),
             "concern-flag precision": round(tally.concern_precision, 4),
             "concern-flag recall": _rounded(tally.concern_recall),
             "wrong makers of concern on look-alikes": tally.lookalike_concern,

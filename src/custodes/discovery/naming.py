@@ -17,9 +17,11 @@ KEV_KIND = "known-exploited vulnerability"
 
 
 class Resolver(Protocol):
-    """The part of ``custodes.intel``'s resolver this module uses."""
+    """The part of ``custodes.intel``'s resolver this package uses."""
 
     def resolve(self, text: str, as_of: Any = None) -> Any: ...
+
+    def names_of(self, company: str) -> tuple[str, ...]: ...
 
     def resolve_mac(self, mac: str) -> Any: ...
 

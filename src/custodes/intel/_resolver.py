@@ -300,6 +300,18 @@ class Resolver:
             raise UnknownManufacturerError(manufacturer)
         return _active(maker.concerns, as_of)
 
+    def names_of(self, company: str) -> tuple[str, ...]:
+        """Every name of the manufacturer ``company`` names (canonical, legal names, aliases,
+        misspellings, its brands' names); none when it names no manufacturer. Exact names
+        only: no fuzzy match."""
+        maker = self.knowledge.find_manufacturer(company)
+        if maker is None:
+            maker = self._brand_owner.get(name_key(company))
+        if maker is None:
+            return ()
+        brands = (name for brand in maker.brands for name in (brand.name, *brand.aliases))
+        return (*maker.all_names(), *brands)
+
     def owner_of(self, company: str, *, as_of: date | None = None) -> str | None:
         """The ultimate parent of ``company`` on ``as_of`` (the company itself if it has none);
         ``None`` when the knowledge base does not know the company.
