@@ -20,11 +20,8 @@ LEFT_UNKNOWN = {
     "Cisco": "a bare 'Cisco' stays unknown so Cisco network gear is not taken for Cisco Meraki",
     "ACT Security": "no public source ties the 'ACT Video security' telnet stack to a company",
     "ELAN": "only a certificate (OU=Nortek, O=ELAN) found; clashes with ELAN Microelectronics",
-    "Hipcam": "no public source found on who makes or supplies the Hipcam RealServer firmware",
     "Maygion": "no public source found beyond the maygion.com address in the FTP greeting",
     "Vanderbilt": "no source found for the company's country; Vanderbilt Industries is now ACRE",
-    "Netwave": "said to be camera firmware used under several brands (pypi netwave-camera), "
-    "while Recog names Netwave the vendor; one page is not enough to settle maker or component",
     "iCatch": "iCatch Inc. (DVRs, Taipei) or iCatch Technology (camera SoCs): not settled",
 }
 
