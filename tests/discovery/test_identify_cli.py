@@ -115,6 +115,10 @@ def test_unknown_field_error_names_the_field(app: typer.Typer) -> None:
         (["--json"], "give --field FIELD VALUE... or --file F"),
         (["--field", "http.server"], "--field needs at least one VALUE"),
         (["Hikvision-Webs"], "VALUEs need --field FIELD"),
+        (
+            ["--field", "rtsp.server", "Dahua Rtsp Server", "--field", "http.server", "X"],
+            "give --field once",
+        ),
         (["--file", "/nonexistent/replies.jsonl"], "cannot read /nonexistent/replies.jsonl"),
     ],
 )

@@ -254,9 +254,13 @@ def identify_command(
     values: Annotated[
         list[str] | None, typer.Argument(help="Values of --field, one device each.")
     ] = None,
-    field: Annotated[
-        str | None,
-        typer.Option("--field", help="Observation field of the VALUEs, e.g. http.server."),
+    fields: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            help="Observation field of the VALUEs, e.g. http.server (once; for several fields"
+            " of one device use --file).",
+        ),
     ] = None,
     file: Annotated[
         str | None,
@@ -271,6 +275,13 @@ def identify_command(
     ] = False,
 ) -> None:
     """Identify devices from observations (banners, headers, MAC prefixes) as the scanner does."""
+    if fields and len(fields) > 1:
+        # Given twice, click would keep the last silently and read every VALUE as that field.
+        raise _fail(
+            "give --field once: every VALUE is of that field; for several fields of one device"
+            ' use --file with {"observations": [...]}'
+        )
+    field = fields[0] if fields else None
     if values and field is None:
         raise _fail("VALUEs need --field FIELD")
     if field is not None and not values:
