@@ -30,6 +30,11 @@ def shipped_rules(name: str) -> list[Rule]:
     return load_records(default_rule_directory() / f"{name}.yaml", "rules", Rule, RuleDataError)
 
 
+def rule_ids(name: str) -> set[str]:
+    """The ids of the rules of one shipped rule file."""
+    return {rule.id for rule in shipped_rules(name)}
+
+
 def cited_rules(name: str, database: str, commit: str) -> list[tuple[Rule, Derivation]]:
     """The rules of one shipped rule file with their origins, each checked to cite one entry
     of ``database`` at ``commit`` (named in its source) and to name a maker the knowledge base

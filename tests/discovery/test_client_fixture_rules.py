@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import assert_rule_names, cited_rules_of_repositories, fired_rules, shipped_rules
+from .conftest import (
+    assert_rule_names,
+    cited_rules_of_repositories,
+    fired_rules,
+    rule_ids,
+)
 
 # The repositories read, each at one commit: repository -> (commit, licence).
 SOURCES = {
@@ -51,10 +56,6 @@ LOOK_ALIKES = [
 ]
 
 
-def fixture_rule_ids() -> set[str]:
-    return {rule.id for rule in shipped_rules("client-fixtures")}
-
-
 @pytest.mark.parametrize(("field", "value", "maker", "kind", "rule"), EXAMPLES)
 def test_fixture_replies_name_the_maker(
     field: str, value: str, maker: str, kind: str, rule: str
@@ -64,11 +65,11 @@ def test_fixture_replies_name_the_maker(
 
 @pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
 def test_generic_and_look_alike_strings_fire_no_fixture_rule(field: str, value: str) -> None:
-    assert not fixture_rule_ids() & fired_rules(field, value)
+    assert not rule_ids("client-fixtures") & fired_rules(field, value)
 
 
 def test_every_rule_has_an_example() -> None:
-    assert fixture_rule_ids() == {example[-1] for example in EXAMPLES}
+    assert rule_ids("client-fixtures") == {example[-1] for example in EXAMPLES}
 
 
 def test_fixture_rules_cite_their_file_and_a_known_maker() -> None:

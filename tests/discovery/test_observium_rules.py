@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import assert_rule_names, cited_rules, fired_rules, identify, shipped_rules
+from .conftest import assert_rule_names, cited_rules, fired_rules, identify, rule_ids
 
 OBSERVIUM_COMMIT = "604a21c8abceeea9b24a264220082c4ca9b15dd8"  # pgmillon/observium
 
@@ -66,7 +66,7 @@ def test_axis_sysdescr_names_the_maker(
 
 def test_axis_print_server_is_not_a_camera_or_encoder() -> None:
     fired = fired_rules("snmp.sysdescr", "AXIS 5600+ Network Print Server V7.10.2 Jan 30 2007")
-    assert not {rule.id for rule in shipped_rules("observium")} & fired
+    assert not rule_ids("observium") & fired
 
 
 @pytest.mark.parametrize("value", LOOK_ALIKES)
@@ -76,7 +76,7 @@ def test_look_alikes_of_axis_sysdescr_name_no_maker(value: str) -> None:
 
 
 def test_every_observium_rule_has_an_example() -> None:
-    assert {rule.id for rule in shipped_rules("observium")} == {example[-1] for example in EXAMPLES}
+    assert rule_ids("observium") == {example[-1] for example in EXAMPLES}
 
 
 def test_observium_rules_cite_the_poller_and_a_known_maker() -> None:

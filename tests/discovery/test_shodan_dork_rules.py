@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import assert_rule_names, cited_rules_of_repositories, fired_rules, shipped_rules
+from .conftest import (
+    assert_rule_names,
+    cited_rules_of_repositories,
+    fired_rules,
+    rule_ids,
+)
 
 # The lists read, each at one commit: repository -> (commit, file read).
 SOURCES = {
@@ -109,10 +114,6 @@ LOOK_ALIKES = [
 ]
 
 
-def shodan_rule_ids() -> set[str]:
-    return {rule.id for rule in shipped_rules("shodan-dorks")}
-
-
 @pytest.mark.parametrize(("field", "value", "maker", "model", "kind", "rule"), EXAMPLES)
 def test_dork_strings_name_the_maker(
     field: str, value: str, maker: str, model: str | None, kind: str | None, rule: str
@@ -122,11 +123,11 @@ def test_dork_strings_name_the_maker(
 
 @pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
 def test_generic_and_look_alike_strings_fire_no_dork_rule(field: str, value: str) -> None:
-    assert not shodan_rule_ids() & fired_rules(field, value)
+    assert not rule_ids("shodan-dorks") & fired_rules(field, value)
 
 
 def test_every_rule_has_an_example() -> None:
-    assert shodan_rule_ids() == {example[-1] for example in EXAMPLES}
+    assert rule_ids("shodan-dorks") == {example[-1] for example in EXAMPLES}
 
 
 def test_dork_rules_cite_their_list_and_a_known_maker() -> None:

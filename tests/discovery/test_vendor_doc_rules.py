@@ -8,7 +8,7 @@ import pytest
 
 from custodes.discovery.naming import default_resolver
 
-from .conftest import assert_rule_names, fired_rules, shipped_rules
+from .conftest import assert_rule_names, fired_rules, rule_ids, shipped_rules
 
 # The documents read: rule -> (the address read, what the document is, its version or the date it
 # was read). Each rule cites exactly one document.
@@ -144,10 +144,6 @@ LOOK_ALIKES = [
 ]
 
 
-def vendor_rule_ids() -> set[str]:
-    return {rule.id for rule in shipped_rules("vendor-docs")}
-
-
 @pytest.mark.parametrize(("field", "value", "maker", "model", "kind", "rule"), EXAMPLES)
 def test_documented_replies_name_the_maker(
     field: str, value: str, maker: str, model: str | None, kind: str | None, rule: str
@@ -157,11 +153,11 @@ def test_documented_replies_name_the_maker(
 
 @pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
 def test_generic_and_look_alike_strings_fire_no_vendor_doc_rule(field: str, value: str) -> None:
-    assert not vendor_rule_ids() & fired_rules(field, value)
+    assert not rule_ids("vendor-docs") & fired_rules(field, value)
 
 
 def test_every_rule_has_an_example() -> None:
-    assert vendor_rule_ids() == {example[-1] for example in EXAMPLES}
+    assert rule_ids("vendor-docs") == {example[-1] for example in EXAMPLES}
 
 
 def test_rules_cite_their_document_and_a_known_maker() -> None:

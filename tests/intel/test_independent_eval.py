@@ -27,12 +27,12 @@ from custodes.discovery.independent import (
     Example,
     IndependentRun,
     Labels,
+    MakerMentions,
     data_sets,
     evaluate,
     example_id,
     load_examples,
     read_split,
-    reply_names_its_maker,
     run,
     same_company,
     shaping_reasons,
@@ -291,8 +291,9 @@ def test_recall_is_also_read_where_the_reply_names_its_maker() -> None:
         _example("Axis", None),  # nothing to identify
         replace(_example("Hikvision", "Hikvision"), recall_scope=False),
     ]
-    assert all(reply_names_its_maker(example, labels, resolver) for example in named)
-    assert not any(reply_names_its_maker(example, labels, resolver) for example in unnamed)
+    mentions = MakerMentions(labels, resolver)
+    assert all(mentions(example) for example in named)
+    assert not any(mentions(example) for example in unnamed)
     rules = RuleSet(
         [_rule("axis.ftp", "http.server", "^220 AXIS", "Axis", "https://example.org/axis")]
     )

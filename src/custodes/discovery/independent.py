@@ -526,23 +526,40 @@ def _asserted(concerns: Iterable[dict[str, Any]]) -> bool:
     return False
 
 
-def reply_names_its_maker(example: Example, labels: Labels, resolver: Resolver) -> bool:
+class MakerMentions:
     """Whether an example to identify carries, as a word of its reply, a name of its labelled
     maker (or of a company also right for the label): the canonical name, a legal name, alias,
     misspelling or brand name the knowledge base records. Names shorter than three characters
-    are not looked for."""
-    if not example.recall_scope or example.expected is None:
-        return False
-    value = " ".join(example.value.split()).casefold()
-    for label in labels.right_names(example.expected):
-        for name in {label, *resolver.names_of(label)}:
-            words = name.casefold().split()
-            if len("".join(words)) < 3:
-                continue
-            pattern = r"\s+".join(map(re.escape, words))
-            if re.search(rf"(?<![0-9a-z]){pattern}(?![0-9a-z])", value):
-                return True
-    return False
+    are not looked for. One pattern per label, built the first time the label is seen."""
+
+    def __init__(self, labels: Labels, resolver: Resolver) -> None:
+        self._labels = labels
+        self._resolver = resolver
+        self._patterns: dict[str, re.Pattern[str] | None] = {}
+
+    def __call__(self, example: Example) -> bool:
+        if not example.recall_scope or example.expected is None:
+            return False
+        if example.expected not in self._patterns:
+            self._patterns[example.expected] = self._pattern(example.expected)
+        pattern = self._patterns[example.expected]
+        return pattern is not None and pattern.search(example.value.casefold()) is not None
+
+    def _pattern(self, label: str) -> re.Pattern[str] | None:
+        names = {
+            name
+            for right in self._labels.right_names(label)
+            for name in (right, *self._resolver.names_of(right))
+        }
+        words = [name.casefold().split() for name in names]
+        alternatives = sorted(
+            {r"\s+".join(map(re.escape, parts)) for parts in words if len("".join(parts)) >= 3},
+            key=len,
+            reverse=True,
+        )
+        if not alternatives:
+            return None
+        return re.compile(rf"(?<![0-9a-z])(?:{'|'.join(alternatives)})(?![0-9a-z])")
 
 
 def predict(example: Example, scanner: Scanner, resolver: Resolver) -> tuple[tuple[str, ...], bool]:
@@ -581,6 +598,7 @@ def evaluate(
     """
     report = IndependentReport()
     labels = labels.with_makers(examples)
+    mentions = MakerMentions(labels, resolver)
     for example in examples:
         names, concern = predict(example, scanner, resolver)
         right = any(labels.is_right(example, name) for name in names) if names else None
@@ -591,7 +609,7 @@ def evaluate(
             report.found.append(example)
         expected_concern = labels.of_concern(example)
         lookalike_concern = example.lookalike and (concern or labels.names_maker_of_concern(names))
-        named = reply_names_its_maker(example, labels, resolver)
+        named = mentions(example)
         partition = "shaping" if example.id in shaping else "holdout"
         sources = [example.source]
         if example.source in SECOND_BANNER_SOURCES:
