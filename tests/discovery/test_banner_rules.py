@@ -65,6 +65,10 @@ COMMITS = {
     # makers' own published documentation: each rule names its document and a release
     "vendor-docs": None,
     "client-fixtures": None,
+    # the Nmap Scripting Engine's data files (never nmap-service-probes, which is "nmap")
+    "nmap-nse": "db4aefddfa348ec815ffa83a109c97e05db88766",
+    # the fingerprint table of jorhelp/Ingram, a camera scanner
+    "camera-scanners": "c5258e0d2cf0da1e4fd5054b99ccf71675632117",
 }
 BANNER_FIELDS = {
     "http.server",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import cited_rules, identify
+from .conftest import assert_rule_names, cited_rules, identify
 
 GREENBONE_COMMIT = "069735f859ac3db450fa1483227e17aa1b1331a0"  # Clivebi/nvtscript
 FEED_COMMIT = "3c678d4ca512a80bdc950903c83101284a4ce7a3"  # qweasader/gbn
@@ -66,6 +66,21 @@ def test_greenbone_strings_name_the_maker(
     assert attributes.get("manufacturer") == maker, attributes
     if model is not None:
         assert attributes.get("model") == model, attributes
+
+
+@pytest.mark.parametrize(
+    ("greeting", "model", "firmware"),
+    [
+        ("220 AXIS M2036-LE Bullet Camera 10.12.114 (2022) ready.", "M2036-LE", "10.12.114"),
+        ("220 AXIS P1344 Network Camera 5.20 (Oct 15 2010) ready.", "P1344", "5.20"),
+        ("220 AXIS 211 Network Camera 4.40 ready.", "211", "4.40"),
+    ],
+)
+def test_axis_ftp_greetings_give_the_firmware(greeting: str, model: str, firmware: str) -> None:
+    """The firmware version in an Axis FTP greeting is what the KEV range check needs."""
+    assert_rule_names(
+        "ftp.banner", greeting, "axis.gbf-ftp-greeting", model=model, firmware=firmware
+    )
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,8 @@ class Derivation(BaseModel):
         "nikto",
         "vendor-docs",
         "client-fixtures",
+        "nmap-nse",
+        "camera-scanners",
     ]
     file: str = Field(min_length=3)
     # Where the entry was read: a repository's commit, or a released package's version (a
