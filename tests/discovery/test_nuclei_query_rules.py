@@ -1,0 +1,114 @@
+"""Rules drawn from the search-engine queries of ProjectDiscovery's nuclei-templates
+(nuclei-queries.yaml): each page title a template's Shodan or FOFA query quotes to find a camera,
+recorder or VMS names its maker (and model where it carries one); the generic part alone, other
+makers' strings of the same shape and look-alike words name none."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from custodes.discovery.naming import default_resolver
+
+from .conftest import assert_rule_names, fired_rules, rule_ids, shipped_rules
+
+REPOSITORY = "projectdiscovery/nuclei-templates"
+
+# (field, value as the query quotes it or a form a device sends, manufacturer, model, kind, rule)
+EXAMPLES = [
+    ("http.title", "VideoXpert", "Pelco", None, "server", "pelco.nuclei-query-title-videoxpert"),
+    (
+        "http.title",
+        "VideoXpert Ops Center",
+        "Pelco",
+        None,
+        "server",
+        "pelco.nuclei-query-title-videoxpert",
+    ),
+    ("http.title", "NUUO", "NUUO", None, "recorder", "nuuo.nuclei-query-title"),
+    ("http.title", "NUUO NVRmini 2", "NUUO", None, "recorder", "nuuo.nuclei-query-title"),
+    ("http.title", "FLIR", "Teledyne FLIR", None, "camera", "flir.nuclei-query-title"),
+    ("http.title", "FLIR AX8", "Teledyne FLIR", None, "camera", "flir.nuclei-query-title"),
+    (
+        "http.title",
+        "NVR301-04-P4",
+        "Uniview",
+        "NVR301-04-P4",
+        "recorder",
+        "uniview.nuclei-query-title-nvr301",
+    ),
+    (
+        "http.title",
+        "NVR301-04S2-P4",
+        "Uniview",
+        "NVR301-04S2-P4",
+        "recorder",
+        "uniview.nuclei-query-title-nvr301",
+    ),
+    ("http.title", "Mobotix", "Mobotix", None, None, "mobotix.nuclei-query-title"),
+    ("http.title", "Mobotix M16 Live", "Mobotix", None, None, "mobotix.nuclei-query-title"),
+]
+
+# The generic parts the queries rest on, other makers' strings of a similar shape and words
+# like the makers' names: none of the new rules may fire.
+LOOK_ALIKES = [
+    ("http.title", "login"),
+    ("http.title", "Network Video Recorder Login"),
+    ("http.title", "Web Configurator"),
+    ("http.title", "XVR LOGIN"),
+    ("http.title", "VideoExpert"),
+    ("http.title", "Video Xpert"),
+    ("http.title", "NUUK"),
+    ("http.title", "NUUOX"),
+    ("http.title", "Flirc"),
+    ("http.title", "Flirt"),
+    ("http.title", "FLIR Systems"),  # the company name, as web sites title pages
+    ("http.title", "Teledyne FLIR | Thermal Imaging"),
+    ("http.title", "Mobotics"),
+    ("http.title", "Robotix"),
+    ("http.title", "NVR301"),
+    ("http.title", "NVR301-04-P4 Viewer"),
+    ("http.title", "XNVR301-04-P4"),
+    ("http.title", "NVR4104-P-4KS2"),  # Dahua's naming
+    ("http.title", "DS-7604NI-K1/4P"),  # Hikvision's naming
+    ("http.title", "Trassir Webview"),
+    ("http.title", "Lorex"),
+    ("http.server", "FLIR"),  # a title rule, not a Server rule
+    ("http.server", "Cross Web Server"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "maker", "model", "kind", "rule"), EXAMPLES)
+def test_query_strings_name_the_maker(
+    field: str, value: str, maker: str, model: str | None, kind: str | None, rule: str
+) -> None:
+    assert_rule_names(field, value, rule, manufacturer=maker, model=model, device_kind=kind)
+
+
+@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
+def test_look_alikes_fire_no_nuclei_query_rule(field: str, value: str) -> None:
+    assert not rule_ids("nuclei-queries") & fired_rules(field, value)
+
+
+def test_every_rule_has_an_example() -> None:
+    assert rule_ids("nuclei-queries") == {example[-1] for example in EXAMPLES}
+
+
+def test_rules_cite_the_template_read_at_its_commit() -> None:
+    resolver = default_resolver()
+    for rule in shipped_rules("nuclei-queries"):
+        (origin,) = rule.derived_from
+        assert origin.database == "nuclei" and origin.commit, rule.id
+        assert rule.source == f"https://github.com/{REPOSITORY}/blob/{origin.commit}/{origin.file}"
+        assert origin.file.startswith("http/") and origin.file.endswith(".yaml"), rule.id
+        assert "fingerprinthub" not in origin.file, rule.id
+        assert origin.licence.startswith("MIT"), rule.id
+        template, _, query = origin.fingerprint.partition(": ")
+        assert template in rule.note and query.endswith(origin.pattern), rule.id
+        assert rule.sets.manufacturer, rule.id
+        assert resolver.resolve(rule.sets.manufacturer).manufacturer, rule.id
+        # the query names a field the scanner observes, and the rule matches the quoted string
+        found = re.fullmatch(r'(?:http\.)?title(?::|=)"(.+)"', origin.pattern)
+        assert found and "http.title" in rule.field, rule.id
+        assert rule.regex.search(found.group(1)), rule.id
