@@ -48,6 +48,56 @@ EXAMPLES = [
     ),
     ("http.title", "Mobotix", "Mobotix", None, None, "mobotix.nuclei-query-title"),
     ("http.title", "Mobotix M16 Live", "Mobotix", None, None, "mobotix.nuclei-query-title"),
+    (
+        "http.title",
+        "Trassir Webview",
+        "DSSL",
+        None,
+        "server",
+        "dssl.nuclei-query-title-trassir-webview",
+    ),
+    (
+        "http.title",
+        "TRASSIR WebView",
+        "DSSL",
+        None,
+        "server",
+        "dssl.nuclei-query-title-trassir-webview",
+    ),
+    (
+        "http.title",
+        "FortiRecorder",
+        "Fortinet",
+        None,
+        "recorder",
+        "fortinet.nuclei-query-title-fortirecorder",
+    ),
+    (
+        "http.title",
+        "FortiRecorder Admin",
+        "Fortinet",
+        None,
+        "recorder",
+        "fortinet.nuclei-query-title-fortirecorder",
+    ),
+    (
+        "http.title",
+        "Loxone Intercom Video",
+        "Loxone",
+        None,
+        "intercom",
+        "loxone.nuclei-query-title-intercom",
+    ),
+    (
+        "http.title",
+        "Loxone Intercom",
+        "Loxone",
+        None,
+        "intercom",
+        "loxone.nuclei-query-title-intercom",
+    ),
+    ("http.title", "Intelbras", "Intelbras", None, None, "intelbras.nuclei-query-title"),
+    ("http.title", "Intelbras VIP 3230 B", "Intelbras", None, None, "intelbras.nuclei-query-title"),
 ]
 
 # The generic parts the queries rest on, other makers' strings of a similar shape and words
@@ -72,8 +122,24 @@ LOOK_ALIKES = [
     ("http.title", "XNVR301-04-P4"),
     ("http.title", "NVR4104-P-4KS2"),  # Dahua's naming
     ("http.title", "DS-7604NI-K1/4P"),  # Hikvision's naming
-    ("http.title", "Trassir Webview"),
     ("http.title", "Lorex"),
+    ("http.title", "Trassir"),  # the brand alone, not the WebView title
+    ("http.title", "Webview"),
+    ("http.title", "Trassir Cloud"),
+    ("http.title", "My Trassir Webview"),
+    ("http.title", "FortiGate"),  # Fortinet's firewalls: not recorders
+    ("http.title", "FortiAnalyzer"),
+    ("http.title", "FortiRecorders"),
+    ("http.title", "Recorder Admin"),
+    ("http.title", "Loxone"),  # the Miniserver's home-automation pages
+    ("http.title", "Loxone Miniserver"),
+    ("http.title", "Intercom Video"),
+    ("http.title", "Baudisch Intercom"),
+    ("http.title", "Intelbrass"),
+    ("http.title", "Intel"),
+    ("http.title", "Welcome to Intelbras"),  # a page about the maker, not a device title
+    ("http.title", "DH-IPC-HFW1230S"),  # Dahua's naming
+    ("http.server", "Intelbras"),  # a title rule, not a Server rule
     ("http.server", "FLIR"),  # a title rule, not a Server rule
     ("http.server", "Cross Web Server"),
 ]
