@@ -42,6 +42,10 @@ FEED_COMMIT = "3c678d4ca512a80bdc950903c83101284a4ce7a3"  # qweasader/gbn
         ("rtsp.server", "IQinVision Embedded 1.0", "IQinVision", None),
         ("snmp.sysdescr", "IQinVision IQeye M10 Version V3.4/6", "IQinVision", None),
         ("ftp.banner", "220 Welcome to Linksys", "Linksys", None),
+        ("http.title", "SANYO NETWORK CAMERA", "Panasonic", None),
+        ("http.title", "Sanyo Network Camera", "Panasonic", None),
+        ("http.server", "Cohu Camera", "Cohu", None),
+        ("http.server", "Cohu Camera/3960HD", "Cohu", None),
         # greenbone-feed.yaml: replies quoted in the feed's Axis detection scripts
         (
             "ftp.banner",
@@ -104,10 +108,42 @@ def test_axis_ftp_greetings_give_the_firmware(greeting: str, model: str, firmwar
         ("ftp.banner", "220 Axis 100 Camera 1.0 ready."),
         ("http.title", "Axis Bank Station"),
         ("http.title", "AXIS Capital Station"),
+        ("http.title", "SANYO DENKI NETWORK CAMERA"),
+        ("http.title", "NETWORK CAMERA"),
+        ("http.title", "SANYO NETWORK CAMERA VIEWER for Windows"),
+        ("http.title", "Cohu Camera"),
+        ("http.server", "Cohuland Camera"),
+        ("http.server", "Costar Camera"),
+        ("http.server", "Camera Cohu"),
+        ("http.server", "SANYO NETWORK CAMERA"),
     ],
 )
 def test_look_alikes_of_greenbone_strings_name_no_maker(field: str, value: str) -> None:
     assert "manufacturer" not in identify(field, value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "rule", "attributes"),
+    [
+        (
+            "http.title",
+            "SANYO NETWORK CAMERA",
+            "panasonic.gb-title-sanyo-network-camera",
+            {"manufacturer": "Panasonic", "brand": "Sanyo", "device_kind": "camera"},
+        ),
+        (
+            "upnp.server",
+            "Cohu Camera 1.0",
+            "cohu.gb-server-cohu-camera",
+            {"manufacturer": "Cohu", "device_kind": "camera"},
+        ),
+    ],
+)
+def test_sanyo_and_cohu_strings_fire_their_rules(
+    field: str, value: str, rule: str, attributes: dict[str, str]
+) -> None:
+    """Sanyo is a brand of Panasonic (its parent since 2009); Cohu's cameras name Cohu."""
+    assert_rule_names(field, value, rule, **attributes)
 
 
 @pytest.mark.parametrize(
