@@ -69,6 +69,8 @@ COMMITS = {
     "nmap-nse": "db4aefddfa348ec815ffa83a109c97e05db88766",
     # the fingerprint table of jorhelp/Ingram, a camera scanner
     "camera-scanners": "c5258e0d2cf0da1e4fd5054b99ccf71675632117",
+    # GLPI's sysobject.ids, which network-discovery software matches sysObjectIDs against
+    "monitoring-templates": "65e33190533614c048343774e79e0129755486ea",
 }
 BANNER_FIELDS = {
     "http.server",

@@ -81,6 +81,7 @@ class Derivation(BaseModel):
         "client-fixtures",
         "nmap-nse",
         "camera-scanners",
+        "monitoring-templates",
     ]
     file: str = Field(min_length=3)
     # Where the entry was read: a repository's commit, or a released package's version (a
