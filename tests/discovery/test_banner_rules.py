@@ -71,6 +71,10 @@ COMMITS = {
     "camera-scanners": "c5258e0d2cf0da1e4fd5054b99ccf71675632117",
     # GLPI's sysobject.ids, which network-discovery software matches sysObjectIDs against
     "monitoring-templates": "65e33190533614c048343774e79e0129755486ea",
+    # other security scanners' signature sets: each rule names its repository's commit
+    "scanner-signatures": None,
+    # cameras' own firmware (dumps, makers' GPL releases): each rule names its commit
+    "firmware": None,
 }
 BANNER_FIELDS = {
     "http.server",

@@ -82,6 +82,8 @@ class Derivation(BaseModel):
         "nmap-nse",
         "camera-scanners",
         "monitoring-templates",
+        "firmware",
+        "scanner-signatures",
     ]
     file: str = Field(min_length=3)
     # Where the entry was read: a repository's commit, or a released package's version (a

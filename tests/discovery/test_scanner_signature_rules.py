@@ -1,0 +1,86 @@
+"""Rules drawn from open-source security scanners' signatures (scanner-signatures.yaml): the
+page title of TVT's NVMS-1000 video management server names TVT; other makers' VMS titles,
+the generic words alone and the string in another field name nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import assert_rule_names, cited_rules_of_repositories, fired_rules, rule_ids
+
+# repository -> (commit read, licence as the rules record it)
+SOURCES = {
+    "chaitin/xray": ("aee9f9cecc3d49a1842a33c38b96af35a7d90168", "LicenseRef-xray (attribution"),
+}
+
+# (field, value as the source quotes it or a real device sends it, maker, model, kind, rule)
+EXAMPLES = [
+    (
+        "http.title",
+        "NVMS-1000",
+        "TVT",
+        "NVMS-1000",
+        "server",
+        "tvt.scanner-xray-nvms-1000-title",
+    ),
+    (
+        "http.title",
+        "  NVMS-1000 ",  # padded, as some pages write the title
+        "TVT",
+        "NVMS-1000",
+        "server",
+        "tvt.scanner-xray-nvms-1000-title",
+    ),
+    (
+        "http.title",
+        "nvms-1000 Login",
+        "TVT",
+        "nvms-1000",
+        "server",
+        "tvt.scanner-xray-nvms-1000-title",
+    ),
+]
+
+# Other makers' VMS and client titles, other NVMS numbers, the generic part alone, the model
+# inside another product's name, and the string in another field.
+LOOK_ALIKES = [
+    ("http.title", "iVMS-4200"),
+    ("http.title", "NVMS"),
+    ("http.title", "NVMS-9000"),
+    ("http.title", "NVMS-10000"),
+    ("http.title", "CNVMS-1000"),
+    ("http.title", "My NVMS-1000 notes"),
+    ("http.title", "Video Management System"),
+    ("http.title", "流媒体管理服务器"),
+    ("http.server", "NVMS-1000"),
+    ("http.favicon_md5", "89b932fcc47cf4ca3faadb0cfdef89cf"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "maker", "model", "kind", "rule"), EXAMPLES)
+def test_scanner_signatures_name_the_maker(
+    field: str, value: str, maker: str, model: str, kind: str, rule: str
+) -> None:
+    assert_rule_names(field, value, rule, manufacturer=maker, model=model, device_kind=kind)
+
+
+@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
+def test_look_alikes_fire_no_scanner_signature_rule(field: str, value: str) -> None:
+    assert not rule_ids("scanner-signatures") & fired_rules(field, value)
+
+
+def test_every_rule_has_an_example() -> None:
+    assert rule_ids("scanner-signatures") == {example[-1] for example in EXAMPLES}
+
+
+def test_scanner_signature_rules_cite_their_entry() -> None:
+    commits = {repository: commit for repository, (commit, _) in SOURCES.items()}
+    for rule, origin, repository in cited_rules_of_repositories(
+        "scanner-signatures", "scanner-signatures", commits
+    ):
+        _, licence = SOURCES[repository]
+        assert origin.licence.startswith(licence) and "fact only" in origin.licence, rule.id
+        # xray names each POC after its file, with the prefix "poc-yaml-"
+        assert origin.fingerprint.removeprefix("poc-yaml-") + ".yml" in origin.file, rule.id
+        quoted = origin.pattern.removeprefix("<title>").removesuffix("</title>")
+        assert f'"{quoted}"' in rule.note, rule.id
