@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -87,6 +87,37 @@ def assert_rule_names(field: str, value: str, rule: str, **expected: str | None)
     for key, wanted in expected.items():
         if wanted is not None:
             assert attributes.get(key) == wanted, (key, attributes)
+
+
+# One example of a rule file: (field, value, manufacturer, [model,] device kind, rule id).
+RuleExample = tuple[str | None, ...]
+
+
+def rule_file_tests(
+    name: str, examples: list[RuleExample], look_alikes: list[tuple[str, str]]
+) -> tuple[Callable[..., None], Callable[..., None], Callable[[], None]]:
+    """The three tests every rule file drawn from one source shares, for its test module to
+    bind to ``test_*`` names: each example fires its rule and is named as it says (a None is
+    not checked); no look-alike fires a rule of the file; every rule of the file has an
+    example."""
+    full = [
+        example if len(example) == 6 else (*example[:3], None, *example[3:]) for example in examples
+    ]
+
+    @pytest.mark.parametrize(("field", "value", "maker", "model", "kind", "rule"), full)
+    def examples_name_the_maker(
+        field: str, value: str, maker: str, model: str | None, kind: str | None, rule: str
+    ) -> None:
+        assert_rule_names(field, value, rule, manufacturer=maker, model=model, device_kind=kind)
+
+    @pytest.mark.parametrize(("field", "value"), look_alikes)
+    def look_alikes_fire_no_rule(field: str, value: str) -> None:
+        assert not rule_ids(name) & fired_rules(field, value)
+
+    def every_rule_has_an_example() -> None:
+        assert rule_ids(name) == {example[-1] for example in examples}
+
+    return examples_name_the_maker, look_alikes_fire_no_rule, every_rule_has_an_example
 
 
 # The keys of one device in `custodes scan --json` (a public interface).

@@ -5,9 +5,7 @@ guesses, read and refused) name none."""
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import assert_rule_names, cited_rules_of_repositories, fired_rules, rule_ids
+from .conftest import cited_rules_of_repositories, rule_file_tests
 
 # The tables read, each at one commit: repository -> (commit, file read, its licence).
 SOURCES = {
@@ -152,20 +150,9 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "maker", "model", "kind", "rule"), EXAMPLES)
-def test_camera_scanner_entries_name_the_maker(
-    field: str, value: str, maker: str, model: str | None, kind: str | None, rule: str
-) -> None:
-    assert_rule_names(field, value, rule, manufacturer=maker, model=model, device_kind=kind)
-
-
-@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
-def test_look_alikes_fire_no_camera_scanner_rule(field: str, value: str) -> None:
-    assert not rule_ids("camera-scanners") & fired_rules(field, value)
-
-
-def test_every_rule_has_an_example() -> None:
-    assert rule_ids("camera-scanners") == {example[-1] for example in EXAMPLES}
+test_examples_name_the_maker, test_look_alikes_fire_no_rule, test_every_rule_has_an_example = (
+    rule_file_tests("camera-scanners", EXAMPLES, LOOK_ALIKES)
+)
 
 
 def test_camera_scanner_rules_cite_their_entry() -> None:

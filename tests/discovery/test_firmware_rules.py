@@ -4,9 +4,7 @@ realms, the generic words alone, LIVE555's own strings and the string in HTTP fi
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import assert_rule_names, cited_rules_of_repositories, fired_rules, rule_ids
+from .conftest import cited_rules_of_repositories, rule_file_tests
 
 # The dumps read, each at one commit: repository -> (commit, file read, its licence).
 SOURCES = {
@@ -54,20 +52,9 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "maker", "kind", "rule"), EXAMPLES)
-def test_firmware_strings_name_the_maker(
-    field: str, value: str, maker: str, kind: str | None, rule: str
-) -> None:
-    assert_rule_names(field, value, rule, manufacturer=maker, device_kind=kind)
-
-
-@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
-def test_look_alikes_fire_no_firmware_rule(field: str, value: str) -> None:
-    assert not rule_ids("firmware") & fired_rules(field, value)
-
-
-def test_every_rule_has_an_example() -> None:
-    assert rule_ids("firmware") == {example[-1] for example in EXAMPLES}
+test_examples_name_the_maker, test_look_alikes_fire_no_rule, test_every_rule_has_an_example = (
+    rule_file_tests("firmware", EXAMPLES, LOOK_ALIKES)
+)
 
 
 def test_firmware_rules_cite_their_file() -> None:

@@ -4,9 +4,7 @@ the same hash in another field name none."""
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import assert_rule_names, cited_rules, fired_rules, rule_ids
+from .conftest import cited_rules, rule_file_tests
 
 NIKTO_COMMIT = "d5067406bc0902f8174cb5f8d595f637951974ce"  # sullo/nikto
 
@@ -45,20 +43,9 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "maker", "kind", "rule"), EXAMPLES)
-def test_nikto_favicons_name_the_maker(
-    field: str, value: str, maker: str, kind: str | None, rule: str
-) -> None:
-    assert_rule_names(field, value, rule, manufacturer=maker, device_kind=kind)
-
-
-@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
-def test_other_favicons_and_fields_fire_no_nikto_rule(field: str, value: str) -> None:
-    assert not rule_ids("nikto") & fired_rules(field, value)
-
-
-def test_every_rule_has_an_example() -> None:
-    assert rule_ids("nikto") == {example[-1] for example in EXAMPLES}
+test_examples_name_the_maker, test_look_alikes_fire_no_rule, test_every_rule_has_an_example = (
+    rule_file_tests("nikto", EXAMPLES, LOOK_ALIKES)
+)
 
 
 def test_nikto_rules_cite_their_entry_and_a_known_maker() -> None:

@@ -4,9 +4,7 @@ inside another word, other makers' realms and the same string in another field n
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import assert_rule_names, cited_rules, fired_rules, rule_ids
+from .conftest import cited_rules, rule_file_tests
 
 NMAP_COMMIT = "db4aefddfa348ec815ffa83a109c97e05db88766"  # nmap/nmap
 
@@ -58,20 +56,9 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "maker", "kind", "rule"), EXAMPLES)
-def test_nse_strings_name_the_maker(
-    field: str, value: str, maker: str, kind: str | None, rule: str
-) -> None:
-    assert_rule_names(field, value, rule, manufacturer=maker, device_kind=kind)
-
-
-@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
-def test_look_alikes_fire_no_nse_rule(field: str, value: str) -> None:
-    assert not rule_ids("nmap-nse") & fired_rules(field, value)
-
-
-def test_every_rule_has_an_example() -> None:
-    assert rule_ids("nmap-nse") == {example[-1] for example in EXAMPLES}
+test_examples_name_the_maker, test_look_alikes_fire_no_rule, test_every_rule_has_an_example = (
+    rule_file_tests("nmap-nse", EXAMPLES, LOOK_ALIKES)
+)
 
 
 def test_nse_rules_cite_their_entry_and_a_known_maker() -> None:

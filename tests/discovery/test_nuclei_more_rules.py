@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from custodes.discovery.naming import default_resolver
 
-from .conftest import assert_rule_names, fired_rules, rule_ids, shipped_rules
+from .conftest import rule_file_tests, shipped_rules
 
 REPOSITORY = "projectdiscovery/nuclei-templates"
 
@@ -174,20 +172,9 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "maker", "kind", "rule"), EXAMPLES)
-def test_nuclei_strings_name_the_maker(
-    field: str, value: str, maker: str, kind: str | None, rule: str
-) -> None:
-    assert_rule_names(field, value, rule, manufacturer=maker, device_kind=kind)
-
-
-@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
-def test_look_alikes_fire_no_nuclei_more_rule(field: str, value: str) -> None:
-    assert not rule_ids("nuclei-more") & fired_rules(field, value)
-
-
-def test_every_rule_has_an_example() -> None:
-    assert rule_ids("nuclei-more") == {example[-1] for example in EXAMPLES}
+test_examples_name_the_maker, test_look_alikes_fire_no_rule, test_every_rule_has_an_example = (
+    rule_file_tests("nuclei-more", EXAMPLES, LOOK_ALIKES)
+)
 
 
 def test_rules_cite_the_template_read_at_its_commit() -> None:

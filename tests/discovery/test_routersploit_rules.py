@@ -4,19 +4,18 @@ and other cameras' realms name none."""
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import assert_rule_names, cited_rules, fired_rules, rule_ids
+from .conftest import cited_rules, rule_file_tests
 
 ROUTERSPLOIT_COMMIT = "723b574c36ae202857e3f93e4f3c2ab9a1638ed4"  # threat9/routersploit
 
-# field, reply as the module quotes it, manufacturer, model, the rule that must fire
+# field, reply as the module quotes it, manufacturer, model, device kind, the rule that must fire
 EXAMPLES = [
     (
         "http.www_authenticate",
         'Basic realm="N100 H.264 IP Camera"',
         "Beward",
         "N100",
+        None,
         "beward.routersploit-realm-n100",
     ),
 ]
@@ -35,20 +34,9 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "maker", "model", "rule"), EXAMPLES)
-def test_module_strings_name_the_maker(
-    field: str, value: str, maker: str, model: str | None, rule: str
-) -> None:
-    assert_rule_names(field, value, rule, manufacturer=maker, model=model)
-
-
-@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
-def test_generic_and_look_alike_replies_fire_no_routersploit_rule(field: str, value: str) -> None:
-    assert not rule_ids("routersploit") & fired_rules(field, value)
-
-
-def test_every_routersploit_rule_has_an_example() -> None:
-    assert rule_ids("routersploit") == {ex[-1] for ex in EXAMPLES}
+test_examples_name_the_maker, test_look_alikes_fire_no_rule, test_every_rule_has_an_example = (
+    rule_file_tests("routersploit", EXAMPLES, LOOK_ALIKES)
+)
 
 
 def test_routersploit_rules_cite_their_module() -> None:

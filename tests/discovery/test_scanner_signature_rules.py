@@ -4,9 +4,7 @@ the generic words alone and the string in another field name nothing."""
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import assert_rule_names, cited_rules_of_repositories, fired_rules, rule_ids
+from .conftest import cited_rules_of_repositories, rule_file_tests
 
 # repository -> (commit read, licence as the rules record it)
 SOURCES = {
@@ -57,20 +55,9 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "maker", "model", "kind", "rule"), EXAMPLES)
-def test_scanner_signatures_name_the_maker(
-    field: str, value: str, maker: str, model: str, kind: str, rule: str
-) -> None:
-    assert_rule_names(field, value, rule, manufacturer=maker, model=model, device_kind=kind)
-
-
-@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
-def test_look_alikes_fire_no_scanner_signature_rule(field: str, value: str) -> None:
-    assert not rule_ids("scanner-signatures") & fired_rules(field, value)
-
-
-def test_every_rule_has_an_example() -> None:
-    assert rule_ids("scanner-signatures") == {example[-1] for example in EXAMPLES}
+test_examples_name_the_maker, test_look_alikes_fire_no_rule, test_every_rule_has_an_example = (
+    rule_file_tests("scanner-signatures", EXAMPLES, LOOK_ALIKES)
+)
 
 
 def test_scanner_signature_rules_cite_their_entry() -> None:

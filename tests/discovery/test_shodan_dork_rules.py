@@ -4,14 +4,7 @@ other makers' strings of a similar shape and the words used ordinarily name none
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import (
-    assert_rule_names,
-    cited_rules_of_repositories,
-    fired_rules,
-    rule_ids,
-)
+from .conftest import cited_rules_of_repositories, rule_file_tests
 
 # The lists read, each at one commit: repository -> (commit, file read).
 SOURCES = {
@@ -114,20 +107,9 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "maker", "model", "kind", "rule"), EXAMPLES)
-def test_dork_strings_name_the_maker(
-    field: str, value: str, maker: str, model: str | None, kind: str | None, rule: str
-) -> None:
-    assert_rule_names(field, value, rule, manufacturer=maker, model=model, device_kind=kind)
-
-
-@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
-def test_generic_and_look_alike_strings_fire_no_dork_rule(field: str, value: str) -> None:
-    assert not rule_ids("shodan-dorks") & fired_rules(field, value)
-
-
-def test_every_rule_has_an_example() -> None:
-    assert rule_ids("shodan-dorks") == {example[-1] for example in EXAMPLES}
+test_examples_name_the_maker, test_look_alikes_fire_no_rule, test_every_rule_has_an_example = (
+    rule_file_tests("shodan-dorks", EXAMPLES, LOOK_ALIKES)
+)
 
 
 def test_dork_rules_cite_their_list_and_a_known_maker() -> None:

@@ -4,11 +4,9 @@ strings of a similar shape and the bare words the rules rest on name none."""
 
 from __future__ import annotations
 
-import pytest
-
 from custodes.discovery.naming import default_resolver
 
-from .conftest import assert_rule_names, fired_rules, rule_ids, shipped_rules
+from .conftest import rule_file_tests, shipped_rules
 
 # The documents read: rule -> (the address read, what the document is, its version or the date it
 # was read). Each rule cites exactly one document.
@@ -144,20 +142,9 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "maker", "model", "kind", "rule"), EXAMPLES)
-def test_documented_replies_name_the_maker(
-    field: str, value: str, maker: str, model: str | None, kind: str | None, rule: str
-) -> None:
-    assert_rule_names(field, value, rule, manufacturer=maker, model=model, device_kind=kind)
-
-
-@pytest.mark.parametrize(("field", "value"), LOOK_ALIKES)
-def test_generic_and_look_alike_strings_fire_no_vendor_doc_rule(field: str, value: str) -> None:
-    assert not rule_ids("vendor-docs") & fired_rules(field, value)
-
-
-def test_every_rule_has_an_example() -> None:
-    assert rule_ids("vendor-docs") == {example[-1] for example in EXAMPLES}
+test_examples_name_the_maker, test_look_alikes_fire_no_rule, test_every_rule_has_an_example = (
+    rule_file_tests("vendor-docs", EXAMPLES, LOOK_ALIKES)
+)
 
 
 def test_rules_cite_their_document_and_a_known_maker() -> None:
