@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -406,8 +407,8 @@ def accuracy_command(
         typer.Option(
             "--independent",
             help="Also score the independent third-party set (tests/intel/eval), per source "
-            "and field, split into shaping and holdout examples, and the third banner set "
-            "(all holdout).",
+            "and field, split into shaping and holdout examples, the third banner set and the "
+            "capture set (both all holdout).",
         ),
     ] = False,
     data: Annotated[
@@ -427,6 +428,7 @@ def accuracy_command(
     """Precision and recall of identification: the evaluation set, Recog's camera banners and,
     with --independent, independent third-party data."""
     from custodes.discovery.accuracy import evaluate_banners, read_banner_examples
+    from custodes.discovery.capture_set import run_captures
     from custodes.discovery.independent import run
     from custodes.discovery.rules import default_rules
 
@@ -444,11 +446,13 @@ def accuracy_command(
     eval_set = _eval_set_figures(directory, resolver)
     banner_file = directory.parent / "fixtures" / "recog-camera-examples.tsv"
     banners = evaluate_banners(read_banner_examples(banner_file), rules)
-    outcome = third = None
+    outcome = third = captures = None
     if independent or write_split:
         try:
             outcome = run(directory / "eval", resolver, rules, write=write_split, third=independent)
             third = outcome.third
+            if independent:
+                captures = run_captures(directory / "eval", resolver, rules, _egress_vendor())
         except (OSError, KeyError, ValueError) as error:
             where = directory / "eval"
             raise _fail(IntelError(f"independent evaluation set in {where}: {error}")) from error
@@ -466,6 +470,8 @@ def accuracy_command(
             payload["independent"] = outcome.to_dict()
         if third is not None:
             payload["third_banner_set"] = third.to_dict()
+        if captures is not None:
+            payload["capture_set"] = captures.to_dict()
         typer.echo(json.dumps(payload))
         return
     console = _console()
@@ -481,6 +487,21 @@ def accuracy_command(
         typer.echo(outcome.to_text())
     if third is not None:
         typer.echo(third.to_text())
+    if captures is not None:
+        typer.echo(captures.to_text())
+
+
+def _egress_vendor() -> Callable[[str], str | None]:
+    """The vendor whose service a host name belongs to, by the shipped egress rules."""
+    from custodes.egress.endpoints import load_endpoint_rules
+
+    endpoints = load_endpoint_rules()
+
+    def vendor_of(name: str) -> str | None:
+        found = endpoints.match_name(name)
+        return None if found is None else endpoints.endpoints[found].vendor
+
+    return vendor_of
 
 
 def register(app: typer.Typer) -> None:

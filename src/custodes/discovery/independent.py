@@ -63,6 +63,10 @@ THIRD_BANNER_REPOSITORIES = ("intrigue-ident", "EyeWitness", "FingerprintHub")
 # The fourth source of the third set: device replies quoted in public GitHub issue and pull-request
 # threads, one row per thread and reply (url,field,value,maker,device,camera,quoted_by).
 ISSUE_REPLIES_FILE = "issue_replies.csv"
+# Sources of the capture set (captures.csv, scored by custodes.discovery.capture_set): what named
+# devices sent in public testbed captures; all holdout, never a rule source.
+CAPTURE_SOURCES = frozenset({"iot-sentinel"})
+CAPTURE_GROUP = "captures"
 _THREAD = re.compile(r"github\.com/([\w.-]+/[\w.-]+)/(?:issues|pull)/(\d+)(?!\d)", re.I)
 ASSERTED_KINDS = frozenset(
     {"national-security designation", "procurement ban", "sanction", "human-rights finding"}
@@ -575,12 +579,17 @@ def predict(example: Example, scanner: Scanner, resolver: Resolver) -> tuple[tup
     else:
         record = identify(scanner, [(example.field, example.value)])
         concerns = record["concerns"]
-    names = tuple(
+    return named_companies(record), _asserted(concerns)
+
+
+def named_companies(record: dict[str, Any]) -> tuple[str, ...]:
+    """The distinct manufacturer, brand and owner an identification names, in that order."""
+    names = (
         str(getattr(record.get(key), "name", record.get(key)))
         for key in ("manufacturer", "brand", "owner")
         if record.get(key)
     )
-    return names, _asserted(concerns)
+    return tuple(dict.fromkeys(names))
 
 
 def evaluate(
@@ -616,6 +625,8 @@ def evaluate(
             sources.append(SECOND_BANNER_GROUP)
         elif example.source in THIRD_BANNER_SOURCES:
             sources.append(THIRD_BANNER_GROUP)
+        elif example.source in CAPTURE_SOURCES:
+            sources.append(CAPTURE_GROUP)
         for part in (partition, "all"):
             groups: list[tuple[str, ...]] = [(part,)]
             for source in sources:
