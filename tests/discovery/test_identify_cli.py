@@ -148,3 +148,31 @@ def test_mac_forms(value: str, mac: str) -> None:
 def test_bad_macs(value: str) -> None:
     with pytest.raises(IdentifyInputError, match=r"mac\.oui needs"):
         mac_address(value)
+
+
+def test_a_maker_the_knowledge_base_fills_in_says_from_what(app: typer.Typer) -> None:
+    """No rule names D-Link from this MAC: the IEEE assignment does, and the evidence says so,
+    with the knowledge base's confidence, as ``custodes resolve`` gives it."""
+    resolved = default_resolver().resolve_mac("B0:C5:54:25:5B:0E")
+    code, devices, _ = run(app, "--field", "mac.oui", "b0:c5:54:25:5b:0e", "--json")
+    assert code == 0
+    (device,) = devices
+    assert device["manufacturer"] == "D-Link" and device["confidence"] == round(
+        resolved.confidence, 3
+    )
+    assert device["evidence"] == [
+        {
+            "probe": "knowledge-base",
+            "port": None,
+            "observed": "B0:C5:54:25:5B:0E",
+            "rule": resolved.evidence[0],
+        }
+    ]
+    assert "IEEE registrant 'D-Link International'" in device["evidence"][0]["rule"]
+    # a rule naming the maker is its own evidence: nothing is added
+    code, devices, _ = run(app, "--field", "http.server", "Hikvision-Webs", "--json")
+    assert [item["probe"] for item in devices[0]["evidence"]] == ["identify"]
+    # a maker no one can name gets no evidence and no confidence
+    code, devices, _ = run(app, "--field", "mac.oui", "02:00:00:00:00:01", "--json")  # random
+    assert devices[0]["manufacturer"] is None and devices[0]["evidence"] == []
+    assert devices[0]["confidence"] == 0.0

@@ -40,6 +40,23 @@ class Names:
     concerns: list[dict[str, Any]] = field(default_factory=list)
     owner: str | None = None
     components: list[dict[str, Any]] = field(default_factory=list)
+    inferred: Inference | None = None  # the maker, when the resolver filled it in
+
+
+@dataclass(frozen=True, slots=True)
+class Inference:
+    """How the resolver filled the maker in where no rule named it: from which value (a
+    brand, a model number or a MAC address), why, and with what confidence."""
+
+    value: str
+    reason: str
+    confidence: float
+
+
+def _inference(value: str, resolved: Any) -> Inference:
+    reasons = tuple(getattr(resolved, "evidence", ()) or ())
+    reason = str(reasons[0]) if reasons else "resolved by the knowledge base"
+    return Inference(value, reason, float(getattr(resolved, "confidence", 0.0) or 0.0))
 
 
 def default_resolver() -> Resolver:
@@ -68,6 +85,7 @@ def canonical_names(
     if resolver is None:
         return Names(maker, brand or maker, device_kind)
     components: dict[str, dict[str, Any]] = {}
+    inferred = None
     if maker:
         resolved = resolver.resolve(maker)
         _collect(components, resolved)
@@ -82,11 +100,12 @@ def canonical_names(
             brand = None
         elif not resolved.weak:
             brand = _text(resolved.brand) or _text(resolved.manufacturer) or brand
-            maker = maker or _text(resolved.manufacturer)
+            if not maker and _text(resolved.manufacturer):
+                maker, inferred = _text(resolved.manufacturer), _inference(brand, resolved)
     if model and (not maker or not device_kind):
         resolved = resolver.resolve(model)
-        if not resolved.weak:
-            maker = maker or _text(resolved.manufacturer)
+        if not resolved.weak and not maker and _text(resolved.manufacturer):
+            maker, inferred = _text(resolved.manufacturer), _inference(model, resolved)
         device_kind = device_kind or _text(resolved.device_kind)
     if not maker and mac:
         resolved = resolver.resolve_mac(mac)
@@ -94,10 +113,11 @@ def canonical_names(
         if not resolved.weak:
             maker = _text(resolved.manufacturer)
             brand = brand or _text(resolved.brand)
+            inferred = _inference(mac, resolved) if maker else None
     brand = brand or maker
     owner = resolver.owner_of(brand) if brand else None
     concerns = _concerns(resolver, maker, owner)
-    return Names(maker, brand, device_kind, concerns, owner, list(components.values()))
+    return Names(maker, brand, device_kind, concerns, owner, list(components.values()), inferred)
 
 
 def _components_only(resolved: Any) -> bool:

@@ -7,7 +7,7 @@ import ipaddress
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 
-from custodes.discovery.models import Device, Observation
+from custodes.discovery.models import Device, Evidence, Observation
 from custodes.discovery.multicast import multicast_discover
 from custodes.discovery.naming import Resolver, canonical_names
 from custodes.discovery.probes.banner import BANNER_FIELDS, probe_banner
@@ -50,6 +50,8 @@ HTTP_PORTS = frozenset({80, 81, 88, 8080, 8081, 8088, 8888})
 HTTPS_PORTS = frozenset({443, 8443})
 RTSP_PORTS = frozenset({554, 8554})
 VENDOR_PORTS = frozenset({8000, 34567, 37777})
+# The evidence "probe" of a maker the knowledge base filled in from a brand, model or MAC.
+KNOWLEDGE_PROBE = "knowledge-base"
 DEFAULT_HOST_CONCURRENCY = 32
 
 
@@ -217,6 +219,11 @@ class Scanner:
             attributes.get("device_kind"),
             mac,
         )
+        confidence, evidence = identification.confidence, identification.evidence
+        if names.inferred is not None:  # the resolver named the maker: say from what and why
+            inferred = names.inferred
+            evidence = [*evidence, Evidence(KNOWLEDGE_PROBE, None, inferred.value, inferred.reason)]
+            confidence = max(confidence, inferred.confidence)
         return Device(
             address=address,
             open_ports=open_ports,
@@ -227,8 +234,8 @@ class Scanner:
             serial=attributes.get("serial"),
             mac=mac,
             device_kind=names.device_kind,
-            confidence=identification.confidence,
-            evidence=identification.evidence,
+            confidence=confidence,
+            evidence=evidence,
             concerns=names.concerns,
             owner=names.owner,
             components=names.components,
