@@ -13,10 +13,12 @@ taken: what each device itself sent, as the scanner records it:
 * ``http.server``, ``http.www_authenticate``, ``http.title`` (``rtsp.*`` for RTSP): the HTTP and
   RTSP replies the device sent, TCP segments put back in order;
 * ``upnp.manufacturer``, ``upnp.model_name`` …: UPnP description documents the device served;
+* ``mdns.service``, ``mdns.instance``, ``mdns.txt``: the DNS-SD answers it sent over mDNS, read as
+  the scanner's mDNS probe reads a reply;
 * ``dns.query``: the host names the device asked its resolver for (scored by the egress rules).
 
-Packets are the device's own (its MAC is the Ethernet source). DHCP options and mDNS names are not
-taken: the scanner does not observe them.
+Packets are the device's own (its MAC is the Ethernet source). DHCP options are not taken: the
+scanner does not observe them.
 
     PYTHONPATH=src python scripts/build_capture_eval.py --iot-sentinel GIT_DIR [--commit SHA]
 
@@ -40,6 +42,8 @@ from _snapshots import git  # scripts/_snapshots.py, beside this script
 
 from custodes.discovery.capture_set import CAPTURE_COLUMNS, CAPTURES_FILE
 from custodes.discovery.probes.httpwire import parse_response
+from custodes.discovery.probes.mdns import MDNS_PORT
+from custodes.discovery.probes.mdns import parse_reply as parse_mdns
 from custodes.discovery.probes.ssdp import parse_description
 from custodes.egress._dns import parse_dns
 
@@ -138,12 +142,15 @@ def device_observations(pcap: bytes, mac: bytes) -> Iterator[tuple[str, str]]:
             continue
         segment = packet.data
         if isinstance(segment, dpkt.udp.UDP):
-            if SSDP_PORT in (segment.sport, segment.dport):
-                server = _ssdp_server(bytes(segment.data))
+            payload = bytes(segment.data)
+            if segment.sport == MDNS_PORT and len(payload) > 2 and payload[2] & 0x80:  # answers
+                yield from ((item.field, item.value) for item in parse_mdns(payload)[1])
+            elif SSDP_PORT in (segment.sport, segment.dport):
+                server = _ssdp_server(payload)
                 if server:
                     yield "upnp.server", server
             elif segment.dport == DNS_PORT:
-                message = parse_dns(bytes(segment.data))
+                message = parse_dns(payload)
                 if message is not None and not message.is_response:
                     for name in message.questions:
                         yield "dns.query", name.rstrip(".").lower()

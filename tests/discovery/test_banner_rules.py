@@ -75,6 +75,8 @@ COMMITS = {
     "scanner-signatures": None,
     # cameras' own firmware (dumps, makers' GPL releases): each rule names its commit
     "firmware": None,
+    # IANA's service name registry (DNS-SD service types) as mirrored at jgraef/iana-numbers
+    "iana-services": "d482720f55fda5e950985239e17f524093c81d9f",
 }
 BANNER_FIELDS = {
     "http.server",

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import ssl
 
+import dns.message
+import dns.rrset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custodes.discovery.lab.profiles import (
     DeviceProfile,
+    MdnsService,
     OnvifService,
     SnmpService,
     load_certificates,
 )
-from custodes.discovery.lab.replies import probe_matches, snmp_reply
-from custodes.discovery.probes import dhip, onvif, sadp, snmp, ssdp
+from custodes.discovery.lab.replies import mdns_reply, probe_matches, snmp_reply
+from custodes.discovery.probes import dhip, mdns, onvif, sadp, snmp, ssdp
 from custodes.discovery.probes.banner import clean_banner
 from custodes.discovery.probes.httpwire import head_complete, parse_response
 from custodes.discovery.probes.x509 import describe_certificate
@@ -170,8 +173,61 @@ def test_ssdp_reply_and_description() -> None:
     assert fields == {"upnp.manufacturer": "ACME", "upnp.model_name": "Z1"}
 
 
+def _mdns_answers(*records: tuple[str, str, list[str]], question: str) -> bytes:
+    query = dns.message.from_wire(mdns.build_query(question))
+    reply = dns.message.make_response(query)
+    for name, kind, values in records:
+        reply.answer.append(dns.rrset.from_text_list(name, 120, "IN", kind, values))
+    return reply.to_wire()
+
+
+def test_mdns_service_listing_then_instances() -> None:
+    listing = _mdns_answers(
+        ("_services._dns-sd._udp.local.", "PTR", ["_axis-video._tcp.local.", "_http._tcp.local."]),
+        question=mdns.SERVICES_NAME,
+    )
+    services, found = mdns.parse_reply(listing)
+    assert services == ["_axis-video._tcp.local.", "_http._tcp.local."]
+    assert [(item.field, item.value) for item in found] == [
+        ("mdns.service", "_axis-video._tcp"),
+        ("mdns.service", "_http._tcp"),
+    ]
+    assert all(item.probe == "mdns" and item.port == 5353 for item in found)
+    instance = r"AXIS\032M3045-V\032-\032ACCC8E000000._axis-video._tcp.local."
+    answers = _mdns_answers(
+        ("_axis-video._tcp.local.", "PTR", [instance]),
+        (instance, "TXT", ['"macaddress=ACCC8E000000" "" "path=/"']),
+        question="_axis-video._tcp.local.",
+    )
+    services, found = mdns.parse_reply(answers)
+    assert services == []  # only the service listing names services to ask about
+    assert [(item.field, item.value) for item in found] == [
+        ("mdns.service", "_axis-video._tcp"),
+        ("mdns.instance", "AXIS M3045-V - ACCC8E000000"),
+        ("mdns.txt", "macaddress=ACCC8E000000"),
+        ("mdns.txt", "path=/"),
+    ]
+
+
+def test_mdns_reply_limits_and_refusals() -> None:
+    many = [f"_s{number}._tcp.local." for number in range(40)]
+    listing = _mdns_answers(
+        ("_services._dns-sd._udp.local.", "PTR", many), question=mdns.SERVICES_NAME
+    )
+    services, found = mdns.parse_reply(listing)
+    assert len(services) == mdns.MAX_SERVICE_TYPES and len(found) == mdns.MAX_VALUES
+    assert mdns.parse_reply(b"") == ([], [])
+    assert mdns.parse_reply(b"\x00" * 11) == ([], [])
+    # answers about names outside .local (a reverse lookup) give nothing
+    reverse = _mdns_answers(
+        ("9.0.0.127.in-addr.arpa.", "PTR", ["host.local."]), question="9.0.0.127.in-addr.arpa."
+    )
+    assert mdns.parse_reply(reverse) == ([], [])
+
+
 PARSERS = [
     parse_response,
+    mdns.parse_reply,
     sadp.parse_reply,
     dhip.parse_reply,
     onvif.parse_probe_matches,
@@ -203,6 +259,11 @@ def test_parsers_survive_truncated_and_corrupted_replies(cut: int, noise: bytes)
         or b"",
         ssl.PEM_cert_to_DER_cert(pem),
         probe_matches(DeviceProfile(name="x"), OnvifService(), "127.0.0.1", 80, onvif.build_probe())
+        or b"",
+        mdns_reply(
+            MdnsService(instance="AXIS Q1 - 00408C000000", services=("_axis-video._tcp",)),
+            mdns.build_query("_axis-video._tcp.local."),
+        )
         or b"",
     ]
     for sample in samples:

@@ -157,3 +157,13 @@ def test_snmp_only_with_a_community(lab: Lab) -> None:
     assert sum(1 for request in lab.requests if request.protocol == "snmp") == before
     [device] = scan_lab(lab, [address], community="public")
     assert any(item.rule == "hikvision.snmp-enterprise" for item in device.evidence)
+
+
+def test_mdns_service_types_are_asked_by_unicast(lab: Lab, devices: dict[str, Device]) -> None:
+    if lab.port_offset:
+        pytest.skip("the mDNS probe asks port 5353 itself; the lab is shifted by an offset")
+    axis = by_name(lab, devices, "axis-camera")
+    found = {(item.observed, item.rule) for item in axis.evidence if item.probe == "mdns"}
+    assert found == {("_axis-video._tcp", "axis.iana-service-axis-video")}
+    others = [device for address, device in devices.items() if address != axis.address]
+    assert not any(item.probe == "mdns" for device in others for item in device.evidence)

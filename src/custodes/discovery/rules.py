@@ -84,6 +84,7 @@ class Derivation(BaseModel):
         "monitoring-templates",
         "firmware",
         "scanner-signatures",
+        "iana-services",
     ]
     file: str = Field(min_length=3)
     # Where the entry was read: a repository's commit, or a released package's version (a

@@ -13,6 +13,7 @@ from custodes.discovery.naming import Resolver, canonical_names
 from custodes.discovery.probes.banner import BANNER_FIELDS, probe_banner
 from custodes.discovery.probes.dhip import probe_dhip
 from custodes.discovery.probes.http import Endpoint, default_endpoints, probe_http
+from custodes.discovery.probes.mdns import probe_mdns
 from custodes.discovery.probes.neighbours import oui, read_neighbours
 from custodes.discovery.probes.onvif import probe_onvif
 from custodes.discovery.probes.rtsp import probe_rtsp
@@ -184,6 +185,7 @@ class Scanner:
             jobs.append(probe_sadp(transport, address))
             jobs.append(probe_dhip(transport, address))
             jobs.append(probe_ssdp(transport, address))
+            jobs.append(probe_mdns(transport, address))
             if self.options.community:
                 jobs.append(probe_snmp(transport, address, self.options.community))
         observations: list[Observation] = [

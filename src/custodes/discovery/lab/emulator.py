@@ -29,6 +29,7 @@ from custodes.discovery.lab.profiles import (
 )
 from custodes.discovery.lab.replies import (
     dhip_reply,
+    mdns_reply,
     probe_matches,
     sadp_reply,
     snmp_reply,
@@ -43,12 +44,13 @@ REQUEST_TIMEOUT = 5.0
 HOLD_SECONDS = 30.0
 SLOW_BYTES = 200
 OVERSIZED_BYTES = 8 * 1024 * 1024
-UDP_PORTS = {"wsd": 3702, "sadp": 37020, "dhip": 37810, "ssdp": 1900, "snmp": 161}
+UDP_PORTS = {"wsd": 3702, "sadp": 37020, "dhip": 37810, "ssdp": 1900, "mdns": 5353, "snmp": 161}
 MULTICAST_GROUPS = {
     "wsd": "239.255.255.250",
     "sadp": "239.255.255.250",
     "dhip": "239.255.255.251",
     "ssdp": "239.255.255.250",
+    "mdns": "224.0.0.251",
     "snmp": "239.255.255.250",
 }
 DEVICE_SERVICE = "/onvif/device_service"
@@ -224,6 +226,7 @@ class Lab:
             "sadp": profile.sadp,
             "dhip": profile.dhip,
             "ssdp": profile.ssdp,
+            "mdns": profile.mdns,
             "snmp": profile.snmp,
         }
         return present[kind] is not None
@@ -260,6 +263,8 @@ class Lab:
             return sadp_reply(profile.sadp, device.address, data)
         if kind == "dhip" and profile.dhip is not None:
             return dhip_reply(profile.dhip, device.address, data)
+        if kind == "mdns" and profile.mdns is not None:
+            return mdns_reply(profile.mdns, data)
         if kind == "ssdp" and profile.ssdp is not None:
             return ssdp_reply(
                 profile.ssdp, device.address, profile.ssdp.http_port + offset, profile.name, data

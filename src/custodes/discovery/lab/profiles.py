@@ -74,6 +74,15 @@ class SsdpService(_Strict):
     description: dict[str, str] = Field(default_factory=dict)
 
 
+class MdnsService(_Strict):
+    """DNS-SD over mDNS: the service types a device advertises, one instance name each, and
+    the TXT strings of its instances; answered to unicast queries on port 5353."""
+
+    instance: str
+    services: tuple[str, ...] = Field(min_length=1)
+    txt: tuple[str, ...] = ()
+
+
 class SnmpService(_Strict):
     """An SNMP v2c agent answering sysDescr and sysObjectID for one community."""
 
@@ -108,6 +117,7 @@ class DeviceProfile(_Strict):
     sadp: dict[str, str] | None = None
     dhip: dict[str, str] | None = None
     ssdp: SsdpService | None = None
+    mdns: MdnsService | None = None
     snmp: SnmpService | None = None
     banners: tuple[Banner, ...] = ()
     silent_ports: tuple[int, ...] = ()

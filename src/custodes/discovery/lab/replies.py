@@ -7,7 +7,23 @@ import uuid
 from html import escape
 from xml.sax.saxutils import escape as xml_escape
 
-from custodes.discovery.lab.profiles import DeviceProfile, OnvifService, SnmpService, SsdpService
+import dns.exception
+import dns.flags
+import dns.message
+import dns.name
+import dns.rdata
+import dns.rdataclass
+import dns.rdatatype
+import dns.rdtypes.ANY.PTR
+import dns.rrset
+
+from custodes.discovery.lab.profiles import (
+    DeviceProfile,
+    MdnsService,
+    OnvifService,
+    SnmpService,
+    SsdpService,
+)
 from custodes.discovery.probes import dhip
 from custodes.discovery.probes.der import (
     DerError,
@@ -156,6 +172,38 @@ def ssdp_description(ssdp: SsdpService, name: str) -> bytes:
         "<deviceType>urn:schemas-upnp-org:device:Basic:1</deviceType>"
         f"{fields}<UDN>uuid:{device_uuid(name)}</UDN></device></root>"
     ).encode()
+
+
+def mdns_reply(mdns: MdnsService, request: bytes) -> bytes | None:
+    """A unicast DNS-SD answer: the service types for the service listing, else the instance
+    of the service type asked for, with its TXT record; nothing for other questions."""
+    try:
+        query = dns.message.from_wire(request)
+    except (dns.exception.DNSException, ValueError):
+        return None
+    if not query.question:
+        return None
+    asked = query.question[0].name
+    reply = dns.message.make_response(query)
+    reply.flags |= dns.flags.AA
+    if asked == dns.name.from_text("_services._dns-sd._udp.local."):
+        targets = [f"{service}.local." for service in mdns.services]
+        reply.answer.append(dns.rrset.from_text_list(asked, 4500, "IN", "PTR", targets))
+        return reply.to_wire()
+    for service in mdns.services:
+        if asked != dns.name.from_text(f"{service}.local."):
+            continue
+        instance = dns.name.Name((mdns.instance.encode(), *asked.labels))
+        reply.answer.append(dns.rrset.from_rdata_list(asked, 4500, [_ptr(instance)]))
+        if mdns.txt:
+            txt = " ".join(f'"{text}"' for text in mdns.txt)
+            reply.additional.append(dns.rrset.from_text(instance, 4500, "IN", "TXT", txt))
+        return reply.to_wire()
+    return None
+
+
+def _ptr(target: dns.name.Name) -> dns.rdata.Rdata:
+    return dns.rdtypes.ANY.PTR.PTR(dns.rdataclass.IN, dns.rdatatype.PTR, target)
 
 
 def snmp_reply(snmp: SnmpService, request: bytes) -> bytes | None:
