@@ -34,6 +34,21 @@ def test_mac_is_the_last_resort(resolver: Resolver) -> None:
     assert unknown.manufacturer == "Some Tiny Maker" and unknown.concerns == []
 
 
+def test_a_maker_filled_in_says_from_what_and_why(resolver: Resolver) -> None:
+    by_brand = canonical_names(resolver, None, "EZVIZ", None, None, None).inferred
+    assert by_brand is not None and by_brand.value == "EZVIZ"  # as observed, not canonical
+    by_model = canonical_names(resolver, None, None, "DS-2CD2032F-I", None, None).inferred
+    assert by_model is not None and by_model.value == "DS-2CD2032F-I"
+    by_mac = canonical_names(resolver, None, None, None, None, "00:40:8C:12:34:56").inferred
+    assert by_mac is not None and by_mac.value == "00:40:8C:12:34:56"
+    assert "IEEE registrant" in by_mac.reason and 0.0 < by_mac.confidence <= 1.0
+    for inferred in (by_brand, by_model):
+        assert inferred.reason and 0.0 < inferred.confidence <= 1.0
+    # a maker the rules named is not inferred, nor is a maker nobody names
+    assert canonical_names(resolver, "Dahua", "Honeywell", None, None, None).inferred is None
+    assert canonical_names(resolver, None, None, None, None, "02:00:00:00:00:01").inferred is None
+
+
 def test_without_resolver_names_pass_through() -> None:
     names = canonical_names(None, "Dahua", None, None, "camera", None)
     assert (names.manufacturer, names.brand, names.concerns) == ("Dahua", "Dahua", [])

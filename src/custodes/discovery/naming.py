@@ -99,9 +99,9 @@ def canonical_names(
         if _components_only(resolved):
             brand = None
         elif not resolved.weak:
-            brand = _text(resolved.brand) or _text(resolved.manufacturer) or brand
             if not maker and _text(resolved.manufacturer):
                 maker, inferred = _text(resolved.manufacturer), _inference(brand, resolved)
+            brand = _text(resolved.brand) or _text(resolved.manufacturer) or brand
     if model and (not maker or not device_kind):
         resolved = resolver.resolve(model)
         if not resolved.weak and not maker and _text(resolved.manufacturer):
