@@ -38,6 +38,20 @@ EXAMPLES = [
         "recorder",
         "march-networks.iana-service-dvr-esm",
     ),
+    ("mdns.service", "_vapix-https._tcp", "Axis", None, "axis.iana-service-vapix"),
+    ("mdns.service", "_vapix-http._tcp", "Axis", None, "axis.iana-service-vapix"),
+    ("mdns.service", "_netvu-video._tcp", "AD Group", None, "ad-group.iana-service-netvu-video"),
+    *(
+        ("mdns.service", value, "Johnson Controls", kind, f"johnson-controls.iana-service-{rule}")
+        for value, kind, rule in [
+            ("_ntlx-video._tcp", "recorder", "ntlx"),
+            ("_ntlx-arch._tcp", "recorder", "ntlx"),
+            ("_ntlx-ent._udp", "recorder", "ntlx"),
+            ("_ve-recorder._tcp", "recorder", "ve-recorder"),
+            ("_ve-encoder._udp", "encoder", "ve-encoder"),
+            ("_ve-decoder._tcp", "decoder", "ve-decoder"),
+        ]
+    ),
 ]
 
 # Generic service types, near names, a type registered for one transport under the other, a
@@ -52,6 +66,15 @@ LOOK_ALIKES = [
     ("mdns.service", "_acsp-server._udp"),
     ("mdns.service", "_honeywell-vid._tcp"),
     ("mdns.service", "_axis-video._sub._http._tcp"),
+    ("mdns.service", "_ntlx._tcp"),
+    ("mdns.service", "_ntlx-videos._tcp"),
+    ("mdns.service", "_recorder._tcp"),
+    ("mdns.service", "_encoder._tcp"),
+    ("mdns.service", "_ve-decode._tcp"),
+    ("mdns.service", "_vapix._tcp"),
+    ("mdns.service", "_vapix-http._udp"),
+    ("mdns.service", "_netvu._tcp"),
+    ("mdns.service", "_netvu-video._udp"),
     ("mdns.instance", "_axis-video._tcp"),
     ("http.server", "whistler"),
     ("http.title", "axis-video"),
@@ -67,6 +90,7 @@ def test_rules_cite_their_registration() -> None:
     for rule, origin in cited_rules("iana-services", "iana-services", IANA_MIRROR_COMMIT):
         assert origin.file == "iana-ports/service-names-port-numbers.csv", rule.id
         assert rule.source.startswith("https://github.com/jgraef/iana-numbers/blob/"), rule.id
-        service = origin.fingerprint.split(",", 1)[0]
-        assert f'IANA service name "{service}"' in rule.note, rule.id
+        for entry in origin.fingerprint.split("; "):  # one registration, or several of a family
+            service = entry.split(",", 1)[0]
+            assert f'"{service}"' in rule.note and "IANA service name" in rule.note, rule.id
         assert rule.field == ("mdns.service",), rule.id
