@@ -493,15 +493,10 @@ def accuracy_command(
 
 def _egress_vendor() -> Callable[[str], str | None]:
     """The vendor whose service a host name belongs to, by the shipped egress rules."""
-    from custodes.egress.endpoints import load_endpoint_rules
+    from custodes.egress.endpoints import load_endpoint_rules, match_host
 
     endpoints = load_endpoint_rules()
-
-    def vendor_of(name: str) -> str | None:
-        found = endpoints.match_name(name)
-        return None if found is None else endpoints.endpoints[found].vendor
-
-    return vendor_of
+    return lambda name: match_host(endpoints, name)["vendor"]
 
 
 def register(app: typer.Typer) -> None:

@@ -54,9 +54,8 @@ class Inference:
 
 
 def _inference(value: str, resolved: Any) -> Inference:
-    reasons = tuple(getattr(resolved, "evidence", ()) or ())
-    reason = str(reasons[0]) if reasons else "resolved by the knowledge base"
-    return Inference(value, reason, float(getattr(resolved, "confidence", 0.0) or 0.0))
+    reason = str(resolved.evidence[0]) if resolved.evidence else "resolved by the knowledge base"
+    return Inference(value, reason, float(resolved.confidence))
 
 
 def default_resolver() -> Resolver:

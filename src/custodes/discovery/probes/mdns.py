@@ -37,9 +37,8 @@ def build_query(name: str) -> bytes:
     return dns.message.make_query(name, dns.rdatatype.PTR).to_wire()
 
 
-def _text(raw: bytes | str) -> str:
-    value = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    return " ".join(value.split())[:MAX_TEXT]
+def _text(raw: bytes) -> str:
+    return " ".join(raw.decode("utf-8", "replace").split())[:MAX_TEXT]
 
 
 def _relative(name: dns.name.Name) -> str:
