@@ -1,7 +1,8 @@
-"""Multicast discovery (WS-Discovery, SSDP, SADP, DHIP) inside network namespaces of our own.
+"""Multicast discovery (WS-Discovery, SSDP, SADP, DHIP, DNS-SD over mDNS) inside network
+namespaces of our own.
 
-The test builds two namespaces joined by a veth pair: an emulated relabelled camera in one, the
-scanner in the other. Nothing is sent on the host's real interfaces. Skipped where creating
+Each test builds two namespaces joined by a veth pair: an emulated camera in one, the scanner
+in the other. Nothing is sent on the host's real interfaces. Skipped where creating
 namespaces is not permitted.
 """
 
@@ -14,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,9 +26,9 @@ DEVICE_ADDRESS = "10.213.0.2"
 SOURCE_ROOT = str(Path(custodes.__file__).resolve().parent.parent)
 
 DEVICE_SCRIPT = f"""
-import asyncio
+import asyncio, sys
 from custodes.discovery.lab import Lab, load_profiles
-profiles = [p for p in load_profiles() if p.name == "dahua-oem-camera"]
+profiles = [p for p in load_profiles() if p.name == sys.argv[1]]
 async def main():
     async with Lab(base="127.0.10.0", profiles=profiles, multicast_interface="{DEVICE_ADDRESS}"):
         print("ready", flush=True)
@@ -87,15 +89,19 @@ def namespaces() -> Iterator[tuple[str, str]]:
         _ip("netns", "del", device_ns)
 
 
-def _in_namespace(namespace: str, script: str) -> list[str]:
-    return ["ip", "netns", "exec", namespace, sys.executable, "-c", script]
+def _in_namespace(namespace: str, script: str, *args: str) -> list[str]:
+    return ["ip", "netns", "exec", namespace, sys.executable, "-c", script, *args]
 
 
-def test_multicast_discovery_finds_the_relabelled_camera(namespaces: tuple[str, str]) -> None:
+def _discover(namespaces: tuple[str, str], profile: str) -> dict[str, Any]:
+    """What the scanner's namespace hears from and finds of one emulated ``profile``."""
     scanner_ns, device_ns = namespaces
     env = {**os.environ, "PYTHONPATH": SOURCE_ROOT}
     device = subprocess.Popen(
-        _in_namespace(device_ns, DEVICE_SCRIPT), stdout=subprocess.PIPE, text=True, env=env
+        _in_namespace(device_ns, DEVICE_SCRIPT, profile),
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         assert device.stdout is not None and device.stdout.readline().strip() == "ready"
@@ -110,9 +116,26 @@ def test_multicast_discovery_finds_the_relabelled_camera(namespaces: tuple[str, 
     finally:
         device.kill()
         device.wait(timeout=10)
-    result = json.loads(scan.stdout)
+    return json.loads(scan.stdout)
+
+
+def test_multicast_discovery_finds_the_relabelled_camera(namespaces: tuple[str, str]) -> None:
+    result = _discover(namespaces, "dahua-oem-camera")
     heard = result["heard"][DEVICE_ADDRESS]
     assert {"dhip.reply", "dhip.Vendor", "onvif.scope.name", "onvif.xaddrs"} <= set(heard)
     [found] = result["devices"]
     assert (found["manufacturer"], found["brand"]) == ("Dahua", "Honeywell")
     assert found["model"] == "HC30W45R3"
+
+
+def test_multicast_dns_sd_lists_services_then_asks_for_instances(
+    namespaces: tuple[str, str],
+) -> None:
+    result = _discover(namespaces, "axis-camera")
+    heard = result["heard"][DEVICE_ADDRESS]
+    assert {"mdns.service", "mdns.instance", "mdns.txt"} <= set(heard)
+    [found] = result["devices"]
+    assert found["model"] == "P3245-LVE"
+    assert ("mdns", "_axis-video._tcp", "axis.iana-service-axis-video") in {
+        (item["probe"], item["observed"], item["rule"]) for item in found["evidence"]
+    }

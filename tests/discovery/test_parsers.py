@@ -225,6 +225,20 @@ def test_mdns_reply_limits_and_refusals() -> None:
     assert mdns.parse_reply(reverse) == ([], [])
 
 
+def test_mdns_query_with_known_answers_gives_nothing() -> None:
+    """On the multicast group other hosts' queries list answers they already know (RFC 6762,
+    section 7.1): those records are not the querier's, so a query is never read as a reply."""
+    query = dns.message.from_wire(mdns.build_query("_axis-video._tcp.local."))
+    assert query.flags == 0  # an mDNS query carries no flags
+    query.answer.append(
+        dns.rrset.from_text_list(
+            "_axis-video._tcp.local.", 120, "IN", "PTR", ["AXIS._axis-video._tcp.local."]
+        )
+    )
+    assert mdns.parse_reply(query.to_wire()) == ([], [])
+    assert mdns.instance_questions(query.to_wire()) == {}
+
+
 PARSERS = [
     parse_response,
     mdns.parse_reply,

@@ -108,8 +108,8 @@ def scan(
         typer.Option(
             "--multicast",
             metavar="INTERFACE_ADDRESS",
-            help="Also send WS-Discovery, SSDP, SADP and DHIP multicast (TTL 1) from "
-            "the interface with this IPv4 address; replies from targets are used.",
+            help="Also send WS-Discovery, SSDP, SADP, DHIP and DNS-SD (mDNS) multicast (TTL 1) "
+            "from the interface with this IPv4 address; replies from targets are used.",
         ),
     ] = None,
     state: Annotated[

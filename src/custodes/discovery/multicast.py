@@ -1,7 +1,10 @@
-"""Multicast discovery: WS-Discovery, SSDP, SADP and DHIP probes sent on one chosen interface.
+"""Multicast discovery: WS-Discovery, SSDP, SADP, DHIP and DNS-SD (mDNS) probes sent on one
+chosen interface.
 
 Replies are keyed by source address; the scanner keeps only those from its targets. Datagrams
-go out with TTL 1 on the interface given, so they never leave the local link.
+go out with TTL 1 on the interface given, so they never leave the local link. A reply may call
+for a further question (the service types an mDNS responder lists, then each type's
+instances): each is asked once, on the group, up to ``MAX_FOLLOW_UPS`` per discovery.
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ import contextlib
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from custodes.discovery.models import Observation
-from custodes.discovery.probes import dhip, onvif, sadp, ssdp
+from custodes.discovery.probes import dhip, mdns, onvif, sadp, ssdp
 from custodes.discovery.transport import RateLimiter
 
 MAX_DATAGRAMS = 4096
 MAX_DATAGRAM_BYTES = 64 * 1024
+MAX_FOLLOW_UPS = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +34,16 @@ class MulticastProtocol:
     port: int
     request: Callable[[], bytes]
     parse: Callable[[bytes, int], list[Observation]]
+    follow_ups: Callable[[bytes], dict[str, bytes]] | None = None  # further questions, by key
 
 
 def _parse_ssdp(data: bytes, port: int) -> list[Observation]:
     observations, _ = ssdp.parse_search_reply(data)
     return observations
+
+
+def _parse_mdns(data: bytes, port: int) -> list[Observation]:
+    return mdns.parse_reply(data)[1]
 
 
 PROTOCOLS = (
@@ -50,6 +60,14 @@ PROTOCOLS = (
     ),
     MulticastProtocol(
         "dhip", "239.255.255.251", dhip.DHIP_PORT, dhip.search_request, dhip.parse_reply
+    ),
+    MulticastProtocol(
+        "mdns",
+        "224.0.0.251",
+        mdns.MDNS_PORT,
+        lambda: mdns.build_query(mdns.SERVICES_NAME),
+        _parse_mdns,
+        mdns.instance_questions,
     ),
 )
 
@@ -77,22 +95,57 @@ def _socket(interface: str, port: int, group: str) -> socket.socket:
 
 class _Collector(asyncio.DatagramProtocol):
     def __init__(
-        self, protocol: MulticastProtocol, found: dict[str, list[Observation]], interface: str
+        self,
+        protocol: MulticastProtocol,
+        found: dict[str, list[Observation]],
+        interface: str,
+        limiter: RateLimiter | None,
     ) -> None:
         self.protocol = protocol
         self.found = found
         self.interface = interface
+        self.limiter = limiter
         self.count = 0
+        self.asked: set[str] = set()
+        self.sending: set[asyncio.Task[None]] = set()
+        self.transport: asyncio.DatagramTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.DatagramTransport, transport)
 
     def datagram_received(self, data: bytes, addr: tuple[str | object, ...]) -> None:
         self.count += 1
         source = str(addr[0])
         if self.count > MAX_DATAGRAMS or source == self.interface:
             return
-        observations = self.protocol.parse(data[:MAX_DATAGRAM_BYTES], self.protocol.port)
+        data = data[:MAX_DATAGRAM_BYTES]
+        observations = self.protocol.parse(data, self.protocol.port)
         if observations:
             bucket = self.found.setdefault(source, [])
             bucket.extend(item for item in observations if item not in bucket)
+        if self.protocol.follow_ups is not None:
+            for key, request in self.protocol.follow_ups(data).items():
+                if key not in self.asked and len(self.asked) < MAX_FOLLOW_UPS:
+                    self.asked.add(key)
+                    self.send(request)
+
+    def send(self, request: bytes) -> None:
+        """Send ``request`` to the group once the rate limiter allows."""
+        task = asyncio.get_running_loop().create_task(self._send(request))
+        self.sending.add(task)
+        task.add_done_callback(self.sending.discard)
+
+    async def _send(self, request: bytes) -> None:
+        if self.limiter is not None:
+            await self.limiter.acquire()
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.sendto(request, (self.protocol.group, self.protocol.port))
+
+    def close(self) -> None:
+        for task in self.sending:
+            task.cancel()
+        if self.transport is not None:
+            self.transport.close()
 
 
 async def multicast_discover(
@@ -102,19 +155,18 @@ async def multicast_discover(
     socket.inet_aton(interface)
     loop = asyncio.get_running_loop()
     found: dict[str, list[Observation]] = {}
-    transports: list[asyncio.DatagramTransport] = []
+    collectors: list[_Collector] = []
     try:
         for protocol in PROTOCOLS:
             sock = _socket(interface, protocol.port, protocol.group)
-            transport, _ = await loop.create_datagram_endpoint(
-                lambda protocol=protocol: _Collector(protocol, found, interface), sock=sock
+            _, collector = await loop.create_datagram_endpoint(
+                lambda protocol=protocol: _Collector(protocol, found, interface, limiter),
+                sock=sock,
             )
-            transports.append(transport)
-            if limiter is not None:
-                await limiter.acquire()
-            transport.sendto(protocol.request(), (protocol.group, protocol.port))
+            collectors.append(collector)
+            collector.send(protocol.request())
         await asyncio.sleep(timeout)
     finally:
-        for transport in transports:
-            transport.close()
+        for collector in collectors:
+            collector.close()
     return found

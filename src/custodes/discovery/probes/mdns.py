@@ -9,7 +9,9 @@ the instances of each, and records:
 * ``mdns.instance``: each instance name, e.g. ``AXIS M3045-V - ACCC8E000000``;
 * ``mdns.txt``: each ``key=value`` string of the instances' TXT records.
 
-Messages are built and parsed with dnspython; a malformed reply gives nothing.
+Messages are built and parsed with dnspython; a malformed reply gives nothing, and so does a
+query (on the multicast group other hosts' queries carry their known answers, which are not
+theirs).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 
 import dns.exception
+import dns.flags
 import dns.message
 import dns.name
 import dns.rdatatype
@@ -33,8 +36,9 @@ _LOCAL = dns.name.from_text("local.")
 
 
 def build_query(name: str) -> bytes:
-    """A PTR query for ``name`` (a service type, or the list of service types)."""
-    return dns.message.make_query(name, dns.rdatatype.PTR).to_wire()
+    """A PTR query for ``name`` (a service type, or the list of service types); no flags set,
+    as mDNS queries carry none (RFC 6762, section 18)."""
+    return dns.message.make_query(name, dns.rdatatype.PTR, flags=0).to_wire()
 
 
 def _text(raw: bytes) -> str:
@@ -52,6 +56,8 @@ def parse_reply(data: bytes) -> tuple[list[str], list[Observation]]:
     try:
         message = dns.message.from_wire(data, ignore_trailing=True)
     except (dns.exception.DNSException, ValueError, UnicodeError):
+        return [], []
+    if not message.flags & dns.flags.QR:
         return [], []
     services: list[str] = []
     found: dict[tuple[str, str], None] = {}
@@ -79,6 +85,11 @@ def parse_reply(data: bytes) -> tuple[list[str], list[Observation]]:
         if value and counts[field_name] <= MAX_VALUES:
             observations.append(Observation("mdns", MDNS_PORT, field_name, value))
     return list(dict.fromkeys(services))[:MAX_SERVICE_TYPES], observations
+
+
+def instance_questions(data: bytes) -> dict[str, bytes]:
+    """For a reply listing service types: a query for each type's instances, by type."""
+    return {service: build_query(service) for service in parse_reply(data)[0]}
 
 
 async def probe_mdns(transport: Transport, host: str) -> list[Observation]:
