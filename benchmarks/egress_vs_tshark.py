@@ -3,9 +3,11 @@
 Generates a pcap (1 GiB by default, ``--size`` to change) in a temporary directory from a few
 frame templates — bulk TCP video to a remote address, local RTSP, DNS query/answer pairs, TLS
 ClientHellos with SNI, HTTP requests, Dahua P2P datagrams and ACKs — then times, in the same
-run: the egress core (``custodes.egress.analyse``), and
-``tshark -r FILE -T fields -e ip.src -e dns.qry.name -e tls.handshake.extensions_server_name
--e http.host``. Also times the hand-written frame decoder against dpkt on a sample.
+run: the egress core (``custodes.egress.analyse``), passive identification on the same file
+(``custodes.discovery.passive.observe_captures``, what ``custodes identify --capture`` runs,
+with its ratio to the egress core), and ``tshark -r FILE -T fields -e ip.src -e dns.qry.name
+-e tls.handshake.extensions_server_name -e http.host``. Also times the hand-written frame
+decoder against dpkt on a sample.
 
 Run: ``.venv/bin/python benchmarks/egress_vs_tshark.py [--size BYTES] [--keep]``.
 Needs Debian's tshark (``apt-get install -y tshark``) for the comparison; skipped if absent.
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from custodes.discovery.passive import observe_captures  # noqa: E402
 from custodes.egress import analyse  # noqa: E402
 from custodes.egress._decode import decode_frame  # noqa: E402
 from egress.builders import (  # noqa: E402
@@ -139,6 +142,16 @@ def main() -> None:
         custodes_seconds = time.perf_counter() - start
         assert result.packets_read == packets, "custodes read a different number of packets"
         report("custodes egress core", size, packets, custodes_seconds)
+
+        start = time.perf_counter()
+        sighted = observe_captures([capture])
+        passive_seconds = time.perf_counter() - start
+        assert sighted.packets_read == packets, "passive read a different number of packets"
+        report("custodes passive core", size, packets, passive_seconds)
+        print(
+            f"ratio (passive identification speed / egress speed): "
+            f"{custodes_seconds / passive_seconds:.2f}"
+        )
 
         tshark = shutil.which("tshark")
         if tshark is None:

@@ -32,7 +32,6 @@ import argparse
 import csv
 import hashlib
 import io
-import re
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -41,10 +40,10 @@ import dpkt
 from _snapshots import git  # scripts/_snapshots.py, beside this script
 
 from custodes.discovery.capture_set import CAPTURE_COLUMNS, CAPTURES_FILE
-from custodes.discovery.probes.httpwire import parse_response
+from custodes.discovery.passive import stream_replies
 from custodes.discovery.probes.mdns import MDNS_PORT
 from custodes.discovery.probes.mdns import parse_reply as parse_mdns
-from custodes.discovery.probes.ssdp import parse_description
+from custodes.discovery.probes.ssdp import parse_announcement
 from custodes.egress._dns import parse_dns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,11 +87,6 @@ DEVICES: dict[str, tuple[str, str, bool]] = {
 }
 SSDP_PORT = 1900
 DNS_PORT = 53
-_RESPONSE_START = re.compile(rb"(?:\A|\r\n)((?:HTTP|RTSP)/1\.[01] \d{3}[ \r])")
-_HEADER_FIELDS = {
-    "HTTP": (("Server", "http.server"), ("WWW-Authenticate", "http.www_authenticate")),
-    "RTSP": (("Server", "rtsp.server"), ("WWW-Authenticate", "rtsp.www_authenticate")),
-}
 
 
 def capture_id(device: str, field_name: str, value: str) -> str:
@@ -100,33 +94,8 @@ def capture_id(device: str, field_name: str, value: str) -> str:
     return hashlib.sha256(f"{SOURCE}\0{device}\0{field_name}\0{value}".encode()).hexdigest()[:16]
 
 
-def _ssdp_server(payload: bytes) -> str | None:
-    """The SERVER header of an SSDP NOTIFY or search reply."""
-    head = payload.split(b"\r\n\r\n", 1)[0]
-    for line in head.split(b"\r\n")[1:]:
-        name, colon, value = line.partition(b":")
-        if colon and name.strip().lower() == b"server" and value.strip():
-            return " ".join(value.decode("latin-1").split())[:512]
-    return None
-
-
-def _replies(stream: bytes) -> Iterator[tuple[str, str]]:
-    """Observations from the HTTP and RTSP replies in one TCP stream the device sent."""
-    starts = [match.start(1) for match in _RESPONSE_START.finditer(stream)]
-    for start, end in zip(starts, [*starts[1:], len(stream)], strict=False):
-        response = parse_response(stream[start:end])
-        if response is None:
-            continue
-        for header, field_name in _HEADER_FIELDS[response.protocol]:
-            value = response.header(header)
-            if value:
-                yield field_name, " ".join(value.split())
-        title = response.title() if response.protocol == "HTTP" else None
-        if title:
-            yield "http.title", title
-        if b"urn:schemas-upnp-org:device-1-0" in response.body:
-            for observation in parse_description(response.body, None):
-                yield observation.field, " ".join(observation.value.split())
+def _text(value: str) -> str:
+    return " ".join(value.split())
 
 
 def device_observations(pcap: bytes, mac: bytes) -> Iterator[tuple[str, str]]:
@@ -146,9 +115,7 @@ def device_observations(pcap: bytes, mac: bytes) -> Iterator[tuple[str, str]]:
             if segment.sport == MDNS_PORT and len(payload) > 2 and payload[2] & 0x80:  # answers
                 yield from ((item.field, item.value) for item in parse_mdns(payload)[1])
             elif SSDP_PORT in (segment.sport, segment.dport):
-                server = _ssdp_server(payload)
-                if server:
-                    yield "upnp.server", server
+                yield from ((item.field, _text(item.value)) for item in parse_announcement(payload))
             elif segment.dport == DNS_PORT:
                 message = parse_dns(payload)
                 if message is not None and not message.is_response:
@@ -157,8 +124,9 @@ def device_observations(pcap: bytes, mac: bytes) -> Iterator[tuple[str, str]]:
         elif isinstance(segment, dpkt.tcp.TCP) and segment.data:
             key = (packet.src, segment.sport, packet.dst, segment.dport)
             streams.setdefault(key, {})[segment.seq] = bytes(segment.data)
-    for pieces in streams.values():
-        yield from _replies(b"".join(pieces[seq] for seq in sorted(pieces)))
+    for (_, port, _, _), pieces in streams.items():
+        stream = b"".join(pieces[seq] for seq in sorted(pieces))
+        yield from ((item.field, _text(item.value)) for item in stream_replies(stream, port))
 
 
 def iot_sentinel_rows(git_dir: Path, commit: str) -> Iterator[dict[str, str]]:

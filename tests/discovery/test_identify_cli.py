@@ -112,7 +112,7 @@ def test_unknown_field_error_names_the_field(app: typer.Typer) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--json"], "give --field FIELD VALUE... or --file F"),
+        (["--json"], "give --field FIELD VALUE..., --file F or --capture F"),
         (["--field", "http.server"], "--field needs at least one VALUE"),
         (["Hikvision-Webs"], "VALUEs need --field FIELD"),
         (

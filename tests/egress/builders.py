@@ -19,8 +19,10 @@ def _ip_bytes(text: str) -> bytes:
     return ipaddress.ip_address(text).packed
 
 
-def ethernet(source: str, destination: str, proto: int, segment: dpkt.Packet) -> bytes:
-    """An Ethernet frame carrying ``segment`` (TCP or UDP) over IPv4 or IPv6."""
+def ethernet(
+    source: str, destination: str, proto: int, segment: dpkt.Packet, mac: bytes = MAC_DEVICE
+) -> bytes:
+    """An Ethernet frame from ``mac`` carrying ``segment`` (TCP or UDP) over IPv4 or IPv6."""
     if ipaddress.ip_address(source).version == 4:
         ip: dpkt.Packet = dpkt.ip.IP(
             src=_ip_bytes(source), dst=_ip_bytes(destination), p=proto, ttl=64, data=segment
@@ -33,13 +35,15 @@ def ethernet(source: str, destination: str, proto: int, segment: dpkt.Packet) ->
         )
         ip.plen = len(bytes(segment))
         ethertype = dpkt.ethernet.ETH_TYPE_IP6
-    return bytes(dpkt.ethernet.Ethernet(src=MAC_DEVICE, dst=MAC_GATEWAY, type=ethertype, data=ip))
+    return bytes(dpkt.ethernet.Ethernet(src=mac, dst=MAC_GATEWAY, type=ethertype, data=ip))
 
 
-def udp(source: str, sport: int, destination: str, dport: int, payload: bytes) -> bytes:
+def udp(
+    source: str, sport: int, destination: str, dport: int, payload: bytes, mac: bytes = MAC_DEVICE
+) -> bytes:
     segment = dpkt.udp.UDP(sport=sport, dport=dport, data=payload)
     segment.ulen = 8 + len(payload)
-    return ethernet(source, destination, dpkt.ip.IP_PROTO_UDP, segment)
+    return ethernet(source, destination, dpkt.ip.IP_PROTO_UDP, segment, mac)
 
 
 def tcp(
@@ -50,9 +54,10 @@ def tcp(
     payload: bytes = b"",
     seq: int = 1000,
     flags: int = dpkt.tcp.TH_ACK,
+    mac: bytes = MAC_DEVICE,
 ) -> bytes:
     segment = dpkt.tcp.TCP(sport=sport, dport=dport, seq=seq, flags=flags, data=payload)
-    return ethernet(source, destination, dpkt.ip.IP_PROTO_TCP, segment)
+    return ethernet(source, destination, dpkt.ip.IP_PROTO_TCP, segment, mac)
 
 
 def dns_query(name: str, ident: int = 0x1234) -> bytes:

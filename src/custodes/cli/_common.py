@@ -6,16 +6,28 @@ import getpass
 import json
 import sys
 from datetime import date, datetime, time, timedelta
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 
+from custodes.egress import DEFAULT_LOCAL_NETWORKS
+
 console = Console()
 err_console = Console(stderr=True)
 
 SITE_TIME_ZONE = ZoneInfo("Europe/London")
+
+LocalNetworksOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--local",
+        metavar="CIDR",
+        help="local network of the capture (repeatable); replaces the defaults: "
+        + ", ".join(DEFAULT_LOCAL_NETWORKS),
+    ),
+]
 
 
 def django_ready() -> None:

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from custodes.cli._common import LocalNetworksOption
 from custodes.discovery import (
     DEFAULT_PORTS,
     DiscoveryError,
@@ -28,14 +29,22 @@ from custodes.discovery import (
     upload_payload,
     upload_results,
 )
-from custodes.discovery.identify import IdentifyInputError, identify, read_inputs
+from custodes.discovery.identify import (
+    IdentifyInputError,
+    identify,
+    identify_sighting,
+    read_inputs,
+)
 from custodes.discovery.lab import DEFAULT_BASE, Lab
 from custodes.discovery.naming import default_resolver
+from custodes.discovery.passive import CaptureInputError, observe_captures
 from custodes.discovery.transport import DEFAULT_RATE, DEFAULT_TIMEOUT
+from custodes.egress import file_size
 
 __all__ = ["register"]
 
 PROGRESS_THRESHOLD = 8
+CAPTURE_PROGRESS_BYTES = 32 * 1024 * 1024
 STATE_SAVE_INTERVAL = 1.0
 console = Console()
 err_console = Console(stderr=True)
@@ -270,11 +279,23 @@ def identify_command(
             " per device; - for stdin.",
         ),
     ] = None,
+    captures: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--capture",
+            help="pcap or pcapng file (repeatable): identify each local device from what it sent"
+            " (MAC, replies, greetings, announcements); nothing is sent.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    local: LocalNetworksOption = None,
     json_output: Annotated[
         bool, typer.Option("--json", help="One JSON object per device on stdout.")
     ] = False,
 ) -> None:
-    """Identify devices from observations (banners, headers, MAC prefixes) as the scanner does."""
+    """Identify devices from observations (banners, headers, MAC prefixes) or from packet
+    captures, as the scanner does."""
     if fields and len(fields) > 1:
         # Given twice, click would keep the last silently and read every VALUE as that field.
         raise _fail(
@@ -286,6 +307,8 @@ def identify_command(
         raise _fail("VALUEs need --field FIELD")
     if field is not None and not values:
         raise _fail("--field needs at least one VALUE")
+    if local and not captures:
+        raise _fail("--local needs --capture")
     inputs: list[list[tuple[str, str]]] = [[(field, value)] for value in values or []]
     try:
         if file == "-":
@@ -293,24 +316,30 @@ def identify_command(
         elif file is not None:
             with Path(file).open(encoding="utf-8", errors="replace") as handle:
                 inputs.extend(read_inputs(handle, file))
-        if not inputs:
-            raise _fail("give --field FIELD VALUE... or --file F")
+        if not inputs and not captures:
+            raise _fail("give --field FIELD VALUE..., --file F or --capture F")
         scanner = Scanner(resolver=default_resolver())
         devices = [identify(scanner, pairs) for pairs in inputs]
+        labels = ["; ".join(f"{name}={value[:40]}" for name, value in pairs) for pairs in inputs]
+        if captures:
+            for record in _identify_captures(scanner, captures, local):
+                devices.append(record)
+                labels.append(record["address"])
     except OSError as exc:
         raise _fail(f"cannot read {file}: {exc.strerror or exc}") from exc
-    except IdentifyInputError as exc:
+    except (IdentifyInputError, CaptureInputError) as exc:
         raise _fail(str(exc)) from exc
     if json_output:
         for record in devices:
             _emit(record, True)
         return
     table = Table(title=f"{len(devices)} devices identified")
-    for column in ("input", "manufacturer", "brand", "model", "kind", "conf.", "concerns"):
+    table.add_column("input (or address)", min_width=15)
+    for column in ("manufacturer", "brand", "model", "kind", "conf.", "concerns"):
         table.add_column(column)
-    for pairs, record in zip(inputs, devices, strict=True):
+    for label, record in zip(labels, devices, strict=True):
         table.add_row(
-            "; ".join(f"{name}={value[:40]}" for name, value in pairs),
+            label,
             record["manufacturer"] or "-",
             record["brand"] or "-",
             record["model"] or "-",
@@ -319,6 +348,32 @@ def identify_command(
             str(len(record["concerns"])),
         )
     console.print(table)
+
+
+def _identify_captures(
+    scanner: Scanner, captures: list[Path], local: list[str] | None
+) -> list[dict[str, Any]]:
+    """Devices sighted in ``captures``, identified; problems with the files go to stderr."""
+    total = sum(file_size(path) for path in captures)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=total < CAPTURE_PROGRESS_BYTES,
+    ) as bar:
+        task = bar.add_task("reading captures", total=total)
+        result = observe_captures(
+            captures, local, progress=lambda done: bar.update(task, completed=done)
+        )
+    for problem in result.problems:
+        err_console.print(
+            f"[yellow]warning:[/yellow] {problem.path}: offset {problem.offset}: {problem.message}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    return [identify_sighting(scanner, sighting) for sighting in result.sightings]
 
 
 def lab(

@@ -15,8 +15,8 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
+from custodes.cli._common import LocalNetworksOption
 from custodes.egress import (
-    DEFAULT_LOCAL_NETWORKS,
     EgressError,
     EgressReport,
     analyse,
@@ -72,15 +72,7 @@ def egress(
             dir_okay=False,
         ),
     ] = None,
-    local: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--local",
-            metavar="CIDR",
-            help="local network (repeatable); replaces the defaults: "
-            + ", ".join(DEFAULT_LOCAL_NETWORKS),
-        ),
-    ] = None,
+    local: LocalNetworksOption = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="one JSON object per device per line (JSON Lines)")
     ] = False,

@@ -2,7 +2,9 @@
 
 ``custodes identify`` and the independent evaluation use this: each input is a list of
 ``(field, value)`` observations, as the scanner records them, and comes out as the device
-object ``custodes scan --json`` prints (``address`` is ``null``: nothing was scanned).
+object ``custodes scan --json`` prints (``address`` is ``null``: nothing was scanned). A device
+sighted in a packet capture (:mod:`custodes.discovery.passive`) comes out the same way, with
+its address, MAC and the ports it was seen serving.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any, TextIO
 
 from custodes.discovery.fields import FIELDS
 from custodes.discovery.models import Device, Observation
+from custodes.discovery.passive import PROBE as CAPTURE_PROBE
+from custodes.discovery.passive import Sighting
 from custodes.discovery.probes.neighbours import oui
 from custodes.discovery.scanner import Scanner
 
@@ -67,6 +71,15 @@ def identify(scanner: Scanner, pairs: Sequence[tuple[str, str]]) -> dict[str, An
     record = device.to_dict()
     record["address"] = None
     return record
+
+
+def identify_sighting(scanner: Scanner, sighting: Sighting) -> dict[str, Any]:
+    """The device object for one device sighted in a capture."""
+    observations = list(sighting.observations)
+    if sighting.mac:
+        observations.append(Observation(CAPTURE_PROBE, None, "mac.oui", oui(sighting.mac)))
+    device = scanner.identify(sighting.address, sighting.serving_ports, observations, sighting.mac)
+    return device.to_dict()
 
 
 def read_inputs(handle: TextIO, name: str) -> Iterator[list[tuple[str, str]]]:

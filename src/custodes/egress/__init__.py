@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from custodes.egress._analyser import DEFAULT_LOCAL_NETWORKS, EgressAnalyser
-from custodes.egress._capture import CaptureProblem, CaptureReader
+from custodes.egress._capture import CaptureProblem, file_size, read_captures
+from custodes.egress._decode import LINKTYPE_ETHERNET, PROTO_TCP, PROTO_UDP, decode_frame
 from custodes.egress.devices import DeviceDirectory, DeviceRecord, load_devices
 from custodes.egress.endpoints import EndpointRules, load_endpoint_rules
 from custodes.egress.errors import (
@@ -24,6 +25,9 @@ from custodes.egress.report import DeviceTraffic, EgressReport, ServiceUsage
 
 __all__ = [
     "DEFAULT_LOCAL_NETWORKS",
+    "LINKTYPE_ETHERNET",
+    "PROTO_TCP",
+    "PROTO_UDP",
     "CaptureFormatError",
     "CaptureProblem",
     "DeviceDirectory",
@@ -36,8 +40,11 @@ __all__ = [
     "EndpointRules",
     "ServiceUsage",
     "analyse",
+    "decode_frame",
+    "file_size",
     "load_devices",
     "load_endpoint_rules",
+    "read_captures",
 ]
 
 
@@ -62,29 +69,10 @@ def analyse(
     except ValueError as exc:
         raise EgressError(f"invalid local network: {exc}") from exc
     report = EgressReport(with_directory=devices is not None)
-    done_before = 0
-    for path in paths:
-        path = Path(path)
-
-        def file_progress(read: int, before: int = done_before) -> None:
-            if progress is not None:
-                progress(before + read)
-
-        reader = CaptureReader(path, report.problems, file_progress)
-        feed = analyser.feed
-        try:
-            for timestamp, linktype, length, frame in reader.packets():
-                report.packets_read += 1
-                feed(timestamp, linktype, length, frame)
-        except CaptureFormatError as exc:
-            report.problems.append(CaptureProblem(path, exc.offset, exc.message))
-        except OSError as exc:
-            report.problems.append(CaptureProblem(path, 0, f"cannot read: {exc.strerror or exc}"))
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
-        done_before += size
-        report.bytes_read += size
+    feed = analyser.feed
+    for timestamp, linktype, length, frame in read_captures(paths, report.problems, progress):
+        report.packets_read += 1
+        feed(timestamp, linktype, length, frame)
+    report.bytes_read = sum(file_size(Path(path)) for path in paths)
     report.devices = analyser.devices(devices)
     return report

@@ -10,14 +10,14 @@ and the reader looks for the next plausible record within a bounded window (resy
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from custodes.egress.errors import CaptureFormatError
 
-__all__ = ["CaptureProblem", "CaptureReader", "RawPacket"]
+__all__ = ["CaptureProblem", "CaptureReader", "RawPacket", "file_size", "read_captures"]
 
 #: ``(timestamp in seconds since the epoch, link type, original length, captured frame)``.
 RawPacket = tuple[float, int, int, bytes]
@@ -412,3 +412,36 @@ class CaptureReader:
                 return True
         self._problem(bad_offset, f"no valid block in the next {RESYNC_WINDOW} bytes; stopped")
         return False
+
+
+def file_size(path: Path) -> int:
+    """The size of ``path`` in bytes; 0 when it cannot be read."""
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
+
+
+def read_captures(
+    paths: Sequence[Path],
+    problems: list[CaptureProblem],
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[RawPacket]:
+    """Every readable packet of ``paths``, in order. A file that is not a capture, cannot be
+    read, or is truncated or corrupt adds a :class:`CaptureProblem` and the next file is read;
+    ``progress`` is called with the bytes read so far across all files."""
+    done_before = 0
+    for path in paths:
+        path = Path(path)
+
+        def file_progress(read: int, before: int = done_before) -> None:
+            if progress is not None:
+                progress(before + read)
+
+        try:
+            yield from CaptureReader(path, problems, file_progress).packets()
+        except CaptureFormatError as exc:
+            problems.append(CaptureProblem(path, exc.offset, exc.message))
+        except OSError as exc:
+            problems.append(CaptureProblem(path, 0, f"cannot read: {exc.strerror or exc}"))
+        done_before += file_size(path)

@@ -100,7 +100,8 @@ async def http_request(
     return parse_response(raw) if raw else None
 
 
-def _header_observations(probe: str, port: int, response: Response) -> Iterator[Observation]:
+def header_observations(probe: str, port: int | None, response: Response) -> Iterator[Observation]:
+    """Server, WWW-Authenticate and (when every name is upper case) the header case."""
     for name, field in (("Server", "http.server"), ("WWW-Authenticate", "http.www_authenticate")):
         value = response.header(name)
         if value:
@@ -169,7 +170,7 @@ async def probe_http(
         )
         if front is None:
             break
-        observations.extend(_header_observations(probe, port, front))
+        observations.extend(header_observations(probe, port, front))
         location = front.header("Location") if 300 <= front.status < 400 else None
         location = location or front.refresh_target()
         next_path = _same_host_path(location, host) if location else None
@@ -208,7 +209,7 @@ async def probe_http(
             Observation(
                 probe, port, "http.endpoint", f"{endpoint.method} {endpoint.path} {reply.status}"
             ),
-            *_header_observations(probe, port, reply),
+            *header_observations(probe, port, reply),
         ]
         if reply.status == 200 and endpoint.extract:
             found.extend(extract_fields(endpoint, reply.body, probe, port))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from custodes import __version__
 from custodes.discovery.models import Observation
-from custodes.discovery.probes.httpwire import head_complete, parse_response
+from custodes.discovery.probes.httpwire import Response, head_complete, parse_response
 from custodes.discovery.transport import Transport
 
 
@@ -28,19 +28,25 @@ async def probe_rtsp(transport: Transport, host: str, port: int) -> list[Observa
             host, port, build_rtsp_request(method, host, port, sequence), complete=head_complete
         )
         response = parse_response(raw) if raw else None
-        if response is None or response.protocol != "RTSP":
-            continue
-        for name, field in (
-            ("Server", "rtsp.server"),
-            ("Public", "rtsp.public"),
-            ("WWW-Authenticate", "rtsp.www_authenticate"),
-        ):
-            value = response.header(name)
-            if value:
-                observations.append(Observation("rtsp", port, field, value[:512]))
-        if method == "DESCRIBE" and response.status == 200:
-            for line in response.body[:8192].decode("utf-8", "replace").splitlines()[:200]:
-                if line.startswith("s="):
-                    observations.append(Observation("rtsp", port, "rtsp.sdp_session", line[2:200]))
-                    break
+        if response is not None and response.protocol == "RTSP":
+            observations.extend(reply_observations(response, port))
     return list(dict.fromkeys(observations))
+
+
+def reply_observations(response: Response, port: int | None) -> list[Observation]:
+    """What one RTSP reply says of its server: Server, Public, realm, and an SDP's session name."""
+    observations: list[Observation] = []
+    for name, field in (
+        ("Server", "rtsp.server"),
+        ("Public", "rtsp.public"),
+        ("WWW-Authenticate", "rtsp.www_authenticate"),
+    ):
+        value = response.header(name)
+        if value:
+            observations.append(Observation("rtsp", port, field, value[:512]))
+    if response.status == 200:
+        for line in response.body[:8192].decode("utf-8", "replace").splitlines()[:200]:
+            if line.startswith("s="):
+                observations.append(Observation("rtsp", port, "rtsp.sdp_session", line[2:200]))
+                break
+    return observations

@@ -12,6 +12,7 @@ from custodes.discovery.transport import Transport
 
 SSDP_PORT = 1900
 SSDP_GROUP = "239.255.255.250"
+MAX_ANNOUNCEMENT = 8192
 _DESCRIPTION_FIELDS = {
     "manufacturer": "upnp.manufacturer",
     "modelName": "upnp.model_name",
@@ -42,6 +43,19 @@ def parse_search_reply(data: bytes) -> tuple[list[Observation], str | None]:
     if server:
         observations.append(Observation("ssdp", SSDP_PORT, "upnp.server", server[:512]))
     return observations, response.header("LOCATION")
+
+
+def parse_announcement(data: bytes) -> list[Observation]:
+    """The SERVER header of a NOTIFY announcement or of a search reply, as an observation."""
+    if not data.startswith(b"NOTIFY "):
+        return parse_search_reply(data)[0]
+    head = data[:MAX_ANNOUNCEMENT].split(b"\r\n\r\n", 1)[0]
+    for line in head.split(b"\r\n")[1:]:
+        name, colon, value = line.partition(b":")
+        if colon and name.strip().lower() == b"server":
+            text = " ".join(value.decode("latin-1").split())
+            return [Observation("ssdp", SSDP_PORT, "upnp.server", text[:512])] if text else []
+    return []
 
 
 def parse_description(data: bytes, port: int | None) -> list[Observation]:
