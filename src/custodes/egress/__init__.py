@@ -55,13 +55,16 @@ def analyse(
     local_networks: Sequence[str] | None = None,
     progress: Callable[[int], None] | None = None,
     rules: EndpointRules | None = None,
+    tap: Callable[[int, bytes], None] | None = None,
 ) -> EgressReport:
     """Analyse captures in order and report each local device's vendor-service traffic.
 
     ``local_networks`` (CIDR strings) replaces :data:`DEFAULT_LOCAL_NETWORKS`. ``progress`` is
     called with the total number of capture bytes read so far, across all ``paths``. ``rules``
-    defaults to the packaged endpoint data. A file that is not a capture, cannot be read, or is
-    truncated or corrupt becomes a :class:`CaptureProblem` and the analysis goes on.
+    defaults to the packaged endpoint data. ``tap`` (if given) also gets each packet's link type
+    and frame, so that another reader (passive identification) shares the one pass. A file that
+    is not a capture, cannot be read, or is truncated or corrupt becomes a
+    :class:`CaptureProblem` and the analysis goes on.
     Raises :class:`EgressError` when a local network is not valid CIDR notation.
     """
     try:
@@ -73,6 +76,8 @@ def analyse(
     for timestamp, linktype, length, frame in read_captures(paths, report.problems, progress):
         report.packets_read += 1
         feed(timestamp, linktype, length, frame)
+        if tap is not None:
+            tap(linktype, frame)
     report.bytes_read = sum(file_size(Path(path)) for path in paths)
     report.devices = analyser.devices(devices)
     return report

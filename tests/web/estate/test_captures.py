@@ -118,6 +118,41 @@ def test_watchdog_upload_is_analysed_in_the_background(watchdog_client, kent_reg
     assert "site.pcap" in register and "Done" in register  # the status label
 
 
+def test_devices_in_the_capture_are_named_and_set_against_the_register(
+    watchdog_client, kent_register, tmp_path
+):
+    """The registered Hikvision address answers as an Axis camera; an unregistered address
+    answers as a Hikvision recorder. Both show, each beside what the register says."""
+    axis_mac, hikvision_mac = bytes.fromhex("accc8e4a1b2c"), bytes.fromhex("c056e3000001")
+    greeting = b"220 AXIS P1344 Network Camera 5.20 (2013) ready.\r\n"
+    webs = b"HTTP/1.1 401 Unauthorized\r\nServer: App-webs/\r\nContent-Length: 0\r\n\r\n"
+    path = write_pcap(
+        tmp_path / "mirror.pcap",
+        [
+            (1_700_000_000.0, tcp(CAMERA, 21, "192.168.1.5", 50000, greeting, mac=axis_mac)),
+            (
+                1_700_000_000.1,
+                tcp("192.168.1.70", 80, "192.168.1.5", 50001, webs, mac=hikvision_mac),
+            ),
+        ],
+    )
+    response = _upload(watchdog_client, reverse("estate:body-capture-upload", args=["kent"]), path)
+    done = _wait(CaptureAnalysis.objects.get().pk)
+    assert done.status == "done" and done.result == []  # nothing left the site
+    by_address = {device["address"]: device for device in done.devices}
+    assert by_address[CAMERA]["manufacturer"] == "Axis Communications"
+    assert by_address[CAMERA]["mac"] == "AC:CC:8E:4A:1B:2C"
+    assert by_address["192.168.1.70"]["manufacturer"] == "Hikvision"
+    assert by_address["192.168.1.70"]["concerns"]  # recorded against Hikvision
+    html = watchdog_client.get(response["Location"]).content.decode()
+    assert "Devices seen in the capture" in html and "1 matched to the register" in html
+    unregistered = html.split("Devices in the capture but not in the register (1)")[1]
+    assert "192.168.1.70" in unregistered.split("</table>")[0]
+    differs = html.split("Manufacturer in the capture differs from the register (1)")[1]
+    row = differs.split("</table>")[0]
+    assert "K-CAM1" in row and "Hikvision" in row and "Axis Communications" in row
+
+
 def test_status_page_refreshes_itself_while_running(watchdog_client, kent):
     analysis = CaptureAnalysis.objects.create(
         body=kent, uploaded_by="test", file_name="big.pcap", size=4_000, progress_bytes=1_000

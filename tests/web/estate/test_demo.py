@@ -74,6 +74,10 @@ def test_demo_estate_shows_every_capability_and_reruns_add_nothing(demo, setting
     assert (analysis.file_name, analysis.status) == (CAPTURE_NAME, CaptureAnalysis.Status.DONE)
     (device,) = [d for d in analysis.result if d["device"] == "10.20.0.11"]
     assert {s["service"] for s in device["vendor_services"]} == {"Hik-Connect"}
+    # ... and is named from its own web server's reply, at its own MAC, as registered.
+    (seen,) = analysis.devices
+    assert (seen["address"], seen["manufacturer"]) == ("10.20.0.11", "Hikvision")
+    assert seen["mac"] == "02:00:5E:10:00:0B"
     assert analysis.problems == []
     assert not (settings.DATA_DIR / "captures" / analysis.stored_path).exists()
 

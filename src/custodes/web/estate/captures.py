@@ -1,13 +1,16 @@
-"""Capture uploads: a body's packet capture, analysed for vendor-cloud egress in the background.
+"""Capture uploads: a body's packet capture, analysed in the background for vendor-cloud egress
+and for the devices it shows.
 
 The upload is streamed to ``$CUSTODES_DATA_DIR/captures/`` chunk by chunk by
 :class:`CaptureUploadHandler`, which stops at the size limit (``CAPTURE_MAX_BYTES`` in the
 settings, default 2 GiB) and removes a partial file. A ``CaptureAnalysis`` row and its
 ``capture.analyse`` job are created together; a worker runs :func:`custodes.egress.analyse` with
-the body's register as the device directory, storing the bytes read as progress. The file is
-kept until the analysis has an outcome (so an interrupted analysis starts again), then deleted
-unless ``KEEP_CAPTURES`` is set. The request never waits for the analysis. A file left by an
-upload cut off mid-way (the server killed) is removed by the sweep of orphaned uploads.
+the body's register as the device directory, storing the bytes read as progress, and in the
+same pass identifies each local device from what it sent (``custodes identify --capture``).
+The file is kept until the analysis has an outcome (so an interrupted analysis starts again),
+then deleted unless ``KEEP_CAPTURES`` is set. The request never waits for the analysis. A file
+left by an upload cut off mid-way (the server killed) is removed by the sweep of orphaned
+uploads.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ from django.utils import timezone
 
 from custodes import egress
 from custodes import estate as core
+from custodes.discovery import Scanner
+from custodes.discovery.identify import identify_sighting
+from custodes.discovery.naming import default_resolver
+from custodes.discovery.passive import PassiveObserver
 from custodes.web.bodies.models import Body
 from custodes.web.estate.models import Asset, CaptureAnalysis
 from custodes.web.jobs.services import start_job
@@ -208,13 +215,23 @@ def analyse_capture(
         if progress is not None:
             progress(read)
 
-    report = egress.analyse([path], devices=register_directory(analysis.body), progress=read_so_far)
+    observer = PassiveObserver()
+    report = egress.analyse(
+        [path],
+        devices=register_directory(analysis.body),
+        progress=read_so_far,
+        tap=observer.feed,
+    )
+    scanner = Scanner(resolver=default_resolver())
     analysis.status = CaptureAnalysis.Status.DONE
     analysis.result = report.to_dicts()
+    analysis.devices = [identify_sighting(scanner, sighting) for sighting in observer.sightings()]
     analysis.problems = [_problem_dict(p, analysis.file_name) for p in report.problems]
     analysis.progress_bytes = report.bytes_read
     analysis.finished_at = timezone.now()
-    analysis.save(update_fields=["status", "result", "problems", "progress_bytes", "finished_at"])
+    analysis.save(
+        update_fields=["status", "result", "devices", "problems", "progress_bytes", "finished_at"]
+    )
     _discard_file(analysis)
     return analysis
 

@@ -53,6 +53,10 @@ SCANNER = "custodes scan (synthetic demo)"
 CLOUD_ENDPOINT = "hik-connect"
 CLOUD_ADDRESS = "203.0.113.10"  # RFC 5737 documentation range
 RESOLVER = "10.20.0.1"
+WORKSTATION = "10.20.0.60"
+GATEWAY_MAC = b"\x02\x00\x5e\x10\x00\x01"  # locally administered: no maker's
+CAMERA_MAC = b"\x02\x00\x5e\x10\x00\x0b"
+CAMERA_WEB_REPLY = b"HTTP/1.1 401 Unauthorized\r\nServer: App-webs/\r\nContent-Length: 0\r\n\r\n"
 HEADER = [
     "Ref",
     "Location",
@@ -252,7 +256,9 @@ def _cloud_host() -> str:
     return f"dev.{pattern[2:]}" if pattern.startswith("*.") else pattern
 
 
-def _frame(source: str, destination: str, segment: dpkt.Packet, proto: int) -> bytes:
+def _frame(
+    source: str, destination: str, segment: dpkt.Packet, proto: int, mac: bytes = GATEWAY_MAC
+) -> bytes:
     ip = dpkt.ip.IP(
         src=ipaddress.ip_address(source).packed,
         dst=ipaddress.ip_address(destination).packed,
@@ -263,23 +269,33 @@ def _frame(source: str, destination: str, segment: dpkt.Packet, proto: int) -> b
     ip.len = 20 + len(bytes(segment))
     return bytes(
         dpkt.ethernet.Ethernet(
-            src=b"\x02\x00\x5e\x10\x00\x0b",
-            dst=b"\x02\x00\x5e\x10\x00\x01",
+            src=mac,
+            dst=GATEWAY_MAC if mac != GATEWAY_MAC else CAMERA_MAC,
             type=dpkt.ethernet.ETH_TYPE_IP,
             data=ip,
         )
     )
 
 
-def _udp(source: str, sport: int, destination: str, dport: int, payload: bytes) -> bytes:
+def _udp(
+    source: str, sport: int, destination: str, dport: int, payload: bytes, mac: bytes = GATEWAY_MAC
+) -> bytes:
     segment = dpkt.udp.UDP(sport=sport, dport=dport, data=payload)
     segment.ulen = 8 + len(payload)
-    return _frame(source, destination, segment, dpkt.ip.IP_PROTO_UDP)
+    return _frame(source, destination, segment, dpkt.ip.IP_PROTO_UDP, mac)
 
 
-def _tcp(source: str, sport: int, destination: str, dport: int, payload: bytes, flags: int):
+def _tcp(
+    source: str,
+    sport: int,
+    destination: str,
+    dport: int,
+    payload: bytes,
+    flags: int,
+    mac: bytes = GATEWAY_MAC,
+) -> bytes:
     segment = dpkt.tcp.TCP(sport=sport, dport=dport, seq=1, flags=flags, data=payload)
-    return _frame(source, destination, segment, dpkt.ip.IP_PROTO_TCP)
+    return _frame(source, destination, segment, dpkt.ip.IP_PROTO_TCP, mac)
 
 
 def _client_hello(server_name: str) -> bytes:
@@ -304,7 +320,9 @@ def _client_hello(server_name: str) -> bytes:
 
 def demo_capture(camera: str = "10.20.0.11") -> bytes:
     """A small pcap: ``camera`` looks up the vendor-cloud host, connects to the answered
-    address and names the host in its TLS handshake, then sends a little data."""
+    address and names the host in its TLS handshake, then sends a little data; it also answers
+    a workstation's web request, which names its maker's web server. Frames from beyond the
+    site come through the gateway, under the gateway's MAC."""
     host = _cloud_host()
     query = dpkt.dns.DNS(id=0x5EED, qd=[dpkt.dns.DNS.Q(name=host, type=dpkt.dns.DNS_A)])
     answer = dpkt.dns.DNS(
@@ -323,13 +341,16 @@ def demo_capture(camera: str = "10.20.0.11") -> bytes:
         ],
     )
     start = timezone.now().timestamp() - 7200
+    ack = dpkt.tcp.TH_ACK
     frames = [
-        _udp(camera, 40000, RESOLVER, 53, bytes(query)),
+        _udp(camera, 40000, RESOLVER, 53, bytes(query), CAMERA_MAC),
         _udp(RESOLVER, 53, camera, 40000, bytes(answer)),
-        _tcp(camera, 50000, CLOUD_ADDRESS, 443, b"", dpkt.tcp.TH_SYN),
-        _tcp(CLOUD_ADDRESS, 443, camera, 50000, b"", dpkt.tcp.TH_SYN | dpkt.tcp.TH_ACK),
-        _tcp(camera, 50000, CLOUD_ADDRESS, 443, _client_hello(host), dpkt.tcp.TH_ACK),
-        _tcp(camera, 50000, CLOUD_ADDRESS, 443, bytes(600), dpkt.tcp.TH_ACK),
+        _tcp(camera, 50000, CLOUD_ADDRESS, 443, b"", dpkt.tcp.TH_SYN, CAMERA_MAC),
+        _tcp(CLOUD_ADDRESS, 443, camera, 50000, b"", dpkt.tcp.TH_SYN | ack),
+        _tcp(camera, 50000, CLOUD_ADDRESS, 443, _client_hello(host), ack, CAMERA_MAC),
+        _tcp(camera, 50000, CLOUD_ADDRESS, 443, bytes(600), ack, CAMERA_MAC),
+        # The camera's web server answers a workstation on the site, naming its software.
+        _tcp(camera, 80, WORKSTATION, 51000, CAMERA_WEB_REPLY, ack, CAMERA_MAC),
     ]
     out = io.BytesIO()
     writer = dpkt.pcap.Writer(out, linktype=dpkt.pcap.DLT_EN10MB)

@@ -187,7 +187,8 @@ class ScanUpload(models.Model):
 
 
 class CaptureAnalysis(models.Model):
-    """A packet capture uploaded for a body and its analysis by ``custodes.egress``."""
+    """A packet capture uploaded for a body, its analysis by ``custodes.egress`` and the devices
+    identified in it by ``custodes.discovery.passive``."""
 
     class Status(models.TextChoices):
         PENDING = "pending"
@@ -204,6 +205,9 @@ class CaptureAnalysis(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     progress_bytes = models.BigIntegerField(default=0)
     result = models.JSONField(default=list, blank=True)
+    # The local devices identified from what they sent (``custodes identify --capture``), each
+    # in the shape of ``custodes scan --json``.
+    devices = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -49,6 +49,7 @@ __all__ = [
     "AssetRef",
     "FieldProblem",
     "Mismatch",
+    "RegisterComparison",
     "ScanDevice",
     "ScanError",
     "ScanPayload",
@@ -57,6 +58,7 @@ __all__ = [
     "ScanTooLarge",
     "SeenDevice",
     "agent_token_records",
+    "compare_with_register",
     "find_agent_token",
     "issue_agent_token",
     "latest_reconciliation",
@@ -501,16 +503,52 @@ class _RegisterIndex:
         return None
 
 
-def reconcile_scan(upload: ScanUpload) -> ScanReconciliation:
-    """The upload compared with the body's in-service register (see the module docstring)."""
+@dataclass
+class RegisterComparison:
+    """Devices seen (by a scan, or in a capture) against a body's in-service register."""
+
+    assets: list[Asset]
+    matched: int = 0
+    matched_assets: set[int] = field(default_factory=set)
+    unregistered: list[SeenDevice] = field(default_factory=list)
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+
+def compare_with_register(body_id: int, devices: Iterable[Mapping[str, Any]]) -> RegisterComparison:
+    """Each device matched to the register by IP, then MAC, then serial; a matched device whose
+    manufacturer resolves to another company than the register's is a mismatch. Unregistered
+    devices come surveillance kinds first, then by address."""
     assets = (
-        Asset.objects.filter(body_id=upload.body_id)
+        Asset.objects.filter(body_id=body_id)
         .exclude(status=core.AssetStatus.REMOVED)
         .order_by("asset_id")
     )
     register = _RegisterIndex(assets.iterator(chunk_size=2_000))
     canonical = core.MakerResolver().canonical
+    comparison = RegisterComparison(register.assets)
+    for item in devices:
+        device = _seen(item)
+        found = register.match(device)
+        if found is None:
+            comparison.unregistered.append(device)
+            continue
+        asset, how = found
+        comparison.matched += 1
+        comparison.matched_assets.add(asset.pk)
+        if (
+            device.manufacturer
+            and asset.manufacturer
+            and canonical(device.manufacturer).casefold()
+            != canonical(asset.manufacturer).casefold()
+        ):
+            comparison.mismatches.append(Mismatch(device, _ref(asset), how))
+    comparison.unregistered.sort(key=lambda d: (not d.surveillance, _address_key(d.address)))
+    return comparison
 
+
+def reconcile_scan(upload: ScanUpload) -> ScanReconciliation:
+    """The upload compared with the body's in-service register (see the module docstring)."""
+    comparison = compare_with_register(upload.body_id, upload.devices)
     result = ScanReconciliation(
         upload_id=upload.pk,
         body=upload.body.code,
@@ -518,33 +556,18 @@ def reconcile_scan(upload: ScanUpload) -> ScanReconciliation:
         scanner=upload.scanner,
         targets=list(upload.targets),
         devices_seen=len(upload.devices),
+        matched=comparison.matched,
+        unregistered=comparison.unregistered,
+        mismatches=comparison.mismatches,
     )
-    matched_ids: set[int] = set()
-    for item in upload.devices:
-        device = _seen(item)
-        found = register.match(device)
-        if found is None:
-            result.unregistered.append(device)
-            continue
-        asset, how = found
-        result.matched += 1
-        matched_ids.add(asset.pk)
-        if (
-            device.manufacturer
-            and asset.manufacturer
-            and canonical(device.manufacturer).casefold()
-            != canonical(asset.manufacturer).casefold()
-        ):
-            result.mismatches.append(Mismatch(device, _ref(asset), how))
     spans = [parse_span(text) for text in upload.targets]
-    for asset in register.assets:
+    for asset in comparison.assets:
         ip = _normal_ip(asset.ip)
-        if asset.pk in matched_ids or ip is None:
+        if asset.pk in comparison.matched_assets or ip is None:
             continue
         address = ipaddress.ip_address(ip)
         if any(address in span for span in spans):
             result.unseen.append(_ref(asset))
-    result.unregistered.sort(key=lambda d: (not d.surveillance, _address_key(d.address)))
     return result
 
 

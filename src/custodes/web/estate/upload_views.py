@@ -4,6 +4,7 @@ respondent session (that body only: the body comes from the session, never the a
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,7 +26,7 @@ from custodes.web.estate.captures import (
 )
 from custodes.web.estate.demo import ACTOR as DEMO_ACTOR
 from custodes.web.estate.models import CaptureAnalysis, ScanUpload
-from custodes.web.estate.scans import latest_reconciliation
+from custodes.web.estate.scans import compare_with_register, latest_reconciliation
 from custodes.web.jobs.services import latest_job
 from custodes.web.surveys.permissions import watchdog_required
 from custodes.web.surveys.views.respond import Respondent, respondent_view
@@ -91,9 +92,21 @@ def _receive(
             handler.stored.path.unlink(missing_ok=True)
 
 
+def _concern_labels(device: dict[str, Any]) -> list[str]:
+    """Each authority with a concern about the device's maker or owner, once."""
+    labels = (
+        f"{concern['authority']}{' (via owner)' if concern.get('via') == 'owner' else ''}"
+        for concern in device.get("concerns") or ()
+    )
+    return list(dict.fromkeys(labels))
+
+
 def _status(request: HttpRequest, analysis: CaptureAnalysis, back: str, **extra) -> HttpResponse:
+    finished = analysis.status == CaptureAnalysis.Status.DONE
     context = {
         "analysis": analysis,
+        "devices": [(device, _concern_labels(device)) for device in analysis.devices],
+        "register": compare_with_register(analysis.body_id, analysis.devices) if finished else None,
         "body": analysis.body,
         "back": back,
         "job": latest_job(analysis, [ANALYSE_JOB]),
