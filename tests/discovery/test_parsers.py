@@ -125,6 +125,28 @@ def test_ws_discovery_scopes_are_decoded() -> None:
     assert onvif.device_service_urls("http://10.0.0.1/onvif/device_service", "127.0.0.9") == []
 
 
+def test_ws_discovery_hello_is_read_like_a_probe_match() -> None:
+    """A device announces itself with Hello (WS-Discovery 2005/04, section 4.1) on joining."""
+    hello = (
+        b'<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"'
+        b' xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"'
+        b' xmlns:dn="http://www.onvif.org/ver10/network/wsdl"><s:Body><d:Hello>'
+        b"<d:Types>dn:NetworkVideoTransmitter</d:Types>"
+        b"<d:Scopes>onvif://www.onvif.org/hardware/ZX-100 onvif://www.onvif.org/name/ACME</d:Scopes>"
+        b"<d:XAddrs>http://192.168.1.20/onvif/device_service</d:XAddrs>"
+        b"<d:MetadataVersion>1</d:MetadataVersion></d:Hello></s:Body></s:Envelope>"
+    )
+    found = {item.field: item.value for item in onvif.parse_probe_matches(hello)}
+    assert found == {
+        "onvif.types": "dn:NetworkVideoTransmitter",
+        "onvif.xaddrs": "http://192.168.1.20/onvif/device_service",
+        "onvif.scope.hardware": "ZX-100",
+        "onvif.scope.name": "ACME",
+    }
+    bye = hello.replace(b"d:Hello>", b"d:Bye>")  # leaving: not an announcement of what it is
+    assert onvif.parse_probe_matches(bye) == []
+
+
 def test_recorder_ignores_a_probe_for_transmitters() -> None:
     service = OnvifService(types="dn:NetworkVideoRecorder")
     profile = DeviceProfile(name="x")

@@ -15,7 +15,7 @@ a local network sent, recorded as the scanner records it, so the same rules iden
 * the subject and issuer of the certificate it served in a TLS handshake (up to TLS 1.2, which
   sends it in clear; TLS 1.3 encrypts it);
 * its SSDP announcements and search replies (SERVER), DNS-SD answers over mDNS, WS-Discovery
-  ProbeMatches, Hikvision SADP and Dahua DHIP replies.
+  ProbeMatches and Hello announcements, Hikvision SADP and Dahua DHIP replies.
 
 A reply counts from the segment that starts it (``HTTP/1.x``, ``RTSP/1.0`` or a TLS
 ServerHello): one whose start was not captured, or arrived after a later segment, is not read.

@@ -45,14 +45,18 @@ def build_probe(
     ).encode()
 
 
+_ANNOUNCEMENTS = frozenset({"ProbeMatch", "Hello"})
+
+
 def parse_probe_matches(data: bytes, port: int | None = WS_DISCOVERY_PORT) -> list[Observation]:
-    """Observations from a ProbeMatches reply: types, each scope, XAddrs."""
+    """Observations from a ProbeMatches reply, or from the Hello a device multicasts when it
+    joins the network (the same Types, Scopes and XAddrs): types, each scope, XAddrs."""
     root = parse_xml(data)
     if root is None:
         return []
     observations: list[Observation] = []
     for element in iter_elements(root):
-        if local_name(element) != "ProbeMatch":
+        if local_name(element) not in _ANNOUNCEMENTS:
             continue
         found = texts_by_name(element, ("Types", "Scopes", "XAddrs"))
         if "Types" in found:
