@@ -3,6 +3,7 @@ reads it, and identified by the same rules (``custodes identify --capture``)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import ssl
 from pathlib import Path
@@ -247,6 +248,7 @@ def test_any_frames_never_break_the_observer(frames: list[bytes]) -> None:
                         SSDP_NOTIFY,
                         b"RTSP/1.0 200 OK\r\n",
                         b"SSH-2.0-",
+                        b"GET /favicon.ico HTTP/1.1\r\n\r\nHEAD / HTTP/1.1\r\n",
                         b"\x16\x03\x03\x00\x04\x02\x00\x00\x00\x16\x03\x03\xff\xff\x0b\x00\xff",
                     ]
                 ),
@@ -262,5 +264,82 @@ def test_any_payloads_from_a_device_never_break_it(
     for port, sequence, payload in segments:
         observer.feed(LINKTYPE_ETHERNET, tcp(CAMERA, port, CLIENT, 50000, payload, seq=sequence))
         observer.feed(LINKTYPE_ETHERNET, udp(CAMERA, port, "224.0.0.251", port, payload))
+        observer.feed(LINKTYPE_ETHERNET, tcp(CLIENT, 50000, CAMERA, port, payload, seq=sequence))
     for sighting in observer.sightings():
         assert len(sighting.observations) <= passive.MAX_OBSERVATIONS
+
+
+def _http(status: str, body: bytes, length: int | None = None, kind: str = "text/xml") -> bytes:
+    size = len(body) if length is None else length
+    head = f"HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {size}\r\n\r\n"
+    return head.encode() + body
+
+
+def test_replies_paired_with_the_requests_a_client_sent() -> None:
+    """A VMS polls a camera: the favicon's hash, the fields of a vendor endpoint's 200 reply
+    and an ONVIF GetDeviceInformation answer are read; a reply cut short gives no hash."""
+    icon = b"\x00\x00\x01\x00" + bytes(range(60))
+    device_info = (
+        b'<?xml version="1.0"?><DeviceInfo xmlns="http://www.hikvision.com/ver20/XMLSchema">'
+        b"<model>DS-2CD2143G0-I</model><firmwareVersion>V5.5.0</firmwareVersion>"
+        b"<serialNumber>DS-2CD2143G0-I20190101AAWRC12345678</serialNumber></DeviceInfo>"
+    )
+    onvif_answer = (
+        b'<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"'
+        b' xmlns:tds="http://www.onvif.org/ver10/device/wsdl"><s:Body>'
+        b"<tds:GetDeviceInformationResponse><tds:Manufacturer>HIKVISION</tds:Manufacturer>"
+        b"<tds:Model>DS-2CD2143G0-I</tds:Model><tds:FirmwareVersion>V5.5.0</tds:FirmwareVersion>"
+        b"</tds:GetDeviceInformationResponse></s:Body></s:Envelope>"
+    )
+    asked = (
+        b"GET /favicon.ico HTTP/1.1\r\nHost: cam\r\n\r\n"
+        b"GET /ISAPI/System/deviceInfo HTTP/1.1\r\nHost: cam\r\nAuthorization: Digest x\r\n\r\n"
+        b"GET /index.html HTTP/1.1\r\nHost: cam\r\n\r\n"
+    )
+    answers = (
+        _http("200 OK", icon, kind="image/x-icon")
+        + _http("200 OK", device_info)
+        + _http("200 OK", b"<html></html>", kind="text/html")
+    )
+    cut_icon = _http("200 OK", icon[:20], length=len(icon), kind="image/x-icon")
+    vms = "192.168.1.9"
+    frames = [
+        tcp(vms, 50010, CAMERA, 80, asked, seq=1, mac=OTHER_MAC),
+        tcp(CAMERA, 80, vms, 50010, answers, seq=7000, mac=CAMERA_MAC),
+        tcp(vms, 50011, CAMERA, 80, b"POST /onvif/device_service HTTP/1.1\r\n\r\n", mac=OTHER_MAC),
+        tcp(CAMERA, 80, vms, 50011, _http("200 OK", onvif_answer), seq=9000, mac=CAMERA_MAC),
+        tcp(vms, 50012, CAMERA, 8080, b"GET /favicon.ico HTTP/1.1\r\n\r\n", mac=OTHER_MAC),
+        tcp(CAMERA, 8080, vms, 50012, cut_icon, seq=100, mac=CAMERA_MAC),
+    ]
+    observer = PassiveObserver()
+    for frame in frames:
+        observer.feed(LINKTYPE_ETHERNET, frame)
+    camera = next(item for item in observer.sightings() if item.address == CAMERA)
+    found = {(item.port, item.field): item.value for item in camera.observations}
+    assert found[(80, "http.favicon_md5")] == hashlib.md5(icon, usedforsecurity=False).hexdigest()
+    assert found[(80, "device.model")] == "DS-2CD2143G0-I"
+    assert found[(80, "device.firmware")] == "V5.5.0"
+    assert found[(80, "onvif.manufacturer")] == "HIKVISION"
+    assert found[(80, "onvif.firmware")] == "V5.5.0"
+    assert (8080, "http.favicon_md5") not in found
+    assert not any(field == "onvif.device_information" for _, field in found)  # auth unknown
+
+
+def test_replies_in_a_stream_are_split_as_http_frames_them() -> None:
+    """Bodies that end without a line break, a HEAD answer's Content-Length without a body,
+    and a chunked body each end where HTTP says; every Server header is read."""
+    stream = (
+        b"HTTP/1.1 200 OK\r\nServer: first\r\nContent-Length: 3\r\n\r\nabc"
+        b"HTTP/1.1 200 OK\r\nServer: second\r\nContent-Length: 999\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nServer: third\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"3\r\nxyz\r\n0\r\n\r\n"
+        b"HTTP/1.1 304 Not Modified\r\nServer: fourth\r\n\r\n"
+        b"HTTP/1.1 404 Not Found\r\nServer: fifth\r\n\r\n"
+    )
+    requests = [("GET", "/"), ("HEAD", "/"), ("GET", "/a"), ("GET", "/b"), ("GET", "/c")]
+    servers = [
+        item.value
+        for item in passive.stream_replies(stream, 80, requests)
+        if item.field == "http.server"
+    ]
+    assert servers == ["first", "second", "third", "fourth", "fifth"]

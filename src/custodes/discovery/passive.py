@@ -10,7 +10,10 @@ a local network sent, recorded as the scanner records it, so the same rules iden
   one device (a DHCP lease replacing a default address, IPv6 beside IPv4), reported at the
   IPv4 address it used last;
 * HTTP and RTSP replies it sent (Server, realm, page title, header case, RTSP Public and SDP
-  session name, UPnP description documents), TCP segments put back in order;
+  session name, UPnP description documents, ONVIF GetDeviceInformation answers), TCP segments
+  put back in order; paired with the requests that asked for them, a favicon's hash and the
+  fields of a 200 reply to one of the vendor endpoints the HTTP probe knows (e.g. the model,
+  firmware and serial a VMS reads from a camera);
 * the greeting it sent from port 21, 22 or 23 (FTP, SSH, telnet): the first segment;
 * the subject and issuer of the certificate it served in a TLS handshake (up to TLS 1.2, which
   sends it in clear; TLS 1.3 encrypts it);
@@ -20,11 +23,14 @@ a local network sent, recorded as the scanner records it, so the same rules iden
 A reply counts from the segment that starts it (``HTTP/1.x``, ``RTSP/1.0`` or a TLS
 ServerHello): one whose start was not captured, or arrived after a later segment, is not read.
 Memory is bounded: at most ``MAX_STREAMS`` replies are followed at once, ``MAX_STREAM_BYTES`` of
-each, and ``MAX_OBSERVATIONS`` kept per device.
+each, ``MAX_REQUESTS`` requests remembered per connection, and ``MAX_OBSERVATIONS`` kept per
+device.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,10 +40,16 @@ from pathlib import Path
 from custodes.discovery.models import Observation
 from custodes.discovery.probes import dhip, mdns, onvif, sadp, ssdp
 from custodes.discovery.probes.banner import BANNER_FIELDS, clean_banner
-from custodes.discovery.probes.http import header_observations
-from custodes.discovery.probes.httpwire import parse_response
+from custodes.discovery.probes.http import (
+    Endpoint,
+    default_endpoints,
+    extract_fields,
+    header_observations,
+)
+from custodes.discovery.probes.httpwire import Response, parse_response
 from custodes.discovery.probes.rtsp import reply_observations
 from custodes.discovery.probes.x509 import describe_certificate
+from custodes.discovery.probes.xmlutil import parse_xml
 from custodes.egress import (
     DEFAULT_LOCAL_NETWORKS,
     LINKTYPE_ETHERNET,
@@ -58,6 +70,13 @@ MAX_ROUTERS = 4096
 MAX_ADDRESS_CACHE = 262_144
 _REPLY_STARTS = (b"HTTP/1.0 ", b"HTTP/1.1 ", b"RTSP/1.0 ")
 _RESPONSE_START = re.compile(rb"(?:\A|\r\n)((?:HTTP|RTSP)/1\.[01] \d{3}[ \r])")
+_STATUS_LINE = re.compile(rb"(?:HTTP|RTSP)/1\.[01] \d{3}[ \r]")
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d{1,10})[ \t]*(?:\r|$)", re.IGNORECASE)
+_REQUEST_STARTS = (b"GET ", b"POST ", b"HEAD ")
+_REQUEST_LINE = re.compile(rb"(?:\A|\r\n)(GET|POST|HEAD) (/[\x21-\x7e]{0,2047}) HTTP/1\.[01]\r\n")
+MAX_REQUESTS = 64  # per connection
+_FAVICON = "/favicon.ico"
+_DEVICE_INFORMATION = b"GetDeviceInformationResponse"
 _UPNP_DESCRIPTION = b"urn:schemas-upnp-org:device-1-0"
 _SEQUENCE_SPACE = 1 << 32
 _TLS_HANDSHAKE = 22
@@ -143,6 +162,8 @@ class PassiveObserver:
         self._last_ipv4: dict[bytes, bytes] = {}
         self._routers: set[bytes] = set()
         self._streams: dict[tuple[bytes, int, bytes, int], _Stream] = {}
+        # (server, server port, client, client port) -> the requests it was sent, in order
+        self._requests: dict[tuple[bytes, int, bytes, int], list[tuple[str, str]]] = {}
         self._serving: dict[bytes, set[int]] = {}
 
     def _classify(self, raw: bytes) -> int:
@@ -169,6 +190,8 @@ class PassiveObserver:
             return
         source, destination, proto, source_port, destination_port, payload, sequence = decoded
         kind = self._classify(source)
+        if proto == PROTO_TCP and payload.startswith(_REQUEST_STARTS) and kind != _IGNORED:
+            self._note_requests(destination, destination_port, source, source_port, payload)
         mac = frame[6:12] if linktype == LINKTYPE_ETHERNET and not frame[6] & 1 else None
         if kind == _REMOTE and mac is not None and len(self._routers) < MAX_ROUTERS:
             self._routers.add(mac)
@@ -197,6 +220,23 @@ class PassiveObserver:
                 stream = self._streams[key] = _Stream(sequence)
             stream.add(sequence, payload)
 
+    def _note_requests(
+        self, server: bytes, server_port: int, client: bytes, client_port: int, payload: bytes
+    ) -> None:
+        """Remember what a local server was asked, to pair with its replies."""
+        if self._classify(server) != _LOCAL:
+            return
+        key = (server, server_port, client, client_port)
+        asked = self._requests.get(key)
+        if asked is None:
+            if len(self._requests) >= MAX_STREAMS:
+                for stale in list(self._requests)[: MAX_STREAMS // 2]:
+                    del self._requests[stale]
+            asked = self._requests[key] = []
+        for match in _REQUEST_LINE.finditer(payload):
+            if len(asked) < MAX_REQUESTS:
+                asked.append((match.group(1).decode(), match.group(2).decode()))
+
     def _note_mac(self, source: bytes, mac: bytes) -> None:
         macs = self._macs.setdefault(source, set())
         if len(macs) < 2:
@@ -219,7 +259,7 @@ class PassiveObserver:
         for key in list(self._streams)[:count]:
             stream = self._streams.pop(key)
             source, port = key[0], key[1]
-            found = list(_stream_observations(stream, port))
+            found = list(_stream_observations(stream, port, self._requests.pop(key, [])))
             if found:
                 self._serving.setdefault(source, set()).add(port)
                 self._add(source, found)
@@ -266,8 +306,11 @@ def _address_order(text: str) -> tuple[int, int]:
     return address.version, int(address)
 
 
-def _stream_observations(stream: _Stream, port: int) -> Iterable[Observation]:
-    """Observations from one stream a device sent: its replies, or its greeting."""
+def _stream_observations(
+    stream: _Stream, port: int, requests: Sequence[tuple[str, str]]
+) -> Iterable[Observation]:
+    """Observations from one stream a device sent: its replies (paired with ``requests``, the
+    method and path of each request it was sent, in order), or its greeting."""
     data = stream.data()
     if _server_hello(data):
         described = describe_certificate(_served_certificate(data) or b"")
@@ -280,14 +323,16 @@ def _stream_observations(stream: _Stream, port: int) -> Iterable[Observation]:
         if greeting:
             yield Observation(PROBE, port, BANNER_FIELDS[port], greeting)
         return
-    yield from stream_replies(data, port)
+    yield from stream_replies(data, port, requests)
 
 
-def stream_replies(data: bytes, port: int | None) -> Iterator[Observation]:
-    """Observations from the HTTP and RTSP replies in one TCP stream a device sent."""
-    starts = [match.start(1) for match in _RESPONSE_START.finditer(data)]
-    for start, end in zip(starts, [*starts[1:], len(data)], strict=False):
-        response = parse_response(data[start:end])
+def stream_replies(
+    data: bytes, port: int | None, requests: Sequence[tuple[str, str]] = ()
+) -> Iterator[Observation]:
+    """Observations from the HTTP and RTSP replies in one TCP stream a device sent; the n-th
+    reply answers the n-th of ``requests`` (HTTP/1.1 answers in order), when they are known."""
+    for index, reply in enumerate(_split_replies(data, requests)):
+        response = parse_response(reply)
         if response is None:
             continue
         if response.protocol == "RTSP":
@@ -297,8 +342,73 @@ def stream_replies(data: bytes, port: int | None) -> Iterator[Observation]:
         title = response.title()
         if title:
             yield Observation(PROBE, port, "http.title", title)
-        if _UPNP_DESCRIPTION in response.body:
-            yield from ssdp.parse_description(response.body, port)
+        body = response.body
+        if _UPNP_DESCRIPTION in body:
+            yield from ssdp.parse_description(body, port)
+        if _DEVICE_INFORMATION in body:
+            root = parse_xml(body)
+            if root is not None:
+                yield from onvif.device_information_fields(root, port)
+        if index < len(requests) and response.status == 200 and body:
+            yield from _answer_observations(requests[index], response, port)
+
+
+def _split_replies(data: bytes, requests: Sequence[tuple[str, str]]) -> Iterator[bytes]:
+    """Each reply in a stream, in order. A reply with a Content-Length ends where its body does
+    (the next one may follow at once); any other ends where the next reply starts."""
+    at = 0
+    for index in range(MAX_REQUESTS * 4):
+        match = _STATUS_LINE.match(data, at) or _RESPONSE_START.search(data, at)
+        if match is None:
+            return
+        start = match.start(match.lastindex or 0)
+        head_end = data.find(b"\r\n\r\n", start)
+        length = _body_length(data[start:head_end], requests, index) if head_end >= 0 else None
+        if length is None:
+            following = _RESPONSE_START.search(data, start + 1)
+            end = following.start(1) if following else len(data)
+        else:
+            end = head_end + 4 + length
+        yield data[start:end]
+        at = max(end, start + 1)
+
+
+def _body_length(head: bytes, requests: Sequence[tuple[str, str]], index: int) -> int | None:
+    """The length of a reply's body from its head: none after HEAD and for 1xx, 204 and 304;
+    else its Content-Length; ``None`` when the head does not say (chunked, or to the close)."""
+    status = int(head[9:12]) if head[9:12].isdigit() else 0
+    if (
+        status < 200
+        or status in (204, 304)
+        or (index < len(requests) and requests[index][0] == "HEAD")
+    ):
+        return 0
+    found = _CONTENT_LENGTH.search(head)
+    return int(found.group(1)) if found else None
+
+
+def _answer_observations(
+    request: tuple[str, str], response: Response, port: int | None
+) -> list[Observation]:
+    """What a whole 200 reply to a known request shows: a favicon's MD5, or the fields of a
+    vendor endpoint's reply."""
+    method, path = request
+    length = response.header("Content-Length")
+    if length is not None and length.isdigit() and len(response.body) != int(length):
+        return []  # cut short in the capture: its hash or fields would be wrong
+    if method == "GET" and path == _FAVICON:
+        digest = hashlib.md5(response.body, usedforsecurity=False).hexdigest()
+        return [Observation(PROBE, port, "http.favicon_md5", digest)]
+    endpoint = _endpoints().get((method, path))
+    if endpoint is None or not endpoint.extract:
+        return []
+    return extract_fields(endpoint, response.body, PROBE, port)
+
+
+@functools.cache
+def _endpoints() -> dict[tuple[str, str], Endpoint]:
+    """The HTTP probe's vendor endpoints by method and path."""
+    return {(endpoint.method, endpoint.path): endpoint for endpoint in default_endpoints()}
 
 
 def _server_hello(data: bytes) -> bool:

@@ -134,7 +134,9 @@ def _walk_json(value: Any, depth: int = 0) -> Iterator[tuple[str, Any]]:
             yield from _walk_json(item, depth + 1)
 
 
-def extract_fields(endpoint: Endpoint, body: bytes, probe: str, port: int) -> list[Observation]:
+def extract_fields(
+    endpoint: Endpoint, body: bytes, probe: str, port: int | None
+) -> list[Observation]:
     """Pull the configured fields out of an endpoint reply (XML via defusedxml, or JSON)."""
     found: dict[str, str] = {}
     try:

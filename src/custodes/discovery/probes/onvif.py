@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from urllib.parse import unquote, urlsplit
+from xml.etree.ElementTree import Element
 
 from custodes.discovery.fields import ONVIF_SCOPE_KEYS
 from custodes.discovery.models import Observation
@@ -99,6 +100,25 @@ def soap_envelope(operation: str) -> bytes:
     ).encode()
 
 
+_DEVICE_INFORMATION = (
+    ("Manufacturer", "onvif.manufacturer"),
+    ("Model", "onvif.model"),
+    ("FirmwareVersion", "onvif.firmware"),
+    ("SerialNumber", "onvif.serial"),
+    ("HardwareId", "onvif.hardware_id"),
+)
+
+
+def device_information_fields(root: Element, port: int | None) -> list[Observation]:
+    """Manufacturer, model, firmware, serial and hardware id of a GetDeviceInformation reply."""
+    fields = texts_by_name(root, tuple(name for name, _ in _DEVICE_INFORMATION))
+    return [
+        Observation("onvif", port, field, fields[name][:256])
+        for name, field in _DEVICE_INFORMATION
+        if name in fields
+    ]
+
+
 async def _device_information(
     transport: Transport, host: str, port: int, path: str
 ) -> list[Observation]:
@@ -122,18 +142,7 @@ async def _device_information(
             continue
         if first_text(root, "Manufacturer") or first_text(root, "Model"):
             observations.append(Observation("onvif", port, "onvif.device_information", "open"))
-            fields = texts_by_name(
-                root, ("Manufacturer", "Model", "FirmwareVersion", "SerialNumber", "HardwareId")
-            )
-            for name, field in (
-                ("Manufacturer", "onvif.manufacturer"),
-                ("Model", "onvif.model"),
-                ("FirmwareVersion", "onvif.firmware"),
-                ("SerialNumber", "onvif.serial"),
-                ("HardwareId", "onvif.hardware_id"),
-            ):
-                if name in fields:
-                    observations.append(Observation("onvif", port, field, fields[name][:256]))
+            observations.extend(device_information_fields(root, port))
         elif any(local_name(element) == "Fault" for element in iter_elements(root)):
             observations.append(
                 Observation("onvif", port, "onvif.device_information", "requires-auth")
