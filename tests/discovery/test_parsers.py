@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import ssl
+import zlib
 
 import dns.message
 import dns.rrset
@@ -19,7 +21,7 @@ from custodes.discovery.lab.profiles import (
 from custodes.discovery.lab.replies import mdns_reply, probe_matches, snmp_reply
 from custodes.discovery.probes import dhip, mdns, onvif, sadp, snmp, ssdp
 from custodes.discovery.probes.banner import clean_banner
-from custodes.discovery.probes.httpwire import head_complete, parse_response
+from custodes.discovery.probes.httpwire import MAX_DECODED_BODY, head_complete, parse_response
 from custodes.discovery.probes.x509 import describe_certificate
 from custodes.discovery.probes.xmlutil import parse_xml
 
@@ -172,6 +174,31 @@ def test_certificate_subject_and_issuer() -> None:
     assert names.subject.startswith("CN=AVIGILON-CAMERA-5.0C-H5A-BO1-IR-4412873,")
     assert "O=Avigilon Corporation" in names.subject and names.issuer == names.subject
     assert describe_certificate(ssl.PEM_cert_to_DER_cert(pem)[:200]) is None
+
+
+def _encoded(encoding: str, body: bytes, length: int | None = None) -> bytes:
+    size = len(body) if length is None else length
+    head = f"HTTP/1.1 200 OK\r\nContent-Encoding: {encoding}\r\nContent-Length: {size}\r\n\r\n"
+    return head.encode() + body
+
+
+def test_compressed_bodies_are_inflated_within_a_bound() -> None:
+    page = b"<html><head><title>Live view / - AXIS P1344 Network Camera</title></head></html>"
+    raw_deflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    for encoding, body in (
+        ("gzip", gzip.compress(page)),
+        ("deflate", zlib.compress(page)),
+        ("deflate", raw_deflate.compress(page) + raw_deflate.flush()),
+    ):
+        response = parse_response(_encoded(encoding, body))
+        assert response is not None and response.complete
+        assert response.title() == "Live view / - AXIS P1344 Network Camera", encoding
+    bomb = parse_response(_encoded("gzip", gzip.compress(bytes(10 * 1024 * 1024))))
+    assert bomb is not None and len(bomb.body) == MAX_DECODED_BODY
+    garbage = parse_response(_encoded("gzip", b"not gzip at all"))
+    assert garbage is not None and garbage.body == b"not gzip at all"
+    cut = parse_response(_encoded("gzip", gzip.compress(page)[:20], length=60))
+    assert cut is not None and not cut.complete
 
 
 def test_telnet_negotiation_is_stripped() -> None:

@@ -393,8 +393,7 @@ def _answer_observations(
     """What a whole 200 reply to a known request shows: a favicon's MD5, or the fields of a
     vendor endpoint's reply."""
     method, path = request
-    length = response.header("Content-Length")
-    if length is not None and length.isdigit() and len(response.body) != int(length):
+    if not response.complete:
         return []  # cut short in the capture: its hash or fields would be wrong
     if method == "GET" and path == _FAVICON:
         digest = hashlib.md5(response.body, usedforsecurity=False).hexdigest()

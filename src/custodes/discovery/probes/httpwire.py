@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 
 MAX_HEADERS = 100
 MAX_HEADER_LINE = 4096
+MAX_DECODED_BODY = 256 * 1024  # a gzip or deflate body is inflated to at most this
+_GZIP_OR_ZLIB = 32 + zlib.MAX_WBITS  # zlib detects which from the header
+_RAW_DEFLATE = -zlib.MAX_WBITS
 _STATUS = re.compile(rb"^(HTTP|RTSP)/\d\.\d\s+(\d{3})(?:\s+(.*))?$")
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _META_REFRESH = re.compile(
@@ -22,6 +26,7 @@ class Response:
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    complete: bool = True  # False when the body is shorter than its Content-Length
 
     def header(self, name: str) -> str | None:
         """The first header called ``name`` (case-insensitive)."""
@@ -79,10 +84,26 @@ def parse_response(data: bytes) -> Response | None:
     length = response.header("Content-Length")
     if length is not None and length.isdigit():
         body = body[: int(length)]
+        response.complete = len(body) == int(length)
     elif (response.header("Transfer-Encoding") or "").lower() == "chunked":
         body = _dechunk(body)
+    encoding = (response.header("Content-Encoding") or "").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate") and body:
+        body = _inflate(body)
     response.body = body
     return response
+
+
+def _inflate(data: bytes) -> bytes:
+    """A gzip or deflate body inflated, at most ``MAX_DECODED_BODY`` bytes of it; as it came
+    when it cannot be (what it starts with is kept when it is cut short)."""
+    for wbits in (_GZIP_OR_ZLIB, _RAW_DEFLATE):  # "deflate" is sometimes sent raw
+        inflater = zlib.decompressobj(wbits)
+        try:
+            return inflater.decompress(data, MAX_DECODED_BODY)
+        except zlib.error:
+            continue
+    return data
 
 
 def _dechunk(data: bytes) -> bytes:
