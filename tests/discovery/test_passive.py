@@ -325,6 +325,32 @@ def test_replies_paired_with_the_requests_a_client_sent() -> None:
     assert not any(field == "onvif.device_information" for _, field in found)  # auth unknown
 
 
+def test_a_connection_caught_half_way_is_not_paired() -> None:
+    """The capture began after the favicon was asked for: its reply answers a request not seen,
+    so the page asked for next must not be hashed as the favicon."""
+    icon = b"\x00\x00\x01\x00" + bytes(range(60))
+    page = b"<html><head><title>Login</title></head></html>"
+    first = _http("200 OK", icon)
+    observer = PassiveObserver()
+    for frame in (
+        tcp(CAMERA, 80, CLIENT, 50020, first, seq=1, mac=CAMERA_MAC),
+        tcp(CLIENT, 50020, CAMERA, 80, b"GET /favicon.ico HTTP/1.1\r\n\r\n", mac=OTHER_MAC),
+        tcp(
+            CAMERA,
+            80,
+            CLIENT,
+            50020,
+            _http("200 OK", page, kind="text/html"),
+            seq=1 + len(first),
+            mac=CAMERA_MAC,
+        ),
+    ):
+        observer.feed(LINKTYPE_ETHERNET, frame)
+    camera = next(item for item in observer.sightings() if item.address == CAMERA)
+    fields = {item.field for item in camera.observations}
+    assert "http.title" in fields and "http.favicon_md5" not in fields
+
+
 def test_replies_in_a_stream_are_split_as_http_frames_them() -> None:
     """Bodies that end without a line break, a HEAD answer's Content-Length without a body,
     and a chunked body each end where HTTP says; every Server header is read."""

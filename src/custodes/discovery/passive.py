@@ -11,9 +11,10 @@ a local network sent, recorded as the scanner records it, so the same rules iden
   IPv4 address it used last;
 * HTTP and RTSP replies it sent (Server, realm, page title, header case, RTSP Public and SDP
   session name, UPnP description documents, ONVIF GetDeviceInformation answers), TCP segments
-  put back in order; paired with the requests that asked for them, a favicon's hash and the
-  fields of a 200 reply to one of the vendor endpoints the HTTP probe knows (e.g. the model,
-  firmware and serial a VMS reads from a camera);
+  put back in order; paired with the requests that asked for them (only where a request of the
+  connection was seen before its first reply: a connection caught half-way is not paired), a
+  favicon's hash and the fields of a 200 reply to one of the vendor endpoints the HTTP probe
+  knows (e.g. the model, firmware and serial a VMS reads from a camera);
 * the greeting it sent from port 21, 22 or 23 (FTP, SSH, telnet): the first segment;
 * the subject and issuer of the certificate it served in a TLS handshake (up to TLS 1.2, which
   sends it in clear; TLS 1.3 encrypts it);
@@ -123,6 +124,7 @@ class _Stream:
     """The segments of one reply stream, by offset from its first byte."""
 
     first_sequence: int
+    paired: bool = False  # its connection's requests were seen before its first reply
     segments: dict[int, bytes] = field(default_factory=dict)
     size: int = 0
 
@@ -217,7 +219,7 @@ class PassiveObserver:
                     return
                 if len(self._streams) >= MAX_STREAMS:
                     self._close_streams(len(self._streams) // 2)
-                stream = self._streams[key] = _Stream(sequence)
+                stream = self._streams[key] = _Stream(sequence, bool(self._requests.get(key)))
             stream.add(sequence, payload)
 
     def _note_requests(
@@ -259,7 +261,8 @@ class PassiveObserver:
         for key in list(self._streams)[:count]:
             stream = self._streams.pop(key)
             source, port = key[0], key[1]
-            found = list(_stream_observations(stream, port, self._requests.pop(key, [])))
+            asked = self._requests.pop(key, [])
+            found = list(_stream_observations(stream, port, asked if stream.paired else []))
             if found:
                 self._serving.setdefault(source, set()).add(port)
                 self._add(source, found)
