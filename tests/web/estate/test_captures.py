@@ -122,10 +122,12 @@ def test_devices_in_the_capture_are_named_and_set_against_the_register(
     watchdog_client, kent_register, tmp_path
 ):
     """The registered Hikvision address answers as an Axis camera; an unregistered address
-    answers as a Hikvision recorder. Both show, each beside what the register says."""
+    answers as a Hikvision camera. Both show, each beside what the register says, before an
+    unregistered server."""
     axis_mac, hikvision_mac = bytes.fromhex("accc8e4a1b2c"), bytes.fromhex("c056e3000001")
     greeting = b"220 AXIS P1344 Network Camera 5.20 (2013) ready.\r\n"
     webs = b"HTTP/1.1 401 Unauthorized\r\nServer: App-webs/\r\nContent-Length: 0\r\n\r\n"
+    ssh, server_mac = b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n", bytes.fromhex("020000000003")
     path = write_pcap(
         tmp_path / "mirror.pcap",
         [
@@ -134,6 +136,7 @@ def test_devices_in_the_capture_are_named_and_set_against_the_register(
                 1_700_000_000.1,
                 tcp("192.168.1.70", 80, "192.168.1.5", 50001, webs, mac=hikvision_mac),
             ),
+            (1_700_000_000.2, tcp("192.168.1.3", 22, "192.168.1.5", 50002, ssh, mac=server_mac)),
         ],
     )
     response = _upload(watchdog_client, reverse("estate:body-capture-upload", args=["kent"]), path)
@@ -144,9 +147,13 @@ def test_devices_in_the_capture_are_named_and_set_against_the_register(
     assert by_address[CAMERA]["mac"] == "AC:CC:8E:4A:1B:2C"
     assert by_address["192.168.1.70"]["manufacturer"] == "Hikvision"
     assert by_address["192.168.1.70"]["concerns"]  # recorded against Hikvision
+    assert by_address["192.168.1.3"]["device_kind"] not in ("camera", "recorder")
     html = watchdog_client.get(response["Location"]).content.decode()
     assert "Devices seen in the capture" in html and "1 matched to the register" in html
-    unregistered = html.split("Devices in the capture but not in the register (1)")[1]
+    listed = html.split("Local devices identified in the capture")[1].split("</table>")[0]
+    # the two cameras, in address order, before the server (not a surveillance kind)
+    assert listed.index(CAMERA) < listed.index("192.168.1.70") < listed.index("192.168.1.3<")
+    unregistered = html.split("Devices in the capture but not in the register (2)")[1]
     assert "192.168.1.70" in unregistered.split("</table>")[0]
     differs = html.split("Manufacturer in the capture differs from the register (1)")[1]
     row = differs.split("</table>")[0]

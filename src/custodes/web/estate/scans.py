@@ -67,6 +67,7 @@ __all__ = [
     "record_token_failure",
     "resolve_agent_token",
     "revoke_agent_token",
+    "seen_device",
 ]
 
 DEFAULT_TOKEN_DAYS = 365
@@ -458,7 +459,8 @@ def _address_key(text: str) -> tuple[int, int]:
     return address.version, int(address)
 
 
-def _seen(item: Mapping[str, Any]) -> SeenDevice:
+def seen_device(item: Mapping[str, Any]) -> SeenDevice:
+    """A device of a scan or capture (``custodes scan --json`` keys), as comparisons show it."""
     return SeenDevice(
         address=str(item.get("address", "")),
         manufacturer=item.get("manufacturer"),
@@ -527,7 +529,7 @@ def compare_with_register(body_id: int, devices: Iterable[Mapping[str, Any]]) ->
     canonical = core.MakerResolver().canonical
     comparison = RegisterComparison(register.assets)
     for item in devices:
-        device = _seen(item)
+        device = seen_device(item)
         found = register.match(device)
         if found is None:
             comparison.unregistered.append(device)

@@ -26,7 +26,7 @@ from custodes.web.estate.captures import (
 )
 from custodes.web.estate.demo import ACTOR as DEMO_ACTOR
 from custodes.web.estate.models import CaptureAnalysis, ScanUpload
-from custodes.web.estate.scans import compare_with_register, latest_reconciliation
+from custodes.web.estate.scans import compare_with_register, latest_reconciliation, seen_device
 from custodes.web.jobs.services import latest_job
 from custodes.web.surveys.permissions import watchdog_required
 from custodes.web.surveys.views.respond import Respondent, respondent_view
@@ -105,7 +105,12 @@ def _status(request: HttpRequest, analysis: CaptureAnalysis, back: str, **extra)
     finished = analysis.status == CaptureAnalysis.Status.DONE
     context = {
         "analysis": analysis,
-        "devices": [(device, _concern_labels(device)) for device in analysis.devices],
+        "devices": [  # cameras and recorders first, each group in address order
+            (device, _concern_labels(device))
+            for device in sorted(
+                analysis.devices, key=lambda item: not seen_device(item).surveillance
+            )
+        ],
         "register": compare_with_register(analysis.body_id, analysis.devices) if finished else None,
         "body": analysis.body,
         "back": back,
