@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.progress import (
@@ -32,6 +33,7 @@ estate_app = typer.Typer(
     no_args_is_help=True,
 )
 
+_Found = TypeVar("_Found")
 BodyOption = Annotated[str, typer.Option("--body", "-b", help="Body code, name or alias.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ByOption = Annotated[
@@ -351,46 +353,136 @@ def scans_command(body: BodyOption, json_output: JsonOption = False) -> None:
     from custodes.web.estate.scans import latest_reconciliation
 
     target = body_or_fail(body)
-    found = latest_reconciliation(target)
+    found = _json_or_table(
+        latest_reconciliation(target),
+        json_output,
+        f"no scan has been uploaded for {target.name}",
+        lambda reconciliation: reconciliation.to_dict(),
+    )
     if found is None:
-        if json_output:
-            print_json(None)
-            return
-        fail(f"no scan has been uploaded for {target.name}")
-    if json_output:
-        print_json(found.to_dict())
         return
     console.print(
         f"[bold]{target.name}[/]: scan received {found.received_at:%Y-%m-%d %H:%M} "
         f"from {found.scanner}; {found.devices_seen} devices, {found.matched} matched.",
         highlight=False,
     )
-    table = Table(title=f"Not in the register ({len(found.unregistered)})")
-    for heading in ("Address", "Manufacturer", "Brand", "Model", "Kind"):
+    _print_unregistered(found.unregistered)
+    _print_rows(
+        f"Registered in range but not seen ({len(found.unseen)})",
+        ("Asset", "IP", "Manufacturer", "Site"),
+        ((a.asset_id, a.ip, a.manufacturer or "-", a.site or "-") for a in found.unseen),
+    )
+    _print_mismatches(found.mismatches)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _json_or_table(
+    found: _Found | None, json_output: bool, missing: str, as_json: Callable[[_Found], Any]
+) -> _Found | None:
+    """With ``--json``, print ``found`` as JSON (``null`` when there is nothing) and return
+    ``None``; otherwise return ``found`` for a table, or fail with ``missing``."""
+    if json_output:
+        print_json(as_json(found) if found is not None else None)
+        return None
+    if found is None:
+        fail(missing)
+    return found
+
+
+def _print_rows(title: str, headings: tuple[str, ...], rows: Iterable[Sequence[str]]) -> None:
+    table = Table(title=title)
+    for heading in headings:
         table.add_column(heading)
-    for d in found.unregistered:
-        table.add_row(
-            d.address, d.manufacturer or "-", d.brand or "-", d.model or "-", d.device_kind or "-"
-        )
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
-    unseen = Table(title=f"Registered in range but not seen ({len(found.unseen)})")
-    for heading in ("Asset", "IP", "Manufacturer", "Site"):
-        unseen.add_column(heading)
-    for a in found.unseen:
-        unseen.add_row(a.asset_id, a.ip, a.manufacturer or "-", a.site or "-")
-    console.print(unseen)
-    mismatches = Table(title=f"Manufacturer differs ({len(found.mismatches)})")
-    for heading in ("Asset", "Address", "Register", "Device", "Matched by"):
-        mismatches.add_column(heading)
-    for m in found.mismatches:
-        mismatches.add_row(
-            m.asset.asset_id,
-            m.device.address,
-            m.asset.manufacturer,
-            m.device.manufacturer or "-",
-            m.matched_by,
-        )
-    console.print(mismatches)
+
+
+def _print_unregistered(devices: list[Any]) -> None:
+    """Devices seen but not in the register (``SeenDevice``s)."""
+    _print_rows(
+        f"Not in the register ({len(devices)})",
+        ("Address", "Manufacturer", "Brand", "Model", "Kind"),
+        (
+            (d.address, d.manufacturer or "-", d.brand or "-", d.model or "-", d.device_kind or "-")
+            for d in devices
+        ),
+    )
+
+
+def _print_mismatches(found: list[Any]) -> None:
+    """Devices whose maker differs from the register's (``Mismatch``es)."""
+    _print_rows(
+        f"Manufacturer differs ({len(found)})",
+        ("Asset", "Address", "Register", "Device", "Matched by"),
+        (
+            (
+                m.asset.asset_id,
+                m.device.address,
+                m.asset.manufacturer,
+                m.device.manufacturer or "-",
+                m.matched_by,
+            )
+            for m in found
+        ),
+    )
+
+
+@estate_app.command("captures")
+def captures_command(body: BodyOption, json_output: JsonOption = False) -> None:
+    """The latest analysed capture of a body: the devices seen in it, set against its register,
+    and their traffic to vendor services."""
+    django_ready()
+    from custodes.web.estate.captures import capture_report, latest_capture
+    from custodes.web.estate.scans import compare_with_register
+
+    target = body_or_fail(body)
+    analysis = _json_or_table(
+        latest_capture(target),
+        json_output,
+        f"no analysed capture has been uploaded for {target.name}",
+        capture_report,
+    )
+    if analysis is None:
+        return
+    comparison = compare_with_register(analysis.body_id, analysis.devices)
+    console.print(
+        f"[bold]{target.name}[/]: capture {analysis.file_name} uploaded "
+        f"{analysis.uploaded_at:%Y-%m-%d %H:%M} by {analysis.uploaded_by}; "
+        f"{_count(len(analysis.devices), 'device')} seen, {comparison.matched} matched; "
+        f"{_count(len(analysis.result), 'device')} sent traffic beyond the local networks.",
+        highlight=False,
+    )
+    _print_rows(
+        f"Devices seen ({len(analysis.devices)})",
+        ("Address", "MAC", "Manufacturer", "Brand", "Model", "Kind", "Concerns"),
+        (
+            (
+                d["address"],
+                d["mac"] or "-",
+                d["manufacturer"] or "-",
+                d["brand"] or "-",
+                d["model"] or "-",
+                d["device_kind"] or "-",
+                str(len(d["concerns"])),
+            )
+            for d in analysis.devices
+        ),
+    )
+    _print_unregistered(comparison.unregistered)
+    _print_mismatches(comparison.mismatches)
+    _print_rows(
+        "Traffic to vendor services",
+        ("Device", "Service", "Vendor", "Kind", "Packets", "Bytes"),
+        (
+            (d["device"], u["service"], u["vendor"], u["kind"], str(u["packets"]), str(u["bytes"]))
+            for d in analysis.result
+            for u in d["vendor_services"]
+        ),
+    )
 
 
 def _asset(body: str, asset_id: str):

@@ -5,15 +5,19 @@ mode); tests/web/jobs runs them on a real worker."""
 from __future__ import annotations
 
 import csv
+import json
 import time
 from pathlib import Path
 
 import dpkt
 import pytest
+import typer
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from typer.testing import CliRunner
 
+from custodes.cli import estate as estate_cli
 from custodes.web.bodies.models import Body
 from custodes.web.estate.captures import analyse_capture, captures_dir, register_directory
 from custodes.web.estate.models import CaptureAnalysis
@@ -158,6 +162,22 @@ def test_devices_in_the_capture_are_named_and_set_against_the_register(
     differs = html.split("Manufacturer in the capture differs from the register (1)")[1]
     row = differs.split("</table>")[0]
     assert "K-CAM1" in row and "Hikvision" in row and "Axis Communications" in row
+
+    runner, app = CliRunner(), typer.Typer()
+    estate_cli.register(app)
+    command = ["estate", "captures", "--body"]
+    shown = json.loads(runner.invoke(app, [*command, "kent", "--json"]).stdout)
+    assert (shown["file"], shown["matched"]) == ("mirror.pcap", 1)
+    assert {d["address"] for d in shown["unregistered"]} == {"192.168.1.70", "192.168.1.3"}
+    assert [(m["asset_id"], m["scanned_manufacturer"]) for m in shown["mismatches"]] == [
+        ("K-CAM1", "Axis Communications")
+    ]
+    assert len(shown["devices"]) == 3 and shown["vendor_services"] == []
+    table = runner.invoke(app, [*command, "kent"])
+    assert table.exit_code == 0 and "mirror.pcap" in table.output and "K-CAM1" in table.output
+    none = runner.invoke(app, [*command, "essex"])
+    assert none.exit_code == 1 and "no analysed capture" in none.output
+    assert json.loads(runner.invoke(app, [*command, "essex", "--json"]).stdout) is None
 
 
 def test_status_page_refreshes_itself_while_running(watchdog_client, kent):

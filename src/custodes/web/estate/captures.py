@@ -37,6 +37,7 @@ from custodes.discovery.naming import default_resolver
 from custodes.discovery.passive import PassiveObserver
 from custodes.web.bodies.models import Body
 from custodes.web.estate.models import Asset, CaptureAnalysis
+from custodes.web.estate.scans import compare_with_register
 from custodes.web.jobs.services import start_job
 
 __all__ = [
@@ -47,8 +48,10 @@ __all__ = [
     "StoredCapture",
     "analyse_capture",
     "capture_max_bytes",
+    "capture_report",
     "captures_dir",
     "fail_analysis",
+    "latest_capture",
     "register_directory",
     "remove_orphaned_captures",
     "store_upload",
@@ -234,6 +237,35 @@ def analyse_capture(
     )
     _discard_file(analysis)
     return analysis
+
+
+def latest_capture(body: Body) -> CaptureAnalysis | None:
+    """The body's most recently uploaded capture whose analysis is done, if any."""
+    return (
+        CaptureAnalysis.objects.filter(body=body, status=CaptureAnalysis.Status.DONE)
+        .select_related("body")
+        .first()
+    )
+
+
+def capture_report(analysis: CaptureAnalysis) -> dict[str, Any]:
+    """A done analysis as ``custodes estate captures --json`` prints it: the devices seen, set
+    against the register as it stands now, and each device's vendor-service traffic."""
+    comparison = compare_with_register(analysis.body_id, analysis.devices)
+    return {
+        "analysis": analysis.pk,
+        "body": analysis.body.code,
+        "file": analysis.file_name,
+        "uploaded_at": analysis.uploaded_at.isoformat(),
+        "uploaded_by": analysis.uploaded_by,
+        "finished_at": analysis.finished_at.isoformat() if analysis.finished_at else None,
+        "devices": analysis.devices,
+        "matched": comparison.matched,
+        "unregistered": [device.to_dict() for device in comparison.unregistered],
+        "mismatches": [mismatch.to_dict() for mismatch in comparison.mismatches],
+        "vendor_services": analysis.result,
+        "problems": analysis.problems,
+    }
 
 
 def fail_analysis(analysis_id: int, error: str) -> None:
