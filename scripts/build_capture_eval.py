@@ -40,10 +40,8 @@ import dpkt
 from _snapshots import git  # scripts/_snapshots.py, beside this script
 
 from custodes.discovery.capture_set import CAPTURE_COLUMNS, CAPTURES_FILE
-from custodes.discovery.passive import stream_replies
-from custodes.discovery.probes.mdns import MDNS_PORT
-from custodes.discovery.probes.mdns import parse_reply as parse_mdns
-from custodes.discovery.probes.ssdp import parse_announcement
+from custodes.discovery.passive import PassiveObserver
+from custodes.egress import LINKTYPE_ETHERNET, PROTO_UDP, decode_frame
 from custodes.egress._dns import parse_dns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,8 +83,8 @@ DEVICES: dict[str, tuple[str, str, bool]] = {
     "SmarterCoffee": ("Smarter", "Smarter SmarterCoffee coffee machine SMC10-EU", False),
     "iKettle2": ("Smarter", "Smarter iKettle 2.0 water kettle SMK20-EU", False),
 }
-SSDP_PORT = 1900
 DNS_PORT = 53
+ANY_ADDRESS = ("0.0.0.0/0", "::/0")  # only the device's own frames are fed: all of it counts
 
 
 def capture_id(device: str, field_name: str, value: str) -> str:
@@ -99,34 +97,22 @@ def _text(value: str) -> str:
 
 
 def device_observations(pcap: bytes, mac: bytes) -> Iterator[tuple[str, str]]:
-    """(field, value) of what the device with ``mac`` sent in one capture."""
-    streams: dict[tuple[bytes, int, bytes, int], dict[int, bytes]] = {}
+    """(field, value) of what the device with ``mac`` sent in one capture: its frames read as
+    ``custodes identify --capture`` reads them, then the names it asked its resolver for."""
+    observer = PassiveObserver(ANY_ADDRESS)
+    queries: list[str] = []
     for _, frame in dpkt.pcap.Reader(io.BytesIO(pcap)):
-        try:
-            ethernet = dpkt.ethernet.Ethernet(frame)
-        except dpkt.UnpackError:
+        if frame[6:12] != mac:
             continue
-        packet = ethernet.data
-        if ethernet.src != mac or not isinstance(packet, dpkt.ip.IP):
-            continue
-        segment = packet.data
-        if isinstance(segment, dpkt.udp.UDP):
-            payload = bytes(segment.data)
-            if segment.sport == MDNS_PORT and len(payload) > 2 and payload[2] & 0x80:  # answers
-                yield from ((item.field, item.value) for item in parse_mdns(payload)[1])
-            elif SSDP_PORT in (segment.sport, segment.dport):
-                yield from ((item.field, _text(item.value)) for item in parse_announcement(payload))
-            elif segment.dport == DNS_PORT:
-                message = parse_dns(payload)
-                if message is not None and not message.is_response:
-                    for name in message.questions:
-                        yield "dns.query", name.rstrip(".").lower()
-        elif isinstance(segment, dpkt.tcp.TCP) and segment.data:
-            key = (packet.src, segment.sport, packet.dst, segment.dport)
-            streams.setdefault(key, {})[segment.seq] = bytes(segment.data)
-    for (_, port, _, _), pieces in streams.items():
-        stream = b"".join(pieces[seq] for seq in sorted(pieces))
-        yield from ((item.field, _text(item.value)) for item in stream_replies(stream, port))
+        observer.feed(LINKTYPE_ETHERNET, frame)
+        decoded = decode_frame(LINKTYPE_ETHERNET, frame)
+        if decoded is not None and decoded[2] == PROTO_UDP and decoded[4] == DNS_PORT:
+            message = parse_dns(decoded[5])
+            if message is not None and not message.is_response:
+                queries += [name.rstrip(".").lower() for name in message.questions]
+    for sighting in observer.sightings():
+        yield from ((item.field, _text(item.value)) for item in sighting.observations)
+    yield from (("dns.query", name) for name in queries)
 
 
 def iot_sentinel_rows(git_dir: Path, commit: str) -> Iterator[dict[str, str]]:

@@ -369,3 +369,16 @@ def test_replies_in_a_stream_are_split_as_http_frames_them() -> None:
         if item.field == "http.server"
     ]
     assert servers == ["first", "second", "third", "fourth", "fifth"]
+
+
+def test_a_reply_whose_second_segment_came_first_is_put_back() -> None:
+    cut = TITLE_PAGE.index(b"<title>")
+    observer = PassiveObserver()
+    for segment, sequence in ((TITLE_PAGE[cut:], 500 + cut), (TITLE_PAGE[:cut], 500)):
+        observer.feed(
+            LINKTYPE_ETHERNET, tcp(CAMERA, 80, CLIENT, 50030, segment, seq=sequence, mac=CAMERA_MAC)
+        )
+    [camera] = observer.sightings()
+    assert ("http.title", "Live view / - AXIS P1344 Network Camera") in {
+        (item.field, item.value) for item in camera.observations
+    }

@@ -22,7 +22,9 @@ a local network sent, recorded as the scanner records it, so the same rules iden
   ProbeMatches and Hello announcements, Hikvision SADP and Dahua DHIP replies.
 
 A reply counts from the segment that starts it (``HTTP/1.x``, ``RTSP/1.0`` or a TLS
-ServerHello): one whose start was not captured, or arrived after a later segment, is not read.
+ServerHello); the one segment of a connection seen last before that start is kept for it, so two
+segments swapped on the way are put back. A reply whose start was not captured, or arrived after
+two or more of its later segments, is not read.
 Memory is bounded: at most ``MAX_STREAMS`` replies are followed at once, ``MAX_STREAM_BYTES`` of
 each, ``MAX_REQUESTS`` requests remembered per connection, and ``MAX_OBSERVATIONS`` kept per
 device.
@@ -47,15 +49,18 @@ from custodes.discovery.probes.http import (
     extract_fields,
     header_observations,
 )
-from custodes.discovery.probes.httpwire import Response, parse_response
+from custodes.discovery.probes.httpwire import Response, content_length, parse_response
 from custodes.discovery.probes.rtsp import reply_observations
 from custodes.discovery.probes.x509 import describe_certificate
 from custodes.discovery.probes.xmlutil import parse_xml
 from custodes.egress import (
-    DEFAULT_LOCAL_NETWORKS,
+    ADDRESS_IGNORED,
+    ADDRESS_LOCAL,
+    ADDRESS_REMOTE,
     LINKTYPE_ETHERNET,
     PROTO_TCP,
     PROTO_UDP,
+    AddressClasses,
     CaptureProblem,
     decode_frame,
     read_captures,
@@ -68,11 +73,9 @@ MAX_OBSERVATIONS = 256
 MAX_DEVICES = 65536
 MAX_ADDRESSES_PER_MAC = 4
 MAX_ROUTERS = 4096
-MAX_ADDRESS_CACHE = 262_144
 _REPLY_STARTS = (b"HTTP/1.0 ", b"HTTP/1.1 ", b"RTSP/1.0 ")
 _RESPONSE_START = re.compile(rb"(?:\A|\r\n)((?:HTTP|RTSP)/1\.[01] \d{3}[ \r])")
 _STATUS_LINE = re.compile(rb"(?:HTTP|RTSP)/1\.[01] \d{3}[ \r]")
-_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d{1,10})[ \t]*(?:\r|$)", re.IGNORECASE)
 _REQUEST_STARTS = (b"GET ", b"POST ", b"HEAD ")
 _REQUEST_LINE = re.compile(rb"(?:\A|\r\n)(GET|POST|HEAD) (/[\x21-\x7e]{0,2047}) HTTP/1\.[01]\r\n")
 MAX_REQUESTS = 64  # per connection
@@ -83,7 +86,6 @@ _SEQUENCE_SPACE = 1 << 32
 _TLS_HANDSHAKE = 22
 _SERVER_HELLO = 2
 _CERTIFICATE = 11
-_LOCAL, _REMOTE, _IGNORED = 0, 1, 2
 
 _DatagramParser = Callable[[bytes, int], list[Observation]]
 # What a device sends from (or, for SSDP, to) these UDP ports, read as the scanner reads it.
@@ -151,38 +153,29 @@ class PassiveObserver:
 
     def __init__(self, local_networks: Sequence[str] | None = None) -> None:
         try:
-            self._local = [
-                ipaddress.ip_network(text, strict=False)
-                for text in (local_networks or DEFAULT_LOCAL_NETWORKS)
-            ]
+            self._classes = AddressClasses(local_networks)
         except ValueError as exc:
             raise CaptureInputError(f"invalid local network: {exc}") from exc
-        self._kind: dict[bytes, int] = {}
         self._found: dict[bytes, dict[Observation, None]] = {}
         self._macs: dict[bytes, set[bytes]] = {}
         self._ipv4_of_mac: dict[bytes, set[bytes]] = {}
         self._last_ipv4: dict[bytes, bytes] = {}
         self._routers: set[bytes] = set()
         self._streams: dict[tuple[bytes, int, bytes, int], _Stream] = {}
+        self._held: dict[tuple[bytes, int, bytes, int], tuple[int, bytes]] = {}
         # (server, server port, client, client port) -> the requests it was sent, in order
         self._requests: dict[tuple[bytes, int, bytes, int], list[tuple[str, str]]] = {}
         self._serving: dict[bytes, set[int]] = {}
 
     def _classify(self, raw: bytes) -> int:
-        kind = self._kind.get(raw)
+        """The address's class; a local one is a device, up to ``MAX_DEVICES`` of them."""
+        kind = self._classes.known.get(raw)
         if kind is None:
-            if len(self._kind) >= MAX_ADDRESS_CACHE:
-                self._kind.clear()
-            address = ipaddress.ip_address(raw)
-            if address.is_multicast or address.is_unspecified:
-                kind = _IGNORED
-            elif any(address in network for network in self._local):
-                kind = _LOCAL if raw in self._found or len(self._found) < MAX_DEVICES else _IGNORED
-            else:  # loopback only when a local network given includes it
-                kind = _IGNORED if address.is_loopback else _REMOTE
-            self._kind[raw] = kind
-            if kind == _LOCAL:
-                self._found.setdefault(raw, {})
+            kind = self._classes.classify(raw)
+        if kind == ADDRESS_LOCAL and raw not in self._found:
+            if len(self._found) >= MAX_DEVICES:
+                return ADDRESS_IGNORED
+            self._found[raw] = {}
         return kind
 
     def feed(self, linktype: int, frame: bytes) -> None:
@@ -192,12 +185,12 @@ class PassiveObserver:
             return
         source, destination, proto, source_port, destination_port, payload, sequence = decoded
         kind = self._classify(source)
-        if proto == PROTO_TCP and payload.startswith(_REQUEST_STARTS) and kind != _IGNORED:
+        if proto == PROTO_TCP and payload.startswith(_REQUEST_STARTS) and kind != ADDRESS_IGNORED:
             self._note_requests(destination, destination_port, source, source_port, payload)
         mac = frame[6:12] if linktype == LINKTYPE_ETHERNET and not frame[6] & 1 else None
-        if kind == _REMOTE and mac is not None and len(self._routers) < MAX_ROUTERS:
+        if kind == ADDRESS_REMOTE and mac is not None and len(self._routers) < MAX_ROUTERS:
             self._routers.add(mac)
-        if kind != _LOCAL:
+        if kind != ADDRESS_LOCAL:
             return
         if mac is not None:
             self._note_mac(source, mac)
@@ -216,17 +209,31 @@ class PassiveObserver:
                     or source_port in BANNER_FIELDS
                     or _server_hello(payload)
                 ):
+                    self._hold(key, sequence, payload)
                     return
                 if len(self._streams) >= MAX_STREAMS:
                     self._close_streams(len(self._streams) // 2)
                 stream = self._streams[key] = _Stream(sequence, bool(self._requests.get(key)))
+                stream.add(sequence, payload)
+                held = self._held.pop(key, None)
+                if held is not None:  # a later segment that came first
+                    stream.add(*held)
+                return
             stream.add(sequence, payload)
+
+    def _hold(self, key: tuple[bytes, int, bytes, int], sequence: int, payload: bytes) -> None:
+        """Keep the latest segment of a connection no reply has started on, in case it belongs
+        after a reply's first segment that is still to come (two segments swapped on the way)."""
+        if key not in self._held and len(self._held) >= MAX_STREAMS:
+            for stale in list(self._held)[: MAX_STREAMS // 2]:
+                del self._held[stale]
+        self._held[key] = (sequence, payload[:MAX_STREAM_BYTES])
 
     def _note_requests(
         self, server: bytes, server_port: int, client: bytes, client_port: int, payload: bytes
     ) -> None:
         """Remember what a local server was asked, to pair with its replies."""
-        if self._classify(server) != _LOCAL:
+        if self._classify(server) != ADDRESS_LOCAL:
             return
         key = (server, server_port, client, client_port)
         asked = self._requests.get(key)
@@ -322,6 +329,8 @@ def _stream_observations(
             yield Observation(PROBE, port, "tls.issuer", described.issuer)
         return
     if not data.startswith(_REPLY_STARTS):
+        if port not in BANNER_FIELDS:
+            return
         greeting = _greeting(stream.segments.get(0, b""), port)
         if greeting:
             yield Observation(PROBE, port, BANNER_FIELDS[port], greeting)
@@ -386,8 +395,7 @@ def _body_length(head: bytes, requests: Sequence[tuple[str, str]], index: int) -
         or (index < len(requests) and requests[index][0] == "HEAD")
     ):
         return 0
-    found = _CONTENT_LENGTH.search(head)
-    return int(found.group(1)) if found else None
+    return content_length(head)
 
 
 def _answer_observations(

@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from custodes.egress._analyser import DEFAULT_LOCAL_NETWORKS, EgressAnalyser
+from custodes.egress._addresses import (
+    ADDRESS_IGNORED,
+    ADDRESS_LOCAL,
+    ADDRESS_REMOTE,
+    DEFAULT_LOCAL_NETWORKS,
+    AddressClasses,
+)
+from custodes.egress._analyser import EgressAnalyser
 from custodes.egress._capture import CaptureProblem, file_size, read_captures
 from custodes.egress._decode import LINKTYPE_ETHERNET, PROTO_TCP, PROTO_UDP, decode_frame
 from custodes.egress.devices import DeviceDirectory, DeviceRecord, load_devices
@@ -24,10 +31,14 @@ from custodes.egress.errors import (
 from custodes.egress.report import DeviceTraffic, EgressReport, ServiceUsage
 
 __all__ = [
+    "ADDRESS_IGNORED",
+    "ADDRESS_LOCAL",
+    "ADDRESS_REMOTE",
     "DEFAULT_LOCAL_NETWORKS",
     "LINKTYPE_ETHERNET",
     "PROTO_TCP",
     "PROTO_UDP",
+    "AddressClasses",
     "CaptureFormatError",
     "CaptureProblem",
     "DeviceDirectory",

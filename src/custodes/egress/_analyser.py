@@ -14,6 +14,11 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from custodes.egress._addresses import (
+    ADDRESS_LOCAL,
+    ADDRESS_REMOTE,
+    AddressClasses,
+)
 from custodes.egress._decode import PROTO_TCP, PROTO_UDP, decode_frame
 from custodes.egress._dns import parse_dns
 from custodes.egress._http import http_host, looks_like_http_request
@@ -22,24 +27,11 @@ from custodes.egress.devices import DeviceDirectory
 from custodes.egress.endpoints import EndpointRules
 from custodes.egress.report import DeviceTraffic, ServiceUsage
 
-__all__ = ["DEFAULT_LOCAL_NETWORKS", "EgressAnalyser"]
+__all__ = ["EgressAnalyser"]
 
-DEFAULT_LOCAL_NETWORKS = (
-    "10.0.0.0/8",  # RFC 1918
-    "172.16.0.0/12",  # RFC 1918
-    "192.168.0.0/16",  # RFC 1918
-    "100.64.0.0/10",  # RFC 6598 shared address space (CGNAT)
-    "169.254.0.0/16",  # RFC 3927 link-local
-    "fc00::/7",  # RFC 4193 unique local
-    "fe80::/10",  # RFC 4291 link-local
-)
 DNS_PORT = 53
-ADDRESS_LOCAL = 0
-ADDRESS_REMOTE = 1
-ADDRESS_IGNORED = 2  # multicast, broadcast, loopback, unspecified: never a cloud endpoint
 INSPECTED_PAYLOADS = 8  # outbound payloads looked at per flow before giving up
 MAX_FLOWS = 1_000_000  # then every flow is folded into the totals and the table restarts
-MAX_ADDRESS_CACHE = 1_000_000
 MAX_DNS_NAMES = 1_000_000
 MAX_EVIDENCE = 32
 MAX_REMOTES_COUNTED = 65_536
@@ -115,34 +107,12 @@ class EgressAnalyser:
 
     def __init__(self, rules: EndpointRules, local_networks: Sequence[str] | None = None) -> None:
         self.rules = rules
-        self._local = [
-            ipaddress.ip_network(text, strict=False)
-            for text in (local_networks or DEFAULT_LOCAL_NETWORKS)
-        ]
+        self._classes = AddressClasses(local_networks)
         self._flows: dict[tuple[bytes, bytes, int, int, int], _Flow] = {}
-        self._address_class: dict[bytes, int] = {}
         self._dns_names: dict[bytes, tuple[int, str]] = {}
         self._dns_generation = 0
         self._usage: dict[tuple[bytes, int], _Usage] = {}
         self._other: dict[bytes, _OtherEgress] = {}
-
-    def _classify(self, raw: bytes) -> int:
-        address = ipaddress.ip_address(raw)
-        if any(address in network for network in self._local):
-            kind = ADDRESS_LOCAL
-        elif (
-            address.is_multicast
-            or address.is_loopback
-            or address.is_unspecified
-            or raw == b"\xff\xff\xff\xff"
-        ):
-            kind = ADDRESS_IGNORED
-        else:
-            kind = ADDRESS_REMOTE
-        if len(self._address_class) >= MAX_ADDRESS_CACHE:
-            self._address_class.clear()
-        self._address_class[raw] = kind
-        return kind
 
     def feed(self, timestamp: float, linktype: int, length: int, frame: bytes) -> None:
         """Account for one captured frame (``length`` is its original length on the wire)."""
@@ -150,13 +120,13 @@ class EgressAnalyser:
         if decoded is None:
             return
         source, destination, proto, source_port, destination_port, payload, sequence = decoded
-        classes = self._address_class
+        classes = self._classes.known
         source_class = classes.get(source)
         if source_class is None:
-            source_class = self._classify(source)
+            source_class = self._classes.classify(source)
         destination_class = classes.get(destination)
         if destination_class is None:
-            destination_class = self._classify(destination)
+            destination_class = self._classes.classify(destination)
         if (
             proto == PROTO_UDP
             and (source_port == DNS_PORT or destination_port == DNS_PORT)

@@ -12,6 +12,7 @@ MAX_DECODED_BODY = 256 * 1024  # a gzip or deflate body is inflated to at most t
 _GZIP_OR_ZLIB = 32 + zlib.MAX_WBITS  # zlib detects which from the header
 _RAW_DEFLATE = -zlib.MAX_WBITS
 _STATUS = re.compile(rb"^(HTTP|RTSP)/\d\.\d\s+(\d{3})(?:\s+(.*))?$")
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d{1,9})", re.IGNORECASE)
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _META_REFRESH = re.compile(
     rb"<meta[^>]+http-equiv=[\"']?refresh[^>]*url=([^\"'>\s]+)", re.IGNORECASE
@@ -59,10 +60,16 @@ def head_complete(data: bytes) -> bool:
     end = data.find(b"\r\n\r\n")
     if end < 0:
         return False
-    match = re.search(rb"\r\ncontent-length:\s*(\d{1,9})", data[:end], re.IGNORECASE)
-    if match is None:
+    length = content_length(data[:end])
+    if length is None:
         return b"\r\ntransfer-encoding:" not in data[:end].lower()
-    return len(data) >= end + 4 + int(match.group(1))
+    return len(data) >= end + 4 + length
+
+
+def content_length(head: bytes) -> int | None:
+    """The Content-Length a reply's head (status line and headers) declares, if any."""
+    match = _CONTENT_LENGTH.search(head)
+    return int(match.group(1)) if match else None
 
 
 def parse_response(data: bytes) -> Response | None:
